@@ -1,0 +1,47 @@
+# Two commands on a fresh Debian machine:
+#   make run    the app on http://127.0.0.1:5000 (SQLite, demo data, password "dropin-demo")
+#   make test   installs what the tests need (Chromium included) and runs the whole suite
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= dropin-demo
+CHROMIUM := /usr/lib/chromium/chromium
+
+.PHONY: run test install install-dev chromium bench lint clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+# Debian's Chromium: Playwright cannot download its own browser on these machines.
+chromium:
+	@test -x $(CHROMIUM) || (apt-get update && apt-get install -y --no-install-recommends chromium)
+
+run: install
+	DROPIN_ENV=development $(BIN)/flask --app app db upgrade
+	@test -f instance/.demo-seeded || \
+		(DROPIN_ENV=development $(BIN)/flask --app app seed-demo --password $(DEMO_PASSWORD) && touch instance/.demo-seeded)
+	DROPIN_ENV=development $(BIN)/flask --app app run --host 127.0.0.1 --port 5000
+
+test: install-dev chromium
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: install-dev
+	$(BIN)/python -m bench
+
+lint: install-dev
+	$(BIN)/ruff check app tests bench
+
+clean:
+	rm -rf $(VENV) build *.egg-info

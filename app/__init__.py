@@ -1,0 +1,119 @@
+"""Dropin: instructional-coaching drop-ins, offline-first."""
+
+from __future__ import annotations
+
+import os
+
+import sqlalchemy as sa
+from flask import Flask
+
+from app.config import config_for_environment, development_secret_key
+from app.extensions import csrf, db, login_manager, migrate
+
+
+def create_app(config=None) -> Flask:
+    """Build the app. `config` is a config class or a dict of overrides."""
+    app = Flask(__name__, instance_relative_config=True)
+    app.config.from_object(config_for_environment())
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+    _refuse_to_run_without_secret(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_security_headers(app)
+    register_cli(app)
+    register_health_check(app)
+    return app
+
+
+def _refuse_to_run_without_secret(app: Flask) -> None:
+    if not app.config.get("SECRET_KEY") and app.config["ENV_NAME"] == "development":
+        app.config["SECRET_KEY"] = development_secret_key()
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError(
+            "SECRET_KEY is not set. Set it in the environment (a long random string) "
+            "or run with DROPIN_ENV=development for local work."
+        )
+
+
+def register_extensions(app: Flask) -> None:
+    db.init_app(app)
+    migrate.init_app(app, db, render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Please sign in to continue."
+    login_manager.login_message_category = "info"
+
+    from app import models  # noqa: F401  (register the models with the metadata)
+    from app.auth.services import load_user, unauthorized
+
+    login_manager.user_loader(load_user)
+    login_manager.unauthorized_handler(unauthorized)
+
+    with app.app_context():
+        if db.engine.dialect.name == "sqlite":
+            sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from app.admin import bp as admin_bp
+    from app.api import bp as api_bp
+    from app.auth import bp as auth_bp
+    from app.capture import bp as capture_bp
+    from app.exports import bp as exports_bp
+    from app.photos import bp as photos_bp
+    from app.pwa import bp as pwa_bp
+    from app.teacher import bp as teacher_bp
+    from app.visits import bp as visits_bp
+
+    for blueprint in (
+        auth_bp,
+        capture_bp,
+        visits_bp,
+        teacher_bp,
+        exports_bp,
+        admin_bp,
+        api_bp,
+        photos_bp,
+        pwa_bp,
+    ):
+        app.register_blueprint(blueprint)
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from app.errors import register
+
+    register(app)
+
+
+def register_security_headers(app: Flask) -> None:
+    from app.security import register
+
+    register(app)
+
+
+def register_cli(app: Flask) -> None:
+    from app.demo import seed_demo_command
+
+    app.cli.add_command(seed_demo_command)
+
+
+def register_health_check(app: Flask) -> None:
+    @app.get("/healthz")
+    def healthz():
+        """For load balancers and the container: the app answers and the database too."""
+        db.session.execute(sa.text("SELECT 1"))
+        return {"status": "ok"}

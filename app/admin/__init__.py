@@ -1,0 +1,6 @@
+from flask import Blueprint
+
+# cli_group=None: `flask --app app import-staff`, not `flask admin import-staff`.
+bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
+
+from app.admin import routes  # noqa: E402,F401

@@ -1,0 +1,114 @@
+from flask import flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.auth import bp
+from app.auth.forms import LoginForm
+from app.auth.services import (
+    WRONG_CREDENTIALS,
+    authenticate,
+    clear_failures,
+    is_throttled,
+    record_failure,
+)
+from app.authz import roles_of
+from app.extensions import db
+
+#: Where each role lands after signing in, most specific first.
+LANDING_PAGES = (
+    ("coach", "visits.index"),
+    ("lead", "exports.coverage"),
+    ("trust_lead", "exports.coverage"),
+    ("teacher", "teacher.index"),
+    ("admin", "admin.index"),
+)
+
+
+def landing_page_for(user) -> str:
+    roles = roles_of(user)
+    for role, endpoint in LANDING_PAGES:
+        if role in roles:
+            return url_for(endpoint)
+    return url_for("auth.no_role")
+
+
+#: Navigation entries per role, in the order they appear.
+NAV_LINKS = (
+    ("coach", "Drop-ins", "visits.index"),
+    ("coach", "New drop-in", "capture.new_visit"),
+    ("teacher", "My step", "teacher.index"),
+    ("lead", "Coverage", "exports.coverage"),
+    ("trust_lead", "Coverage", "exports.coverage"),
+    ("lead", "Export", "exports.index"),
+    ("trust_lead", "Export", "exports.index"),
+    ("admin", "Admin", "admin.index"),
+)
+
+
+@bp.app_context_processor
+def navigation():
+    def nav_links() -> list[tuple[str, str]]:
+        roles = roles_of(current_user) if current_user.is_authenticated else []
+        links: list[tuple[str, str]] = []
+        for role, label, endpoint in NAV_LINKS:
+            if role in roles and (label, endpoint) not in links:
+                links.append((label, endpoint))
+        return links
+
+    return {"nav_links": nav_links}
+
+
+def _safe_next(target: str | None) -> str | None:
+    """Only same-site paths, so a crafted link cannot send someone elsewhere."""
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/")
+def home():
+    if not current_user.is_authenticated:
+        return redirect(url_for("auth.login"))
+    return redirect(landing_page_for(current_user))
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated and request.method == "GET":
+        return redirect(landing_page_for(current_user))
+    form = LoginForm()
+    status = 200
+    if form.validate_on_submit():
+        address = request.remote_addr or "unknown"
+        if is_throttled(form.email.data, address):
+            form.form_errors.append(
+                "Too many attempts to sign in. Please wait a minute and try again."
+            )
+            status = 429
+        else:
+            user = authenticate(form.email.data, form.password.data)
+            if user is None:
+                record_failure(form.email.data, address)
+                db.session.commit()
+                form.form_errors.append(WRONG_CREDENTIALS)
+                status = 401
+            else:
+                clear_failures(form.email.data)
+                db.session.commit()
+                login_user(user, remember=form.remember.data)
+                return redirect(_safe_next(request.args.get("next")) or landing_page_for(user))
+    elif request.method == "POST":
+        status = 422
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.route("/logout", methods=["POST"])
+def logout():
+    logout_user()
+    flash("You are signed out.", "info")
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/no-role")
+@login_required
+def no_role():
+    return render_template("auth/no_role.html")

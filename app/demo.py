@@ -1,0 +1,207 @@
+"""`flask seed-demo`: a small living trust for trying Dropin out.
+
+Idempotent: every row is found by its natural key (or a fixed UUID for visits) before it
+is made, so running the command again changes nothing.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+import click
+import sqlalchemy as sa
+from flask.cli import with_appcontext
+
+from app.extensions import db
+from app.models import (
+    ActionStep,
+    CoachingPair,
+    LibraryStep,
+    Membership,
+    School,
+    Trust,
+    TrustRole,
+    User,
+    Visit,
+)
+
+DEMO_NAMESPACE = uuid.UUID("6f1d6a52-2f7e-4d0a-9a51-0c0ffee0d0e5")
+
+SCHOOLS = [
+    ("Riverside Primary", "riverside", "fortnightly"),
+    ("Hillcrest Academy", "hillcrest", "weekly"),
+]
+
+#: (email, name, [(school slug, role), ...])
+STAFF = [
+    ("coach@example.org", "Priya Shah", [("riverside", "coach")]),
+    ("teacher@example.org", "Tom Baker", [("riverside", "teacher")]),
+    ("amara.okafor@example.org", "Amara Okafor", [("riverside", "teacher")]),
+    ("dan.lewis@example.org", "Dan Lewis", [("riverside", "teacher")]),
+    ("sian.evans@example.org", "Siân Evans", [("riverside", "teacher"), ("riverside", "coach")]),
+    ("ben.carter@example.org", "Ben Carter", [("riverside", "teacher")]),
+    ("head.riverside@example.org", "Ruth Mensah", [("riverside", "lead"), ("riverside", "coach")]),
+    ("teacher2@example.org", "Leo Novak", [("hillcrest", "teacher")]),
+    ("grace.kim@example.org", "Grace Kim", [("hillcrest", "coach")]),
+    ("olu.adeyemi@example.org", "Olu Adeyemi", [("hillcrest", "teacher")]),
+    ("hannah.price@example.org", "Hannah Price", [("hillcrest", "teacher")]),
+    ("marek.zielinski@example.org", "Marek Zieliński", [("hillcrest", "teacher")]),
+]
+
+TRUST_STAFF = [
+    ("admin@example.org", "Alex Admin", "admin"),
+    ("lead@example.org", "Lena Lead", "trust_lead"),
+]
+
+#: (coach email, teacher email, school slug)
+PAIRS = [
+    ("coach@example.org", "teacher@example.org", "riverside"),
+    ("coach@example.org", "amara.okafor@example.org", "riverside"),
+    ("coach@example.org", "dan.lewis@example.org", "riverside"),
+    ("sian.evans@example.org", "ben.carter@example.org", "riverside"),
+    ("head.riverside@example.org", "sian.evans@example.org", "riverside"),
+    ("grace.kim@example.org", "teacher2@example.org", "hillcrest"),
+    ("grace.kim@example.org", "olu.adeyemi@example.org", "hillcrest"),
+    ("grace.kim@example.org", "hannah.price@example.org", "hillcrest"),
+]
+
+#: A small original starter library: (category, title, guidance).
+LIBRARY = [
+    ("Routines", "Greet pupils at the door and give a task that is on the desks as they arrive",
+     "Have the first task printed or on the board before the bell so nobody waits."),
+    ("Routines", "Give transitions a countdown and narrate the pupils who are ready",
+     "Count down from five; name what you see done well, not who is late."),
+    ("Questioning", "Ask the question, pause three seconds, then name who answers",
+     "Cold call after the pause so every pupil thinks first."),
+    ("Questioning", "Follow a right answer with 'how do you know?'",
+     "Push for the reasoning behind correct answers too."),
+    ("Checking understanding", "Use mini-whiteboards for one hinge question mid-lesson",
+     "Scan every board; decide to move on or reteach from what you see."),
+    ("Checking understanding", "Circulate during independent work with a route planned",
+     "Visit the pupils you are least sure of first."),
+    ("Modelling", "Think aloud while you model one worked example",
+     "Say the decisions you make, not just the steps."),
+    ("Modelling", "Show a strong and a weak answer side by side and ask what differs",
+     "Pupils name the success criteria themselves."),
+    ("Feedback", "Give whole-class feedback from five books at the start of the next lesson",
+     "Share one common error and one strong example."),
+    ("Feedback", "Leave time in the lesson for pupils to act on feedback",
+     "Ten minutes of 'fix it' time, with the first fix modelled."),
+]
+
+VISIT_NOTES = [
+    "Strong start: task on the board, most pupils settled within a minute.",
+    "Good use of mini-whiteboards. Two pupils at the back not showing answers.",
+    "Clear modelling of column addition; pupils keen to try.",
+    "Questioning mostly hands-up; the same four pupils answering.",
+    "Calm room, routines embedded. Transitions took a while after group work.",
+]
+
+
+def _get_or_create(model, defaults: dict | None = None, **keys):
+    row = db.session.scalar(sa.select(model).filter_by(**keys))
+    if row is None:
+        row = model(**keys, **(defaults or {}))
+        db.session.add(row)
+        db.session.flush()
+    return row
+
+
+def _user(email: str, name: str, password: str) -> User:
+    user = db.session.scalar(sa.select(User).where(User.email == email))
+    if user is None:
+        user = User(email=email, name=name)
+        user.set_password(password)
+        db.session.add(user)
+        db.session.flush()
+    return user
+
+
+def seed_demo(password: str, today: date | None = None) -> Trust:
+    today = today or date.today()
+    trust = _get_or_create(Trust, name="Demo Trust")
+    schools = {
+        slug: _get_or_create(
+            School, slug=slug,
+            defaults={"trust_id": trust.id, "name": name, "cadence": cadence},
+        )
+        for name, slug, cadence in SCHOOLS
+    }
+    users: dict[str, User] = {}
+    for email, name, role in TRUST_STAFF:
+        users[email] = _user(email, name, password)
+        _get_or_create(TrustRole, user_id=users[email].id, trust_id=trust.id, role=role)
+    for email, name, roles in STAFF:
+        users[email] = _user(email, name, password)
+        for slug, role in roles:
+            _get_or_create(Membership, user_id=users[email].id, school_id=schools[slug].id, role=role)
+    term_start = today - timedelta(days=70)
+    for coach, teacher, slug in PAIRS:
+        _get_or_create(
+            CoachingPair, coach_id=users[coach].id, teacher_id=users[teacher].id,
+            school_id=schools[slug].id, defaults={"since": term_start},
+        )
+    library = [
+        _get_or_create(
+            LibraryStep, trust_id=trust.id, school_id=None, title=title,
+            defaults={"category": category, "guidance": guidance},
+        )
+        for category, title, guidance in LIBRARY
+    ]
+    _seed_visits(users, schools, library, today)
+    db.session.commit()
+    return trust
+
+
+def _seed_visits(users, schools, library, today: date) -> None:
+    """A few weeks of drop-ins, every visit with its one action step."""
+    for pair_index, (coach, teacher, slug) in enumerate(PAIRS):
+        cadence_days = 7 if slug == "hillcrest" else 14
+        # Leave one teacher per school overdue so coverage has something to show.
+        weeks_back = 2 if teacher in ("dan.lewis@example.org", "hannah.price@example.org") else 0
+        for visit_number in range(4):
+            visit_id = uuid.uuid5(DEMO_NAMESPACE, f"{coach}:{teacher}:{visit_number}")
+            if db.session.get(Visit, visit_id) is not None:
+                continue
+            days_ago = 3 + weeks_back * 7 + (3 - visit_number) * cadence_days + pair_index % 3
+            started_at = datetime(
+                *(today - timedelta(days=days_ago)).timetuple()[:3], 9 + pair_index % 5, 15,
+                tzinfo=UTC,
+            )
+            step = library[(pair_index + visit_number) % len(library)]
+            status = "embedded" if visit_number < 2 else ("practising" if visit_number == 2 else "new")
+            visit = Visit(
+                id=visit_id,
+                school_id=schools[slug].id,
+                coach_id=users[coach].id,
+                teacher_id=users[teacher].id,
+                started_at=started_at,
+                duration_minutes=10,
+                class_name=f"Year {3 + pair_index % 4}",
+                subject=["Maths", "English", "Science", "History"][visit_number % 4],
+                notes=VISIT_NOTES[(pair_index + visit_number) % len(VISIT_NOTES)],
+                client_created_at=started_at,
+                client_updated_at=started_at,
+            )
+            visit.action_step = ActionStep(
+                text=step.title,
+                library_step_id=step.id,
+                status=status,
+                status_changed_at=started_at + timedelta(days=2) if status != "new" else None,
+                acknowledged_at=started_at + timedelta(days=1) if status != "new" else None,
+            )
+            db.session.add(visit)
+    db.session.flush()
+
+
+@click.command("seed-demo")
+@click.option("--password", required=True, help="Password for every demo account.")
+@with_appcontext
+def seed_demo_command(password: str) -> None:
+    """Create the demo trust, its schools, staff, library and visits (idempotent)."""
+    if not password:
+        raise click.BadParameter("must not be empty", param_hint="--password")
+    seed_demo(password)
+    click.echo("Demo data ready. Sign in as coach@example.org, teacher@example.org, "
+               "lead@example.org or admin@example.org.")

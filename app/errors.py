@@ -1,0 +1,62 @@
+"""Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
+under /api/."""
+
+from flask import Flask, jsonify, render_template, request
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+MESSAGES = {
+    400: "That request could not be understood.",
+    401: "Please sign in again.",
+    403: "You do not have access to that.",
+    404: "Not found.",
+    405: "That method is not allowed here.",
+    409: "That conflicts with what is already saved.",
+    413: "That is too large.",
+    415: "That type of file is not accepted.",
+    422: "Some fields need attention.",
+    429: "Too many attempts. Please wait a minute and try again.",
+    500: "Something went wrong on our side. Nothing you saved is lost.",
+}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def error_response(status: int, message: str | None = None, errors: dict | None = None):
+    message = message or MESSAGES.get(status, "Error.")
+    if wants_json():
+        body = {"error": message}
+        if errors:
+            body["errors"] = errors
+        return jsonify(body), status
+    return render_template("errors/error.html", status=status, message=message), status
+
+
+def handle_http_exception(error: HTTPException):
+    # 401/403 answer 404 outside the API so ids leak nothing; the API says 401 to ask
+    # the device to sign in again.
+    status = error.code or 500
+    return error_response(status, getattr(error, "dropin_message", None))
+
+
+def handle_csrf_error(error: CSRFError):
+    if wants_json() and not current_user.is_authenticated:
+        return error_response(401)
+    return error_response(400, "Your session form has expired. Reload the page and try again.",
+                          {"csrf_token": [error.description]})
+
+
+def handle_unexpected(error: Exception):
+    from flask import current_app
+
+    current_app.logger.exception("Unhandled error")
+    return error_response(500)
+
+
+def register(app: Flask) -> None:
+    app.register_error_handler(CSRFError, handle_csrf_error)
+    app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(Exception, handle_unexpected)

@@ -1,0 +1,281 @@
+"""The domain model: trusts, schools, people, coaching pairs, visits, action steps, photos.
+
+All timestamps are timezone-aware UTC and named `*_at`. Visit and photo ids are UUIDs made
+on the coach's device, so a replayed upload can never create a second row.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from flask import current_app
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.extensions import db
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timestamp stored in UTC that always comes back timezone-aware (SQLite drops it)."""
+
+    impl = sa.DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+CADENCES = ("weekly", "fortnightly")
+#: Days allowed between visits before a teacher counts as overdue.
+CADENCE_DAYS = {"weekly": 7, "fortnightly": 14}
+SCHOOL_ROLES = ("teacher", "coach", "lead")
+TRUST_ROLES = ("trust_lead", "admin")
+STEP_STATUSES = ("new", "practising", "embedded")
+ACTION_STEP_MAX_LENGTH = 280
+
+
+class Trust(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    schools: Mapped[list[School]] = relationship(back_populates="trust", order_by="School.name")
+
+
+class School(db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    slug: Mapped[str] = mapped_column(sa.String(80), unique=True)
+    #: IANA zone name; weeks and dates in exports and coverage are the school's own.
+    timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
+    cadence: Mapped[str] = mapped_column(sa.String(16), default="fortnightly")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    trust: Mapped[Trust] = relationship(back_populates="schools")
+
+    __table_args__ = (sa.CheckConstraint("cadence IN ('weekly', 'fortnightly')", name="cadence"),)
+
+
+class User(UserMixin, db.Model):
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: Stored lower-cased; sign-in compares lower-cased.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    name: Mapped[str] = mapped_column(sa.String(200))
+    #: None until the person has set a password from their invitation.
+    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(256))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    password_changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    memberships: Mapped[list[Membership]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+    trust_roles: Mapped[list[TrustRole]] = relationship(
+        back_populates="user", cascade="all, delete-orphan"
+    )
+
+    @property
+    def is_active(self) -> bool:  # flask-login refuses inactive users
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        method = current_app.config.get("PASSWORD_HASH_METHOD", "scrypt")
+        self.password_hash = generate_password_hash(password, method=method)
+        self.password_changed_at = utcnow()
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def __repr__(self) -> str:
+        return f"<User {self.email}>"
+
+
+class Membership(db.Model):
+    """A role a person holds in one school (teacher, coach or school lead)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+
+    user: Mapped[User] = relationship(back_populates="memberships")
+    school: Mapped[School] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "school_id", "role", name="uq_membership_user_school_role"),
+        sa.CheckConstraint("role IN ('teacher', 'coach', 'lead')", name="role"),
+    )
+
+
+class TrustRole(db.Model):
+    """A role across a whole trust: trust lead (sees everything) or admin (sets up)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(16))
+
+    user: Mapped[User] = relationship(back_populates="trust_roles")
+    trust: Mapped[Trust] = relationship()
+
+    __table_args__ = (
+        sa.UniqueConstraint("user_id", "trust_id", "role", name="uq_trust_role_user_trust_role"),
+        sa.CheckConstraint("role IN ('trust_lead', 'admin')", name="role"),
+    )
+
+
+class CoachingPair(db.Model):
+    """A coach coaching a teacher in a school, from `since` until `until` (open-ended if None)."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    since: Mapped[date] = mapped_column(sa.Date, default=date.today)
+    until: Mapped[Optional[date]] = mapped_column(sa.Date)
+
+    school: Mapped[School] = relationship()
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id])
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
+
+    __table_args__ = (sa.CheckConstraint("coach_id <> teacher_id", name="not_self"),)
+
+
+class LibraryStep(db.Model):
+    """A ready-made action step; trust-wide when school_id is None."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
+    school_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    category: Mapped[str] = mapped_column(sa.String(80))
+    title: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
+    guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    #: A retired step is offered no more but stays on the visits that used it.
+    retired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Visit(db.Model):
+    """One drop-in: notes, evidence and exactly one action step. No grades, ever."""
+
+    #: Made on the coach's device when the drop-in starts.
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    coach_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    duration_minutes: Mapped[int] = mapped_column(default=10)
+    class_name: Mapped[str] = mapped_column(sa.String(80), default="")
+    subject: Mapped[str] = mapped_column(sa.String(80), default="")
+    notes: Mapped[str] = mapped_column(sa.Text, default="")
+    captured_offline: Mapped[bool] = mapped_column(default=False)
+    #: Photo ids the device said it would send; complete once all have arrived.
+    expected_photo_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    #: The device's clock, kept for the record; never used to order or deduplicate.
+    client_created_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    client_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    school: Mapped[School] = relationship()
+    coach: Mapped[User] = relationship(foreign_keys=[coach_id])
+    teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
+    action_step: Mapped[ActionStep] = relationship(
+        back_populates="visit", uselist=False, cascade="all, delete-orphan"
+    )
+    photos: Mapped[list[Photo]] = relationship(
+        back_populates="visit", cascade="all, delete-orphan", order_by="Photo.created_at"
+    )
+
+    __table_args__ = (
+        sa.Index("ix_visit_teacher_started", "teacher_id", "started_at"),
+        sa.CheckConstraint("duration_minutes BETWEEN 1 AND 240", name="duration"),
+    )
+
+    @property
+    def is_complete(self) -> bool:
+        arrived = {str(photo.id) for photo in self.photos}
+        return set(self.expected_photo_ids or []) <= arrived
+
+
+class ActionStep(db.Model):
+    """The one thing the teacher practises next; exactly one per visit."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visit.id"), unique=True)
+    text: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
+    library_step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("library_step.id"))
+    status: Mapped[str] = mapped_column(sa.String(16), default="new")
+    status_changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reflection: Mapped[str] = mapped_column(sa.Text, default="")
+    reflected_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+
+    visit: Mapped[Visit] = relationship(back_populates="action_step")
+    library_step: Mapped[Optional[LibraryStep]] = relationship()
+
+    __table_args__ = (
+        sa.CheckConstraint("status IN ('new', 'practising', 'embedded')", name="status"),
+    )
+
+
+class Photo(db.Model):
+    """A photo of pupils' work, stripped of metadata and stored under unguessable keys."""
+
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visit.id"), index=True)
+    storage_key: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    thumbnail_key: Mapped[str] = mapped_column(sa.String(128), unique=True)
+    width: Mapped[int]
+    height: Mapped[int]
+    #: Size of the stored display image.
+    bytes: Mapped[int]
+    #: SHA-256 of the bytes as uploaded: a replay with other bytes is a conflict.
+    sha256: Mapped[str] = mapped_column(sa.String(64))
+    caption: Mapped[str] = mapped_column(sa.String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    visit: Mapped[Visit] = relationship(back_populates="photos")
+
+
+class LoginFailure(db.Model):
+    """A failed sign-in, kept briefly to slow guessing per account and per address."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    address: Mapped[str] = mapped_column(sa.String(64), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class AuditEvent(db.Model):
+    """Who changed what in administration, and when."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
+    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    action: Mapped[str] = mapped_column(sa.String(64))
+    summary: Mapped[str] = mapped_column(sa.String(500))
+    details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+    actor: Mapped[Optional[User]] = relationship()

@@ -1,0 +1,43 @@
+"""Security headers on every response, and caching rules for private data."""
+
+from flask import Flask, request
+
+from app.htmx import add_vary_hx_request
+
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' blob: data:",
+        "connect-src 'self'",
+        "worker-src 'self'",
+        "manifest-src 'self'",
+        "font-src 'self'",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'none'",
+    ]
+)
+
+
+def set_security_headers(response):
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if request.is_secure:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    if not request.path.startswith("/static/") and "Cache-Control" not in headers:
+        # Pages hold pupils' and teachers' data: never in a shared cache.
+        headers["Cache-Control"] = "private, no-cache"
+    add_vary_hx_request(response)
+    return response
+
+
+def register(app: Flask) -> None:
+    app.after_request(set_security_headers)

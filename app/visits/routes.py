@@ -1,0 +1,46 @@
+from datetime import UTC, datetime, time
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import render_template
+from flask_login import current_user, login_required
+
+from app.authz import writable_coachees
+from app.extensions import db
+from app.models import Visit
+from app.visits import bp
+
+
+def _start_of_today_utc() -> datetime:
+    london = ZoneInfo("Europe/London")
+    return datetime.combine(datetime.now(london).date(), time.min, london).astimezone(UTC)
+
+
+def _last_visit_by_teacher(coach_id: int, teacher_ids: list[int]) -> dict[int, datetime]:
+    if not teacher_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Visit.teacher_id, sa.func.max(Visit.started_at))
+        .where(Visit.teacher_id.in_(teacher_ids))
+        .group_by(Visit.teacher_id)
+    ).all()
+    return {teacher_id: last for teacher_id, last in rows}
+
+
+@bp.route("/visits")
+@login_required
+def index():
+    """The coach's home: today's drop-ins and the teachers they coach."""
+    coachees = writable_coachees(current_user)
+    todays_visits = db.session.scalars(
+        sa.select(Visit)
+        .where(Visit.coach_id == current_user.id, Visit.started_at >= _start_of_today_utc())
+        .order_by(Visit.started_at.desc())
+    ).all()
+    last_visits = _last_visit_by_teacher(current_user.id, [c.teacher.id for c in coachees])
+    return render_template(
+        "visits/index.html",
+        coachees=[c for c in coachees if c.coached_by_user],
+        todays_visits=todays_visits,
+        last_visits=last_visits,
+    )

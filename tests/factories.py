@@ -1,0 +1,103 @@
+"""Small helpers that make domain rows with sensible defaults. They flush, never commit:
+the test decides when data is visible to requests (db.session.commit())."""
+
+from __future__ import annotations
+
+import itertools
+import uuid
+from datetime import UTC, date, datetime, timedelta
+
+from app.extensions import db
+from app.models import (
+    ActionStep,
+    CoachingPair,
+    LibraryStep,
+    Membership,
+    School,
+    Trust,
+    TrustRole,
+    User,
+    Visit,
+)
+
+DEFAULT_PASSWORD = "correct horse battery"
+_counter = itertools.count(1)
+
+
+def make_trust(name: str | None = None) -> Trust:
+    trust = Trust(name=name or f"Trust {next(_counter)}")
+    db.session.add(trust)
+    db.session.flush()
+    return trust
+
+
+def make_school(trust: Trust, slug: str | None = None, **fields) -> School:
+    number = next(_counter)
+    school = School(
+        trust_id=trust.id,
+        name=fields.pop("name", f"School {number}"),
+        slug=slug or f"school-{number}",
+        **fields,
+    )
+    db.session.add(school)
+    db.session.flush()
+    return school
+
+
+def make_user(
+    email: str | None = None,
+    name: str | None = None,
+    password: str = DEFAULT_PASSWORD,
+    active: bool = True,
+    roles: list[tuple[School, str]] = (),
+) -> User:
+    number = next(_counter)
+    user = User(email=email or f"user{number}@example.test", name=name or f"Person {number}",
+                active=active)
+    user.set_password(password)
+    db.session.add(user)
+    db.session.flush()
+    for school, role in roles:
+        add_role(user, school, role)
+    return user
+
+
+def add_role(user: User, school_or_trust, role: str) -> None:
+    if role in ("trust_lead", "admin"):
+        db.session.add(TrustRole(user_id=user.id, trust_id=school_or_trust.id, role=role))
+    else:
+        db.session.add(Membership(user_id=user.id, school_id=school_or_trust.id, role=role))
+    db.session.flush()
+
+
+def make_pair(coach: User, teacher: User, school: School, since: date | None = None,
+              until: date | None = None) -> CoachingPair:
+    pair = CoachingPair(coach_id=coach.id, teacher_id=teacher.id, school_id=school.id,
+                        since=since or date.today() - timedelta(days=30), until=until)
+    db.session.add(pair)
+    db.session.flush()
+    return pair
+
+
+def make_library_step(trust: Trust, school: School | None = None, category: str = "Questioning",
+                      title: str | None = None) -> LibraryStep:
+    step = LibraryStep(trust_id=trust.id, school_id=school.id if school else None,
+                       category=category, title=title or f"Step {next(_counter)}")
+    db.session.add(step)
+    db.session.flush()
+    return step
+
+
+def make_visit(coach: User, teacher: User, school: School, started_at: datetime | None = None,
+               step_text: str = "Pause three seconds after each question",
+               status: str = "new", **fields) -> Visit:
+    started_at = started_at or datetime.now(UTC) - timedelta(hours=1)
+    library_step = fields.pop("library_step", None)
+    visit = Visit(id=fields.pop("id", uuid.uuid4()), school_id=school.id, coach_id=coach.id,
+                  teacher_id=teacher.id, started_at=started_at,
+                  duration_minutes=fields.pop("duration_minutes", 10), **fields)
+    visit.action_step = ActionStep(text=step_text, status=status,
+                                   library_step_id=library_step.id if library_step else None)
+    db.session.add(visit)
+    db.session.flush()
+    return visit
