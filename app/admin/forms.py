@@ -16,7 +16,7 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
@@ -61,35 +61,35 @@ class SchoolForm(FlaskForm):
         DataRequired("Enter the school's name."), Length(max=200)])
     slug = StringField("Short name", filters=[_lower], validators=[Length(max=80)],
                        render_kw={"spellcheck": "false", "autocomplete": "off"})
-    timezone = SelectField("Time zone", default="Europe/London",
-                           validate_choice=True)
-    cadence = SelectField("Coaching cadence", default="fortnightly",
-                          choices=[(c, c.capitalize()) for c in CADENCES])
+    timezone = SelectField("Time zone", default="Europe/London", validate_choice=False)
+    cadence = SelectField("Coaching cadence", default="fortnightly", validate_choice=False,
+                          choices={c: c.capitalize() for c in CADENCES},
+                          validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")])
 
     def __init__(self, *args, timezones: list[str], **kwargs):
         super().__init__(*args, **kwargs)
         self.timezone.choices = timezones
-        self.timezone.validators = [DataRequired("Choose a time zone.")]
-        self.cadence.validators = [DataRequired("Choose a cadence.")]
+        self.timezone.validators = [AnyOf(
+            timezones, "Choose a time zone from the list, like Europe/London.")]
 
 
 class StaffForm(FlaskForm):
     email = email_field()
     name = name_field()
-    roles = CheckboxesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in SCHOOL_ROLES],
+    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
                             validators=[DataRequired("Choose at least one role.")])
 
 
 class StaffEditForm(FlaskForm):
     name = name_field()
-    roles = CheckboxesField("Roles", choices=[(r, ROLE_LABELS[r]) for r in SCHOOL_ROLES],
+    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
                             validators=[DataRequired("Choose at least one role.")])
 
 
 class TrustRoleForm(FlaskForm):
     email = email_field()
     name = name_field()
-    role = SelectField("Role", choices=[("admin", "Admin"), ("trust_lead", "Trust lead")])
+    role = SelectField("Role", choices={"admin": "Admin", "trust_lead": "Trust lead"})
 
 
 class PairForm(FlaskForm):

@@ -14,9 +14,9 @@ from app.extensions import db
 
 def _step_form(trust, **kwargs) -> LibraryStepForm:
     form = LibraryStepForm(**kwargs)
-    form.school_id.choices = [(0, "All schools of the trust")] + [
-        (school.id, school.name) for school in trust.schools
-    ]
+    form.school_id.choices = {0: "All schools of the trust"} | {
+        school.id: school.name for school in trust.schools
+    }
     return form
 
 

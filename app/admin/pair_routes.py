@@ -15,8 +15,8 @@ from app.admin.services import RuleBroken
 from app.extensions import db
 
 
-def _choices(people) -> list[tuple[int, str]]:
-    return [(0, "Choose…")] + [(person.id, f"{person.name} ({person.email})") for person in people]
+def _choices(people) -> dict[int, str]:
+    return {0: "Choose…"} | {person.id: f"{person.name} ({person.email})" for person in people}
 
 
 def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm]:
