@@ -12,7 +12,7 @@ from app.extensions import db
 from tests.conftest import csrf_token_from
 from tests.factories import make_school, make_trust, make_user
 
-NEW_PASSWORD = "a long new password"
+NEW_PASSWORD = "a long new password"  # noqa: S105
 
 
 @pytest.fixture

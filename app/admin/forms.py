@@ -96,7 +96,7 @@ class PairForm(FlaskForm):
     # The service checks who may coach whom, with a clearer message than "Not a valid choice".
     coach_id = SelectField("Coach", coerce=int, validate_choice=False,
                            validators=[InputRequired("Choose a coach.")])
-    teacher_id = SelectField("Coaches", coerce=int, validate_choice=False,
+    teacher_id = SelectField("Person coached", coerce=int, validate_choice=False,
                              validators=[InputRequired("Choose who they coach.")])
     since = DateField("From", default=date.today,
                       validators=[InputRequired("Enter the date the coaching starts.")])
