@@ -36,13 +36,11 @@ def pairs_of_school(school: School, today: date) -> tuple[list[CoachingPair], li
 
 def members(school: School, role: str | None = None) -> list[User]:
     """Active people with a role (or this role) in the school, by name."""
-    query = (
-        sa.select(User).join(Membership, Membership.user_id == User.id)
-        .where(Membership.school_id == school.id, User.active)
-        .order_by(sa.func.lower(User.name), User.id).distinct()
-    )
+    roles = sa.select(Membership.user_id).where(Membership.school_id == school.id)
     if role:
-        query = query.where(Membership.role == role)
+        roles = roles.where(Membership.role == role)
+    query = (sa.select(User).where(User.id.in_(roles), User.active)
+             .order_by(sa.func.lower(User.name), User.id))
     return list(db.session.scalars(query))
 
 
