@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import wraps
+from typing import TypeVar
 
 import sqlalchemy as sa
 from flask import abort, render_template
@@ -18,6 +19,8 @@ from app.authz import administered_trust_ids
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import CoachingPair, LibraryStep, School, Trust, User
+
+T = TypeVar("T")
 
 
 def admin_required(view: Callable) -> Callable:
@@ -62,17 +65,13 @@ def person_or_404(trust: Trust, user_id: int) -> User:
 
 
 def pair_or_404(pair_id: int) -> CoachingPair:
-    pair = db.session.get(CoachingPair, pair_id)
-    if pair is None:
-        abort(404)
+    pair = db.get_or_404(CoachingPair, pair_id)
     school_or_404(pair.school_id)
     return pair
 
 
 def library_step_or_404(step_id: int) -> LibraryStep:
-    step = db.session.get(LibraryStep, step_id)
-    if step is None:
-        abort(404)
+    step = db.get_or_404(LibraryStep, step_id)
     trust_or_404(step.trust_id)
     return step
 
@@ -84,6 +83,21 @@ def show_rule(form, broken: RuleBroken) -> None:
         field.errors = [*field.errors, broken.message]
     else:
         form.form_errors.append(broken.message)
+
+
+def save(form, change: Callable[[], T]) -> T | None:
+    """Validate the form, make the change and commit. A broken rule rolls back and goes
+    to its field; returns the change's result, or None when nothing was saved."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        result = change()
+    except RuleBroken as broken:
+        db.session.rollback()
+        show_rule(form, broken)
+        return None
+    db.session.commit()
+    return result
 
 
 def answer(fragment: str, page: Callable[..., str], status: int = 200, **context):

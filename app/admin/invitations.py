@@ -137,3 +137,10 @@ def deliver(user: User, purpose: str) -> Delivery:
         except (OSError, smtplib.SMTPException):
             current_app.logger.exception("Could not email the %s link to %s", purpose, user.email)
     return Delivery(user, link, emailed=False)
+
+
+def invitation_for(user: User | None) -> Delivery | None:
+    """An invitation for someone just added who has no password yet."""
+    if user is None or user.password_hash is not None:
+        return None
+    return deliver(user, "invite")

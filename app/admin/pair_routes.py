@@ -8,10 +8,9 @@ from flask import render_template
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, pair_or_404, school_or_404, show_rule
+from app.admin.access import admin_required, answer, pair_or_404, save, school_or_404
 from app.admin.forms import PairForm, TriadForm
 from app.admin.pairing import add_pair, add_triad, end_pair, members, pairs_of_school
-from app.admin.services import RuleBroken
 from app.extensions import db
 
 
@@ -50,14 +49,7 @@ def pairs(school_id: int):
 def _save(school, form, make_pairs, form_name: str):
     """Validate, make the pairs, commit; the pairs section with messages either way."""
     _forms(school, **{form_name: form})
-    added = None
-    if form.validate_on_submit():
-        try:
-            added = make_pairs(form)
-            db.session.commit()
-        except RuleBroken as broken:
-            db.session.rollback()
-            show_rule(form, broken)
+    added = save(form, lambda: make_pairs(form))
     if added:
         form = None
     context = _pairs_context(school, **{form_name: form}, added=added)

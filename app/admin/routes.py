@@ -11,12 +11,12 @@ from app.admin.access import (
     administered_trusts,
     answer,
     person_or_404,
+    save,
     school_or_404,
-    show_rule,
     trust_or_404,
 )
 from app.admin.forms import SchoolForm, TrustRoleForm
-from app.admin.invitations import deliver
+from app.admin.invitations import invitation_for
 from app.admin.services import (
     RuleBroken,
     add_trust_role,
@@ -68,17 +68,12 @@ def index():
 def add_school(trust_id: int):
     trust = trust_or_404(trust_id)
     form = new_school_form(trust)
-    created = None
-    if form.validate_on_submit():
-        try:
-            created = create_school(current_user, trust, form.name.data, form.slug.data,
-                                    form.timezone.data, form.cadence.data)
-            db.session.commit()
-            form = new_school_form(trust, formdata=None)
-        except RuleBroken as broken:
-            db.session.rollback()
-            show_rule(form, broken)
-    status = 200 if created or not form.errors else 422
+    created = save(form, lambda: create_school(
+        current_user, trust, form.name.data, form.slug.data, form.timezone.data,
+        form.cadence.data))
+    status = 200 if created else 422
+    if created:
+        form = new_school_form(trust, formdata=None)
     return answer("admin/_schools.html", _dashboard, status, trust=trust, form=form,
                   created=created, school_forms={trust.id: form})
 
@@ -90,16 +85,9 @@ def school(school_id: int):
     form = school_form(obj=school)
     if request.method == "GET":
         return _school_page(school=school)
-    saved = None
-    if form.validate_on_submit():
-        try:
-            saved = update_school(current_user, school, name=form.name.data,
-                                  slug=form.slug.data or school.slug,
-                                  timezone=form.timezone.data, cadence=form.cadence.data)
-            db.session.commit()
-        except RuleBroken as broken:
-            db.session.rollback()
-            show_rule(form, broken)
+    saved = save(form, lambda: update_school(
+        current_user, school, name=form.name.data, slug=form.slug.data or school.slug,
+        timezone=form.timezone.data, cadence=form.cadence.data))
     status = 200 if saved is not None else 422
     return answer("admin/_school_settings.html", _school_page, status, school=school,
                   form=form, saved=saved)
@@ -121,18 +109,12 @@ def _school_page(school, form=None, staff_form=None, **context) -> str:
 def add_trust_person(trust_id: int):
     trust = trust_or_404(trust_id)
     form = trust_role_form(trust)
-    delivery = None
-    if form.validate_on_submit():
-        try:
-            person, created = add_trust_role(current_user, trust, form.email.data,
-                                             form.name.data, form.role.data)
-            delivery = deliver(person, "invite") if person.password_hash is None else None
-            db.session.commit()
-            form = trust_role_form(trust, formdata=None)
-        except RuleBroken as broken:
-            db.session.rollback()
-            show_rule(form, broken)
-    status = 422 if form.errors else 200
+    person = save(form, lambda: add_trust_role(
+        current_user, trust, form.email.data, form.name.data, form.role.data)[0])
+    delivery = invitation_for(person)
+    status = 200 if person else 422
+    if person:
+        form = trust_role_form(trust, formdata=None)
     return answer("admin/_trust_staff.html", _dashboard, status, trust=trust, form=form,
                   delivery=delivery, trust_staff={trust.id: trust_staff(trust)},
                   people_forms={trust.id: form})

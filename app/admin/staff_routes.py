@@ -6,9 +6,9 @@ from flask import render_template, request
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, person_or_404, school_or_404, show_rule
+from app.admin.access import admin_required, answer, person_or_404, save, school_or_404
 from app.admin.forms import StaffEditForm, StaffForm
-from app.admin.invitations import deliver
+from app.admin.invitations import deliver, invitation_for
 from app.admin.routes import _school_page
 from app.admin.services import (
     RuleBroken,
@@ -26,18 +26,12 @@ from app.extensions import db
 def add_staff(school_id: int):
     school = school_or_404(school_id)
     form = StaffForm(prefix="staff")
-    delivery = None
-    if form.validate_on_submit():
-        try:
-            person, _ = add_person_to_school(current_user, school, form.email.data,
-                                             form.name.data, form.roles.data)
-            delivery = deliver(person, "invite") if person.password_hash is None else None
-            db.session.commit()
-            form = StaffForm(formdata=None, prefix="staff")
-        except RuleBroken as broken:
-            db.session.rollback()
-            show_rule(form, broken)
-    status = 422 if form.errors else 200
+    person = save(form, lambda: add_person_to_school(
+        current_user, school, form.email.data, form.name.data, form.roles.data)[0])
+    delivery = invitation_for(person)
+    status = 200 if person else 422
+    if person:
+        form = StaffForm(formdata=None, prefix="staff")
     return answer("admin/_staff.html", _school_page, status, school=school,
                   staff=school_staff(school), staff_form=form, delivery=delivery)
 
