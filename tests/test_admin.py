@@ -451,3 +451,33 @@ def test_membership_changes_are_audited(world, admin):
 def test_page_csrf_meta_is_present(world, client, auth):
     sign_in(auth, "admin@a")
     assert csrf_token_from(client.get("/admin/").get_data(as_text=True))
+
+
+def test_a_large_file_survives_the_round_trip_through_the_preview(world, admin):
+    """Just under the 400 KB web limit: the confirm form carries it back intact."""
+    notes = "n" * 350
+    rows = [f"person{n}@example.org,Person {n},teacher,{notes}" for n in range(1000)]
+    text = "email,name,role,notes\r\n" + "\r\n".join(rows) + "\r\n"
+    assert 350_000 < len(text.encode()) < 400_000
+    preview = admin(f"/admin/schools/{world['a1'].id}/import/preview",
+                    {"csv_file": (io.BytesIO(text.encode()), "staff.csv")},
+                    content_type="multipart/form-data")
+    assert preview.status_code == 200
+    hidden = re.search(r'name="csv_text" type="hidden" value="([^"]*)"',
+                       preview.get_data(as_text=True)).group(1)
+
+    confirmed = admin(f"/admin/schools/{world['a1'].id}/import",
+                      {"csv_text": unescape(hidden)}, content_type="multipart/form-data")
+
+    assert confirmed.status_code == 200
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
+        Membership.school_id == world["a1"].id, Membership.role == "teacher")) == 1002
+
+
+def test_a_file_over_the_web_limit_is_refused_at_the_field(world, admin):
+    text = "email,name,role\n" + "x" * 400_001
+    response = admin(f"/admin/schools/{world['a1'].id}/import/preview",
+                     {"csv_file": (io.BytesIO(text.encode()), "staff.csv")},
+                     content_type="multipart/form-data")
+    assert response.status_code == 422
+    assert "larger than 400 KB" in field_errors(response)[0]

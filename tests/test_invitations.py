@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from email import message_from_bytes
+from email.policy import default as default_policy
 
 import pytest
+import sqlalchemy as sa
 
 from app.admin import invitations
 from app.extensions import db
+from app.models import User
 from tests.conftest import csrf_token_from
-from tests.factories import make_school, make_trust, make_user
+from tests.factories import add_role, make_school, make_trust, make_user
 
 NEW_PASSWORD = "a long new password"  # noqa: S105
 
@@ -150,3 +154,73 @@ def test_reset_request_says_the_same_for_known_and_unknown_addresses(app, client
         app.config["SMTP_HOST"] = None
     assert answers[0] == answers[1]
     assert "we have emailed it a link" in answers[0]
+
+
+class MailCatcher:
+    """A real SMTP server on 127.0.0.1 that keeps what it receives."""
+
+    def __init__(self):
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 (aiosmtpd's name)
+        self.messages.append(envelope)
+        return "250 OK"
+
+
+@pytest.fixture
+def smtp_server(app):
+    import socket
+
+    from aiosmtpd.controller import Controller
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    catcher = MailCatcher()
+    controller = Controller(catcher, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+    yield catcher
+    app.config["SMTP_HOST"] = None
+    controller.stop()
+
+
+def test_with_smtp_the_invitation_is_emailed_and_its_link_works(app, client, auth, smtp_server):
+    trust = make_trust()
+    school = make_school(trust)
+    admin = make_user("admin@example.org")
+    add_role(admin, trust, "admin")
+    db.session.commit()
+    auth.login("admin@example.org")
+    token = auth.page_csrf_token("/admin/")
+
+    response = client.post(f"/admin/schools/{school.id}/staff", headers={
+        "HX-Request": "true", "X-CSRFToken": token}, data={
+        "staff-email": "mia.mail@example.org", "staff-name": "Mia Mail",
+        "staff-roles": ["teacher"]})
+
+    assert response.status_code == 200
+    assert "We emailed Mia Mail a link" in response.get_data(as_text=True)
+    assert "/invite/" not in response.get_data(as_text=True)
+    [envelope] = smtp_server.messages
+    assert envelope.rcpt_tos == ["mia.mail@example.org"]
+    email = message_from_bytes(envelope.content, policy=default_policy)
+    assert email["Subject"] == "Your Dropin account"
+    body = email.get_content()
+    link = next(word for word in body.split() if "/invite/" in word)
+    auth.logout()
+    assert set_password(client, link.replace("http://localhost", "")).status_code == 302
+    mia = db.session.scalar(sa.select(User).where(User.email == "mia.mail@example.org"))
+    assert mia.check_password(NEW_PASSWORD)
+
+
+def test_with_smtp_a_reset_request_emails_a_reset_link(app, client, smtp_server):
+    school = make_school(make_trust())
+    make_user("known@example.org", roles=[(school, "teacher")])
+    db.session.commit()
+    token = csrf_token_from(client.get("/password-reset").get_data(as_text=True))
+    client.post("/password-reset", data={"email": "Known@Example.org", "csrf_token": token})
+    client.post("/password-reset", data={"email": "nobody@example.org", "csrf_token": token})
+    assert [envelope.rcpt_tos for envelope in smtp_server.messages] == [["known@example.org"]]
+    email = message_from_bytes(smtp_server.messages[0].content, policy=default_policy)
+    assert "/reset/" in email.get_content()

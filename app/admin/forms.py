@@ -24,8 +24,8 @@ from app.models import ACTION_STEP_MAX_LENGTH, CADENCES, SCHOOL_ROLES
 
 ROLE_LABELS = {"teacher": "Teacher", "coach": "Coach", "lead": "School lead",
                "trust_lead": "Trust lead", "admin": "Admin"}
-#: Largest CSV accepted on the web; it travels back in the confirm form, which Werkzeug
-#: caps at 500 KB. Bigger files go through `flask import-staff`.
+#: Largest CSV accepted on the web; it travels back as one field of the (multipart)
+#: confirm form, which Werkzeug caps at 500 KB. Bigger files go through `flask import-staff`.
 MAX_IMPORT_BYTES = 400_000
 MIN_PASSWORD_LENGTH = 10
 

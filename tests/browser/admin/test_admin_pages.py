@@ -161,6 +161,16 @@ def test_deactivate_then_reactivate(demo, laptop):
     laptop.get_by_role("button", name="Reactivate Tom Baker").click()
     expect(laptop.get_by_text("Tom Baker can sign in.")).to_be_visible()
 
+    laptop.get_by_role("link", name="Set-up").click()
+    laptop.get_by_role("link", name="Audit trail").click()
+    rows = laptop.locator("tbody tr")
+    expect(rows.first).to_contain_text("Reactivated Tom Baker")
+    expect(rows.nth(1)).to_contain_text("Deactivated Tom Baker")
+    expect(rows.first).to_contain_text("Alex Admin")
+    rows.first.get_by_text("Details").click()
+    expect(rows.first.get_by_text("teacher@example.org")).to_be_visible()
+    assert_accessible(laptop, "admin-audit-with-events")
+
 
 def test_password_reset_page_is_accessible(demo, laptop):
     laptop.goto("/password-reset")
