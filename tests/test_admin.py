@@ -61,6 +61,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("POST", f"/admin/trusts/{trust}/schools"),
         ("POST", f"/admin/trusts/{trust}/people"),
         ("POST", f"/admin/trusts/{trust}/people/{w['trust_lead'].id}/remove"),
+        ("POST", f"/admin/trusts/{trust}/people/{w['trust_lead'].id}/link"),
         ("GET", f"/admin/trusts/{trust}/audit"),
         ("POST", f"/admin/schools/{a1}/staff"),
         ("GET", f"/admin/schools/{a1}/staff/{person}"),
@@ -481,3 +482,24 @@ def test_a_file_over_the_web_limit_is_refused_at_the_field(world, admin):
                      content_type="multipart/form-data")
     assert response.status_code == 422
     assert "larger than 400 KB" in field_errors(response)[0]
+
+
+def test_a_trust_lead_without_a_password_gets_an_invitation_link(world, admin):
+    world["trust_lead"].password_hash = None
+    db.session.commit()
+    response = admin(f"/admin/trusts/{world['trust_a'].id}/people/{world['trust_lead'].id}/link")
+    assert response.status_code == 200
+    assert "/invite/" in response.get_data(as_text=True)
+    event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "link.invite"))
+    assert event.details == {"email": "tl@a"}
+
+
+def test_without_htmx_a_form_post_answers_the_whole_page(world, client, auth):
+    token = sign_in(auth, "admin@a")
+    prefix = f"new-school-{world['trust_a'].id}-"
+    response = client.post(f"/admin/trusts/{world['trust_a'].id}/schools", data={
+        "csrf_token": token, prefix + "name": "Oak", prefix + "slug": "a1",
+        prefix + "timezone": "Europe/London", prefix + "cadence": "weekly"})
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    assert "<html" in html and "already used by another school" in html

@@ -151,14 +151,24 @@ def test_cli_refuses_a_file_without_the_columns(school, runner, tmp_path):
     assert "missing email, name, role" in result.stderr
 
 
-def test_cli_with_invite_prints_a_link_for_each_new_person(school, runner, tmp_path):
+def test_cli_with_invite_prints_a_link_for_each_person_without_a_password(
+        school, runner, tmp_path):
+    make_user("has.password@example.org", roles=[(school, "teacher")])
+    db.session.commit()
     path = write(tmp_path, "email,name,role\na@example.org,Ann Ash,teacher\n"
-                           "b@example.org,Bo Bell,coach\n")
+                           "b@example.org,Bo Bell,coach\nhas.password@example.org,H P,teacher\n")
+    first = runner.invoke(args=["import-staff", path, "--school", "riverside"])
+    assert "2 new people need a sign-in link" in first.stdout
+    before = snapshot()
+
     result = runner.invoke(args=["import-staff", path, "--school", "riverside", "--invite"])
+
     assert result.exit_code == 0, result.output
     links = [line for line in result.stdout.splitlines() if line.startswith("invitation ")]
-    assert len(links) == 2
-    assert all("/invite/" in line for line in links)
+    assert [line.split(":")[0] for line in links] == [
+        "invitation a@example.org", "invitation b@example.org"]
+    assert all("http://127.0.0.1:5000/invite/" in line for line in links)
+    assert snapshot() == before
 
 
 def test_a_database_failure_midway_leaves_nothing_written(school, runner, tmp_path):

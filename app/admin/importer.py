@@ -189,7 +189,7 @@ def _check_row(parsed, line, values, positions, first_seen, seen_roles) -> None:
     parsed.rows.append(row)
 
 
-def _existing_people(emails: list[str]) -> dict[str, User]:
+def existing_people(emails: list[str]) -> dict[str, User]:
     people: dict[str, User] = {}
     for start in range(0, len(emails), LOOKUP_CHUNK):
         chunk = emails[start : start + LOOKUP_CHUNK]
@@ -208,7 +208,7 @@ def _existing_roles(school: School) -> set[tuple[int, str]]:
 def plan(school: School, parsed: ParsedFile) -> ImportPlan:
     """Sort good rows into new people, new roles and unchanged. Reads, never writes."""
     result = ImportPlan(school=school, problems=list(parsed.problems))
-    people = _existing_people(sorted({row.email for row in parsed.rows}))
+    people = existing_people(sorted({row.email for row in parsed.rows}))
     roles = _existing_roles(school)
     named: set[str] = set()
     for row in parsed.rows:
@@ -242,7 +242,7 @@ def apply_plan(import_plan: ImportPlan, actor: User | None, source: str) -> list
             created[row.email] = User(email=row.email, name=row.name, password_hash=None)
     db.session.add_all(created.values())
     db.session.flush()
-    people = {**_existing_people(sorted({r.email for r in import_plan.new_roles})), **created}
+    people = {**existing_people(sorted({r.email for r in import_plan.new_roles})), **created}
     db.session.add_all(
         Membership(user_id=people[row.email].id, school_id=school.id, role=row.role)
         for row in import_plan.new_people + import_plan.new_roles

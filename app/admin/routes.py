@@ -16,7 +16,7 @@ from app.admin.access import (
     trust_or_404,
 )
 from app.admin.forms import SchoolForm, TrustRoleForm
-from app.admin.invitations import invitation_for
+from app.admin.invitations import invitation_for, issue_link
 from app.admin.services import (
     RuleBroken,
     add_trust_role,
@@ -137,6 +137,23 @@ def remove_trust_person(trust_id: int, user_id: int):
     return answer("admin/_trust_staff.html", _dashboard, status, trust=trust, form=form,
                   delivery=None, trust_staff={trust.id: trust_staff(trust)},
                   people_forms={trust.id: form})
+
+
+@bp.post("/trusts/<int:trust_id>/people/<int:user_id>/link")
+@admin_required
+def trust_person_link(trust_id: int, user_id: int):
+    trust = trust_or_404(trust_id)
+    person = person_or_404(trust, user_id)
+    form = trust_role_form(trust, formdata=None)
+    delivery, purpose = None, "invite"
+    if person.active:
+        delivery, purpose = issue_link(current_user, trust.id, person)
+        db.session.commit()
+    else:
+        form.form_errors.append(f"Reactivate {person.name} before sending a link.")
+    return answer("admin/_trust_staff.html", _dashboard, 200 if person.active else 422,
+                  trust=trust, form=form, delivery=delivery, purpose=purpose,
+                  trust_staff={trust.id: trust_staff(trust)}, people_forms={trust.id: form})
 
 
 @bp.route("/trusts/<int:trust_id>/audit")

@@ -8,12 +8,11 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import admin_required, answer, person_or_404, save, school_or_404
 from app.admin.forms import StaffEditForm, StaffForm
-from app.admin.invitations import deliver, invitation_for
+from app.admin.invitations import invitation_for, issue_link
 from app.admin.routes import _school_page
 from app.admin.services import (
     RuleBroken,
     add_person_to_school,
-    audit,
     school_staff,
     set_active,
     update_person_in_school,
@@ -88,12 +87,7 @@ def sign_in_link(school_id: int, user_id: int):
     if not person.active:
         return answer("admin/_person_status.html", _person_page, 422, school=school,
                       person=person, problem="Reactivate the account before sending a link.")
-    purpose = "invite" if person.password_hash is None else "reset"
-    delivery = deliver(person, purpose)
-    audit(school.trust_id, current_user, f"link.{purpose}",
-          f"{'Emailed' if delivery.emailed else 'Made'} a "
-          f"{'sign-in invitation' if purpose == 'invite' else 'password reset'} link "
-          f"for {person.name}", email=person.email)
+    delivery, purpose = issue_link(current_user, school.trust_id, person)
     db.session.commit()
     return answer("admin/_person_status.html", _person_page, school=school, person=person,
                   delivery=delivery, purpose=purpose)
