@@ -15,7 +15,7 @@ from app.admin.access import (
     school_or_404,
     trust_or_404,
 )
-from app.admin.forms import SchoolForm, TrustRoleForm
+from app.admin.forms import SchoolForm, StaffForm, TrustRoleForm
 from app.admin.invitations import invitation_for, issue_link
 from app.admin.services import (
     RuleBroken,
@@ -94,8 +94,6 @@ def school(school_id: int):
 
 
 def _school_page(school, form=None, staff_form=None, **context) -> str:
-    from app.admin.forms import StaffForm
-
     return render_template(
         "admin/school.html", school=school, form=form or school_form(obj=school),
         staff=school_staff(school),
@@ -115,9 +113,13 @@ def add_trust_person(trust_id: int):
     status = 200 if person else 422
     if person:
         form = trust_role_form(trust, formdata=None)
+    return _trust_staff_answer(trust, form, status, delivery)
+
+
+def _trust_staff_answer(trust, form, status: int, delivery=None, purpose: str = "invite"):
     return answer("admin/_trust_staff.html", _dashboard, status, trust=trust, form=form,
-                  delivery=delivery, trust_staff={trust.id: trust_staff(trust)},
-                  people_forms={trust.id: form})
+                  delivery=delivery, purpose=purpose,
+                  trust_staff={trust.id: trust_staff(trust)}, people_forms={trust.id: form})
 
 
 @bp.post("/trusts/<int:trust_id>/people/<int:user_id>/remove")
@@ -134,9 +136,7 @@ def remove_trust_person(trust_id: int, user_id: int):
         db.session.rollback()
         form.form_errors.append(broken.message)
         status = 422
-    return answer("admin/_trust_staff.html", _dashboard, status, trust=trust, form=form,
-                  delivery=None, trust_staff={trust.id: trust_staff(trust)},
-                  people_forms={trust.id: form})
+    return _trust_staff_answer(trust, form, status)
 
 
 @bp.post("/trusts/<int:trust_id>/people/<int:user_id>/link")
@@ -151,9 +151,7 @@ def trust_person_link(trust_id: int, user_id: int):
         db.session.commit()
     else:
         form.form_errors.append(f"Reactivate {person.name} before sending a link.")
-    return answer("admin/_trust_staff.html", _dashboard, 200 if person.active else 422,
-                  trust=trust, form=form, delivery=delivery, purpose=purpose,
-                  trust_staff={trust.id: trust_staff(trust)}, people_forms={trust.id: form})
+    return _trust_staff_answer(trust, form, 200 if person.active else 422, delivery, purpose)
 
 
 @bp.route("/trusts/<int:trust_id>/audit")
