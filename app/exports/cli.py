@@ -7,6 +7,7 @@ the same generator's bytes as the web download.
 from __future__ import annotations
 
 import os
+import sys
 
 import click
 
@@ -32,7 +33,7 @@ def export_visits_command(week: str, school_slug: str | None, output: str | None
                                  param_hint="--school") from None
     chunks = visits_csv(scope, period)
     if output is None:
-        stdout = click.get_binary_stream("stdout")
+        stdout = sys.stdout.buffer
         for chunk in chunks:
             stdout.write(chunk)
         stdout.flush()
