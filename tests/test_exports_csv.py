@@ -10,7 +10,14 @@ import pytest
 
 from app.extensions import db
 from app.models import Photo
-from tests.factories import add_role, make_library_step, make_school, make_trust, make_user, make_visit
+from tests.factories import (
+    add_role,
+    make_library_step,
+    make_school,
+    make_trust,
+    make_user,
+    make_visit,
+)
 
 BOM = "\ufeff"
 HEADER = ("visit_id,date,week,school,coach,coach_email,teacher,teacher_email,class,subject,"

@@ -115,10 +115,10 @@ def index():
     today = _local_today(schools)
     last_sunday = monday_of(today) - timedelta(days=1)
     values = {
-        "week": args.get("week") or last_complete_week(today),
+        "week": args.get("week", last_complete_week(today)),
         # By default the last four complete weeks.
-        "from": args.get("from") or (last_sunday - timedelta(days=27)).isoformat(),
-        "to": args.get("to") or last_sunday.isoformat(),
+        "from": args.get("from", (last_sunday - timedelta(days=27)).isoformat()),
+        "to": args.get("to", last_sunday.isoformat()),
         "school": args.get("school", ""),
     }
     errors: dict[str, str] = {}

@@ -104,8 +104,9 @@ def _weekly_counts(schools: list[School], weeks: list[str], now: datetime):
     zones = {school.id: ZoneInfo(school.timezone) for school in schools}
     since = now - timedelta(weeks=TERM_WEEKS, days=1)
     for school_id, _coach_id, started_at in _visits_since(list(by_school), since):
-        by_school[school_id][iso_week_label(started_at.astimezone(zones[school_id]).date())] += 1
-    return {school_id: [counter[week] for week in weeks] for school_id, counter in by_school.items()}
+        local_day = started_at.astimezone(zones[school_id]).date()
+        by_school[school_id][iso_week_label(local_day)] += 1
+    return {school_id: [counts[week] for week in weeks] for school_id, counts in by_school.items()}
 
 
 def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime) -> Trends:
