@@ -41,6 +41,10 @@ class TeacherCoverage:
     overdue: bool = True
 
     @property
+    def cadence_days(self) -> int:
+        return CADENCE_DAYS[self.school.cadence]
+
+    @property
     def coach_names(self) -> str:
         return ", ".join(name for _, name in self.coaches)
 
@@ -113,7 +117,7 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         row.last_visit_on = last_started_at.astimezone(zone).date()
         row.days_since = (now.astimezone(zone).date() - row.last_visit_on).days
         row.recent_visits = recent
-        row.overdue = row.days_since > CADENCE_DAYS[row.school.cadence]
+        row.overdue = row.days_since > row.cadence_days
     for school_id, teacher_id, text, status in _latest_steps(school_ids):
         row = rows.get((school_id, teacher_id))
         if row is not None:
