@@ -7,7 +7,7 @@ The term is simply the last twelve ISO weeks, this one included.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -115,9 +115,12 @@ def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime
     busiest = max((max(c) for c in counts.values()), default=0)
     visits = [SchoolWeeks(school, counts[school.id], _bars(counts[school.id], weeks, busiest))
               for school in schools]
+    teachers_by_school: dict[int, list[TeacherCoverage]] = defaultdict(list)
+    for row in rows:
+        teachers_by_school[row.school.id].append(row)
     shares = []
     for index, school in enumerate(schools):
-        teachers = [row for row in rows if row.school.id == school.id]
+        teachers = teachers_by_school[school.id]
         within = sum(1 for row in teachers if not row.overdue)
         share = within / len(teachers) if teachers else 0
         shares.append(CadenceShare(school, within, len(teachers),
@@ -147,11 +150,12 @@ def coach_summaries(schools: list[School], rows: list[TeacherCoverage],
         if iso_week_label(started_at.astimezone(zone).date()) == iso_week_label(
                 now.astimezone(zone).date()):
             this_week[coach_id] += 1
-    summaries = []
-    for coach_id, name in coaches_of(rows):
-        coachees = [row for row in rows if coach_id in {c for c, _ in row.coaches}]
-        summaries.append(CoachSummary(
-            coach_id, name, len(coachees), this_week[coach_id],
-            sum(1 for row in coachees if row.overdue),
-        ))
-    return summaries
+    coachees: dict[int, list[TeacherCoverage]] = defaultdict(list)
+    for row in rows:
+        for coach_id, _name in row.coaches:
+            coachees[coach_id].append(row)
+    return [
+        CoachSummary(coach_id, name, len(coachees[coach_id]), this_week[coach_id],
+                     sum(1 for row in coachees[coach_id] if row.overdue))
+        for coach_id, name in coaches_of(rows)
+    ]
