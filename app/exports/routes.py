@@ -56,7 +56,7 @@ def coverage():
         abort(404)
     rows = coverage_rows(schools, now)
     table = filter_and_sort(rows, filters)
-    context = {"schools": schools, "filters": filters, "table": table, "all_rows": rows}
+    context = {"schools": schools, "filters": filters, "table": table}
     if is_htmx():
         return render_template("exports/_coverage_table.html", **context)
     return render_template(
