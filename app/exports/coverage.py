@@ -66,35 +66,28 @@ def _current_coaches(school_ids: list[int], today: date):
     ).all()
 
 
-def _visit_stats(school_ids: list[int], since: datetime):
-    """Per (school, teacher): the last visit's start and how many since `since`."""
-    return db.session.execute(
+def _last_visits(school_ids: list[int], since: datetime):
+    """Per (school, teacher) with a visit: the last visit's start, its action step, and how
+    many visits started since `since`."""
+    stats = (
         sa.select(
-            Visit.school_id, Visit.teacher_id, sa.func.max(Visit.started_at),
-            sa.func.count(sa.case((Visit.started_at >= since, 1))),
+            Visit.school_id, Visit.teacher_id,
+            sa.func.max(Visit.started_at).label("last_at"),
+            sa.func.count(sa.case((Visit.started_at >= since, 1))).label("recent"),
         )
         .where(Visit.school_id.in_(school_ids))
         .group_by(Visit.school_id, Visit.teacher_id)
-    ).all()
-
-
-def _latest_steps(school_ids: list[int]):
-    """Per (school, teacher): the action step of their most recent visit."""
-    ranked = (
-        sa.select(
-            Visit.school_id, Visit.teacher_id, ActionStep.text, ActionStep.status,
-            sa.func.row_number().over(
-                partition_by=(Visit.school_id, Visit.teacher_id),
-                order_by=(Visit.started_at.desc(), Visit.id.desc()),
-            ).label("recency"),
-        )
-        .join(ActionStep, ActionStep.visit_id == Visit.id)
-        .where(Visit.school_id.in_(school_ids))
         .subquery()
     )
     return db.session.execute(
-        sa.select(ranked.c.school_id, ranked.c.teacher_id, ranked.c.text, ranked.c.status)
-        .where(ranked.c.recency == 1)
+        sa.select(stats.c.school_id, stats.c.teacher_id, stats.c.last_at, stats.c.recent,
+                  ActionStep.text, ActionStep.status)
+        .join(Visit, sa.and_(Visit.school_id == stats.c.school_id,
+                             Visit.teacher_id == stats.c.teacher_id,
+                             Visit.started_at == stats.c.last_at))
+        .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
+        # Two visits starting at the same instant: the later id's step wins, every time.
+        .order_by(Visit.id)
     ).all()
 
 
@@ -109,19 +102,17 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
     for school_id, teacher_id, coach_id, coach_name in _current_coaches(school_ids, now.date()):
         if (school_id, teacher_id) in rows:
             rows[(school_id, teacher_id)].coaches.append((coach_id, coach_name))
-    for school_id, teacher_id, last_started_at, recent in _visit_stats(school_ids, now - HALF_TERM):
+    for school_id, teacher_id, last_at, recent, step_text, step_status in _last_visits(
+            school_ids, now - HALF_TERM):
         row = rows.get((school_id, teacher_id))
         if row is None:
             continue
         zone = ZoneInfo(row.school.timezone)
-        row.last_visit_on = last_started_at.astimezone(zone).date()
+        row.last_visit_on = last_at.astimezone(zone).date()
         row.days_since = (now.astimezone(zone).date() - row.last_visit_on).days
         row.recent_visits = recent
         row.overdue = row.days_since > row.cadence_days
-    for school_id, teacher_id, text, status in _latest_steps(school_ids):
-        row = rows.get((school_id, teacher_id))
-        if row is not None:
-            row.step_text, row.step_status = text, status
+        row.step_text, row.step_status = step_text, step_status
     return list(rows.values())
 
 
