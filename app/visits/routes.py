@@ -6,9 +6,11 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from app.authz import writable_coachees
+from app.errors import error_response
 from app.extensions import db
 from app.models import Visit
 from app.visits import bp
+from app.visits.services import Refused
 
 
 def _start_of_today_utc() -> datetime:
@@ -44,3 +46,8 @@ def index():
         todays_visits=todays_visits,
         last_visits=last_visits,
     )
+
+
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
+    return error_response(error.status, error.message, error.errors)
