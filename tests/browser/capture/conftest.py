@@ -158,7 +158,8 @@ def stored_photo_hashes(page) -> list[str]:
             for (const photo of item.photos) {
                 const record = await Dropin.outbox.photo(photo.id);
                 const digest = await crypto.subtle.digest("SHA-256", record.bytes);
-                hashes.push([...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join(""));
+                const bytes = [...new Uint8Array(digest)];
+                hashes.push(bytes.map((b) => b.toString(16).padStart(2, "0")).join(""));
             }
         }
         return hashes;

@@ -96,8 +96,8 @@ def test_expired_session_waits_for_the_same_coach_never_another(coach, api_redir
 
     sign_in(coach, "head.riverside@example.org")  # someone else on this phone
     coach.goto("/outbox")
-    wait_for_outbox(coach, "items.length === 2 && items.every((i) => "
-                           "i.state === 'needs-sign-in' && i.lastError.includes('another account'))")
+    wait_for_outbox(coach, "items.length === 2 && items.every((i) => i.state === 'needs-sign-in'"
+                           " && i.lastError.includes('another account'))")
     assert Stored().new_visits(before) == []
 
     coach.get_by_role("button", name="Sign out").click()
@@ -124,7 +124,8 @@ def test_sign_out_warns_and_staying_keeps_everything(coach):
 
 
 def shell_caches(page) -> list[str]:
-    return page.evaluate("caches.keys().then((names) => names.filter((n) => n.startsWith('dropin-shell-')))")
+    return page.evaluate(
+        "caches.keys().then((names) => names.filter((n) => n.startsWith('dropin-shell-')))")
 
 
 def worker_version(page) -> str:
