@@ -18,6 +18,7 @@ SHELL_FILES = (
     "js/sync.js",
     "js/status.js",
     "js/capture.js",
+    "js/photos.js",
     "js/outbox-page.js",
     "js/pwa.js",
     "vendor/htmx-2.0.11.min.js",

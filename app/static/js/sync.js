@@ -61,12 +61,19 @@
     }
   }
 
-  /** "Some fields need attention. teacher id: You cannot write a visit for this teacher." */
+  const FIELD_NAMES = {
+    teacher_id: "Teacher", class_name: "Class", subject: "Subject", notes: "Notes",
+    action_step: "Action step", text: "", library_step_id: "library step", photo_ids: "Photos",
+    started_at: "Start time", duration_minutes: "Length", caption: "Caption",
+  };
+
+  /** "Some fields need attention. Teacher: You cannot write a visit for this teacher." */
   function reasonFrom(body) {
     const lines = [];
     (function collect(errors, prefix) {
       for (const [field, messages] of Object.entries(errors || {})) {
-        const name = (prefix + " " + field.replace(/_/g, " ")).trim();
+        const label = field in FIELD_NAMES ? FIELD_NAMES[field] : field.replace(/_/g, " ");
+        const name = (prefix + " " + label).trim();
         if (Array.isArray(messages)) lines.push(name + ": " + messages.join(" "));
         else if (typeof messages === "object") collect(messages, name);
         else lines.push(name + ": " + messages);
