@@ -63,7 +63,7 @@ def test_a_phone_jpeg_comes_out_upright_with_no_gps_or_any_metadata():
 ])
 @pytest.mark.parametrize("draft", [True, False])
 def test_a_big_photo_is_shrunk_to_1600_and_320(orientation, size, top_left, draft):
-    result = process_photo(fx.jpeg_with_gps_and_orientation(4000, 3000, orientation),
+    result = process_photo(fx.jpeg_with_gps_and_orientation(3200, 2400, orientation),
                            draft=draft)
     display, thumbnail = opened(result.display), opened(result.thumbnail)
     assert display.size == size == (result.width, result.height)
