@@ -51,8 +51,10 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
         school = _school_for(user, capture["teacher_id"])
         _check_library_step(school, capture["action_step"]["library_step_id"])
         if insert_once(Visit, _new_visit_row(user, visit_id, school, capture)):
-            db.session.add(ActionStep(visit_id=visit_id, **_step_columns(capture)))
-            db.session.flush()
+            # Core inserts, no ORM flush: on SQLite the write lock is held from the first
+            # insert to the commit, so the work in between is kept small.
+            db.session.execute(
+                sa.insert(ActionStep).values(visit_id=visit_id, **_step_columns(capture)))
             return SyncResult(db.session.get(Visit, visit_id), created=True)
         # A concurrent replay inserted it first; the database waited for it to commit.
         visit = _visit_for_update(visit_id)
