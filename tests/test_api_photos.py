@@ -15,7 +15,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Photo
 from tests import photo_fixtures as fx
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world
+from tests.api_support import SEES_THE_VISIT, ApiClient, as_person, build_world
 
 
 @pytest.fixture
@@ -27,9 +27,6 @@ def world(app):
 def coach(app, world) -> ApiClient:
     return as_person(app, world, "coach")
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def stored_files(app) -> set[Path]:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ActionStep, Visit
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world, capture_for
+from tests.api_support import SEES_THE_VISIT, ApiClient, as_person, build_world, capture_for
 
 
 @pytest.fixture
@@ -23,9 +23,6 @@ def world(app):
 def api(client):
     return ApiClient(client)
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def count(model) -> int:

@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.visits.services import TIMELINE_PAGE_SIZE, coach_timeline
 from tests import photo_fixtures as fx
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world
+from tests.api_support import SEES_THE_VISIT, as_person, build_world
 from tests.factories import make_visit
 
 HTMX = {"HX-Request": "true"}
@@ -21,9 +21,6 @@ HTMX = {"HX-Request": "true"}
 def world(app):
     return build_world()
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def add_visits(world, count: int, start: datetime | None = None) -> list:
