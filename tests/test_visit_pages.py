@@ -110,6 +110,7 @@ def test_the_timeline_holds_only_visits_the_coach_wrote(app, world):
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "2026-11-20T10:00:00_zz",
+                                    "0001-01-01T00:00:00+01:00_" + uuid.uuid4().hex,
                                     "2026-11-20T10:00:00_" + uuid.uuid4().hex])
 def test_a_bad_cursor_is_a_400_not_a_500(app, world, cursor):
     response = as_person(app, world, "coach").get(f"/visits/timeline?before={cursor}")
