@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -259,9 +259,9 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         started_at = datetime.fromisoformat(started)
         if started_at.tzinfo is None:
-            raise ValueError("naive")
-        return started_at, uuid.UUID(visit_id)
-    except ValueError:
+            raise ValueError("a cursor's time has its offset")
+        return started_at.astimezone(UTC), uuid.UUID(visit_id)
+    except (ValueError, OverflowError):
         raise Refused(400, "That page of drop-ins does not exist.") from None
 
 
