@@ -1,0 +1,110 @@
+/* On every signed-in page: the sync indicator ("3 drop-ins waiting to sync", "All synced",
+   "1 needs attention"), the sync loop, and a guard so signing out never hides unsynced
+   captures. */
+(function () {
+  "use strict";
+  const outbox = window.Dropin.outbox;
+
+  function plural(count, one, many) {
+    return count + " " + (count === 1 ? one : many);
+  }
+
+  /** One short sentence about the outbox, and a state for its colour. */
+  function describe(items) {
+    const count = (state) => items.filter((item) => item.state === state).length;
+    const waiting = count("pending") + count("sending");
+    const attention = count("needs-attention");
+    const signIn = count("needs-sign-in");
+    const parts = [];
+    if (attention) parts.push(plural(attention, "needs attention", "need attention"));
+    if (signIn) parts.push(plural(signIn, "waits for sign-in", "wait for sign-in"));
+    if (waiting) parts.push(plural(waiting, "drop-in waiting to sync", "drop-ins waiting to sync"));
+    const state = attention || signIn ? "attention" : waiting ? "waiting" : "synced";
+    return { text: parts.length ? parts.join(" · ") : "All synced", state: state };
+  }
+
+  async function refreshIndicator() {
+    const box = document.querySelector("[data-sync-status]");
+    if (!box) return;
+    const summary = describe(await outbox.list());
+    const text = box.querySelector("[data-sync-status-text]");
+    if (text.textContent !== summary.text) text.textContent = summary.text;
+    box.dataset.state = summary.state;
+  }
+
+  function guardSignOut() {
+    const form = document.querySelector("form[data-signout]");
+    if (!form) return;
+    form.addEventListener("submit", async (event) => {
+      if (form.dataset.confirmed) return;
+      event.preventDefault();
+      const unsynced = (await outbox.list()).length;
+      if (!unsynced || (await confirmSignOut(unsynced))) {
+        await forgetSignedInPages();
+        form.dataset.confirmed = "yes";
+        form.requestSubmit();
+      }
+    });
+  }
+
+  /** Ask before something the coach cannot undo: a dialog, not window.confirm (readable,
+      styled, testable). Resolves true for `yes`. */
+  function confirmChoice(question) {
+    const dialog = document.createElement("dialog");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-title");
+    dialog.innerHTML =
+      '<h2 id="confirm-title"></h2><p></p><div class="dialog-actions">' +
+      '<button type="button" class="button primary" value="no"></button>' +
+      '<button type="button" class="button danger" value="yes"></button></div>';
+    dialog.querySelector("h2").textContent = question.title;
+    dialog.querySelector("p").textContent = question.text;
+    dialog.querySelector('[value="no"]').textContent = question.no;
+    dialog.querySelector('[value="yes"]').textContent = question.yes;
+    if (question.link) {
+      const link = document.createElement("a");
+      link.href = question.link.href;
+      link.textContent = question.link.text;
+      dialog.append(link);
+    }
+    document.body.append(dialog);
+    dialog.showModal();
+    return new Promise((resolve) => {
+      dialog.addEventListener("click", (event) => {
+        const choice = event.target.closest("button");
+        if (choice) dialog.close(choice.value);
+      });
+      dialog.addEventListener("close", () => {
+        resolve(dialog.returnValue === "yes");
+        dialog.remove();
+      });
+    });
+  }
+
+  function confirmSignOut(unsynced) {
+    return confirmChoice({
+      title: plural(unsynced, "capture has", "captures have") + " not synced yet",
+      text: "They stay on this phone and are sent when you sign in again. Nothing is deleted.",
+      no: "Stay signed in",
+      yes: "Sign out anyway",
+      link: {
+        href: document.querySelector("[data-sync-status-text]").getAttribute("href"),
+        text: "See what is waiting",
+      },
+    });
+  }
+
+  /** Pages kept for offline use hold this person's teachers: not for the next person. */
+  async function forgetSignedInPages() {
+    if (window.caches) await caches.delete("dropin-pages").catch(() => {});
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    outbox.onChange(refreshIndicator);
+    refreshIndicator();
+    guardSignOut();
+    window.Dropin.sync.start();
+  });
+  window.Dropin.describeOutbox = describe;
+  window.Dropin.confirmChoice = confirmChoice;
+})();
