@@ -35,7 +35,7 @@ def update_action_step(user: User, visit: Visit, status=None, acknowledged=None,
         if not reflection:
             errors["reflection"] = ["Write a sentence or two about what you tried."]
         elif len(reflection) > REFLECTION_MAX_LENGTH:
-            errors["reflection"] = [f"Keep it to {REFLECTION_MAX_LENGTH} characters or fewer "
+            errors["reflection"] = [f"Keep it to {REFLECTION_MAX_LENGTH:,} characters or fewer "
                                     f"(this is {len(reflection)})."]
     if errors:
         raise ActionStepError(errors)
