@@ -11,7 +11,14 @@ import pytest
 from app.extensions import db
 from app.models import ActionStep, School, User, Visit
 from tests.conftest import csrf_token_from
-from tests.factories import make_library_step, make_pair, make_school, make_trust, make_user, make_visit
+from tests.factories import (
+    make_library_step,
+    make_pair,
+    make_school,
+    make_trust,
+    make_user,
+    make_visit,
+)
 
 HTMX = {"HX-Request": "true"}
 NOW = datetime.now(UTC)
@@ -42,8 +49,9 @@ def world(app) -> World:
     make_pair(coach, colleague, school)
     questioning = make_library_step(trust, category="Questioning", title="Pause, then name")
     follow_up = make_library_step(trust, category="Questioning", title="Ask how they know")
-    first = make_visit(coach, teacher, school, NOW - timedelta(days=28), step_text=questioning.title,
-                       library_step=questioning, status="embedded", notes="Hands up mostly.")
+    first = make_visit(coach, teacher, school, NOW - timedelta(days=28),
+                       step_text=questioning.title, library_step=questioning, status="embedded",
+                       notes="Hands up mostly.")
     second = make_visit(coach, teacher, school, NOW - timedelta(days=14),
                         step_text="Start with the task on the desks", status="practising")
     latest = make_visit(coach, teacher, school, NOW - timedelta(days=2), step_text=follow_up.title,
