@@ -6,7 +6,7 @@ from flask_login import current_user, login_required
 from app.extensions import db
 from app.htmx import is_htmx
 from app.teacher import bp, services
-from app.teacher._standin import REFLECTION_MAX_LENGTH, ActionStepError, update_action_step
+from app.teacher._standin import REFLECTION_MAX_LENGTH, Refused, update_action_step
 
 bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
 
@@ -60,7 +60,9 @@ def _change_step(visit_id, fragment: str, message: str, **change):
     visit = services.own_visit_or_404(current_user, visit_id)
     try:
         update_action_step(current_user, visit, **change)
-    except ActionStepError as error:
+    except Refused as error:
+        if error.status != 422:
+            raise
         db.session.rollback()
         visit = services.own_visit_or_404(current_user, visit_id)
         return _after_change(visit, fragment, errors=error.errors,
@@ -87,6 +89,7 @@ def set_status(visit_id):
 @bp.post("/teacher/steps/<uuid:visit_id>/reflection")
 @login_required
 def reflect(visit_id):
-    return _change_step(visit_id, "teacher/_reflection.html",
-                        "Reflection saved. Your coach can read it.",
-                        reflection=request.form.get("reflection", ""))
+    reflection = request.form.get("reflection", "")
+    message = "Reflection saved. Your coach can read it." if reflection.strip() else (
+        "Reflection cleared.")
+    return _change_step(visit_id, "teacher/_reflection.html", message, reflection=reflection)

@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from app.authz import writable_coachees
 from app.extensions import db
 from app.models import Visit
+from app.teacher.services import current_visits_by_teacher
 from app.visits import bp
 
 
@@ -37,10 +38,12 @@ def index():
         .where(Visit.coach_id == current_user.id, Visit.started_at >= _start_of_today_utc())
         .order_by(Visit.started_at.desc())
     ).all()
-    last_visits = _last_visit_by_teacher(current_user.id, [c.teacher.id for c in coachees])
+    teacher_ids = [c.teacher.id for c in coachees]
+    last_visits = _last_visit_by_teacher(current_user.id, teacher_ids)
     return render_template(
         "visits/index.html",
         coachees=[c for c in coachees if c.coached_by_user],
         todays_visits=todays_visits,
         last_visits=last_visits,
+        current_visits=current_visits_by_teacher(current_user, teacher_ids),
     )
