@@ -135,7 +135,9 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
     for email, name, roles in STAFF:
         users[email] = _user(email, name, password)
         for slug, role in roles:
-            _get_or_create(Membership, user_id=users[email].id, school_id=schools[slug].id, role=role)
+            _get_or_create(
+                Membership, user_id=users[email].id, school_id=schools[slug].id, role=role
+            )
     term_start = today - timedelta(days=70)
     for coach, teacher, slug in PAIRS:
         _get_or_create(
@@ -170,7 +172,7 @@ def _seed_visits(users, schools, library, today: date) -> None:
                 tzinfo=UTC,
             )
             step = library[(pair_index + visit_number) % len(library)]
-            status = "embedded" if visit_number < 2 else ("practising" if visit_number == 2 else "new")
+            status = ("embedded", "embedded", "practising", "new")[visit_number]
             visit = Visit(
                 id=visit_id,
                 school_id=schools[slug].id,

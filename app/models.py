@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from typing import Optional
 
 import sqlalchemy as sa
 from flask import current_app
@@ -82,10 +81,10 @@ class User(UserMixin, db.Model):
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
     name: Mapped[str] = mapped_column(sa.String(200))
     #: None until the person has set a password from their invitation.
-    password_hash: Mapped[Optional[str]] = mapped_column(sa.String(256))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    password_changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"
@@ -152,7 +151,7 @@ class CoachingPair(db.Model):
     coach_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     since: Mapped[date] = mapped_column(sa.Date, default=date.today)
-    until: Mapped[Optional[date]] = mapped_column(sa.Date)
+    until: Mapped[date | None] = mapped_column(sa.Date)
 
     school: Mapped[School] = relationship()
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])
@@ -166,12 +165,12 @@ class LibraryStep(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
-    school_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("school.id"), index=True)
+    school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"), index=True)
     category: Mapped[str] = mapped_column(sa.String(80))
     title: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
     #: A retired step is offered no more but stays on the visits that used it.
-    retired_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
@@ -192,8 +191,8 @@ class Visit(db.Model):
     #: Photo ids the device said it would send; complete once all have arrived.
     expected_photo_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
     #: The device's clock, kept for the record; never used to order or deduplicate.
-    client_created_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    client_updated_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    client_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    client_updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
@@ -224,15 +223,15 @@ class ActionStep(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visit.id"), unique=True)
     text: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
-    library_step_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("library_step.id"))
+    library_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_step.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="new")
-    status_changed_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
-    acknowledged_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reflection: Mapped[str] = mapped_column(sa.Text, default="")
-    reflected_at: Mapped[Optional[datetime]] = mapped_column(UTCDateTime)
+    reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     visit: Mapped[Visit] = relationship(back_populates="action_step")
-    library_step: Mapped[Optional[LibraryStep]] = relationship()
+    library_step: Mapped[LibraryStep | None] = relationship()
 
     __table_args__ = (
         sa.CheckConstraint("status IN ('new', 'practising', 'embedded')", name="status"),
@@ -272,10 +271,10 @@ class AuditEvent(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
-    actor_id: Mapped[Optional[int]] = mapped_column(sa.ForeignKey("user.id"))
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user.id"))
     action: Mapped[str] = mapped_column(sa.String(64))
     summary: Mapped[str] = mapped_column(sa.String(500))
     details: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
-    actor: Mapped[Optional[User]] = relationship()
+    actor: Mapped[User | None] = relationship()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 
 def main() -> int:
-    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent))]
+    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
              if not m.name.startswith("_")]
     for name in sorted(names):
         module = importlib.import_module(f"bench.{name}")

@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from app import create_app
 from app.config import TestConfig
 from app.extensions import db
+from tests.factories import DEFAULT_PASSWORD
 
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL", "")
 BACKENDS = ["sqlite"] + (["postgresql"] if TEST_DATABASE_URL else [])
-DEFAULT_PASSWORD = "correct horse battery"
 
 
 def _server_url(url: str) -> sa.URL:
