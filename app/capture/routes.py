@@ -1,11 +1,41 @@
-from flask import render_template
+from flask import current_app, jsonify, render_template
 from flask_login import current_user, login_required
+from flask_wtf.csrf import generate_csrf
 
-from app.authz import writable_coachees
 from app.capture import bp
+from app.capture.services import capture_context
+
+
+@bp.record_once
+def _defaults(state) -> None:
+    # The sync loop's first retry delay; it doubles up to five minutes. Tests shorten it.
+    state.app.config.setdefault("SYNC_RETRY_BASE_MS", 5000)
 
 
 @bp.route("/visits/new")
 @login_required
 def new_visit():
-    return render_template("capture/new.html", coachees=writable_coachees(current_user))
+    return render_template("capture/new.html", capture=capture_context(current_user))
+
+
+@bp.route("/outbox")
+@login_required
+def outbox():
+    """The captures waiting on this device; the list itself comes from IndexedDB."""
+    return render_template("capture/outbox.html")
+
+
+@bp.route("/capture/session")
+def sync_session():
+    """A fresh CSRF token and the signed-in user's id, fetched just before each sync run
+    so a token is never stored with a capture. 401 JSON (never a redirect) when signed out."""
+    if not current_user.is_authenticated:
+        return jsonify({"error": "Please sign in again.", "signed_in": False}), 401
+    response = jsonify({"user_id": current_user.id, "csrf_token": generate_csrf()})
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.app_context_processor
+def sync_settings():
+    return {"sync_retry_base_ms": current_app.config["SYNC_RETRY_BASE_MS"]}

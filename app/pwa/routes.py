@@ -1,0 +1,110 @@
+"""The installable shell: the service worker at the root scope, the manifest, the offline
+page."""
+
+import hashlib
+from pathlib import Path
+
+from flask import current_app, render_template, url_for
+from flask_login import current_user
+
+from app.pwa import bp
+
+#: Static files every page may need offline, precached by the service worker.
+SHELL_FILES = (
+    "css/app.css",
+    "css/capture.css",
+    "js/app.js",
+    "js/outbox.js",
+    "js/sync.js",
+    "js/status.js",
+    "js/capture.js",
+    "js/outbox-page.js",
+    "js/pwa.js",
+    "vendor/htmx-2.0.11.min.js",
+    "vendor/idb-8.0.4.umd.js",
+    "icons/icon-192.png",
+    "icons/icon-512.png",
+    "icons/maskable-192.png",
+    "icons/maskable-512.png",
+)
+#: Signed-in pages the worker keeps so a coach can capture from a cold start offline.
+OFFLINE_PAGES = ("capture.new_visit", "capture.outbox")
+#: Templates whose change should reach devices as a new service-worker version.
+SHELL_TEMPLATES = ("pwa/sw.js", "pwa/offline.html", "capture/new.html", "capture/outbox.html",
+                   "base.html")
+
+
+def shell_version() -> str:
+    """A content hash of everything the worker precaches, so any change to the shell
+    installs a new worker and a new cache, and nothing else does."""
+    digest = hashlib.sha256(current_app.config.get("RELEASE", "").encode())
+    static = Path(current_app.static_folder)
+    templates = Path(current_app.root_path) / "templates"
+    for path in [static / name for name in SHELL_FILES] + [templates / t for t in SHELL_TEMPLATES]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@bp.route("/sw.js")
+def service_worker():
+    body = render_template(
+        "pwa/sw.js",
+        version=shell_version(),
+        shell=[url_for("static", filename=name) for name in SHELL_FILES]
+        + [url_for("pwa.offline")],
+        pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
+        offline_url=url_for("pwa.offline"),
+        worker_scripts=[
+            url_for("static", filename=name)
+            for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js")
+        ],
+    )
+    return body, 200, {
+        "Content-Type": "text/javascript; charset=utf-8",
+        # Browsers must check for a new worker on every visit.
+        "Cache-Control": "no-cache",
+        "Service-Worker-Allowed": "/",
+    }
+
+
+@bp.route("/manifest.webmanifest")
+def manifest():
+    def icon(name: str, size: int, purpose: str) -> dict:
+        return {
+            "src": url_for("static", filename=f"icons/{name}-{size}.png"),
+            "sizes": f"{size}x{size}",
+            "type": "image/png",
+            "purpose": purpose,
+        }
+
+    body = {
+        "id": "/",
+        "name": "Dropin: coaching drop-ins",
+        "short_name": "Dropin",
+        "description": "Ten-minute coaching drop-ins: notes, photos of pupils' work, one "
+        "action step. Works offline.",
+        "start_url": url_for("capture.new_visit"),
+        "scope": "/",
+        "display": "standalone",
+        "orientation": "portrait",
+        "theme_color": "#0b5563",
+        "background_color": "#f3f6f7",
+        "icons": [
+            icon("icon", 192, "any"),
+            icon("icon", 512, "any"),
+            icon("maskable", 192, "maskable"),
+            icon("maskable", 512, "maskable"),
+        ],
+    }
+    response = current_app.response_class(
+        current_app.json.dumps(body), mimetype="application/manifest+json"
+    )
+    response.headers["Cache-Control"] = "no-cache"
+    return response
+
+
+@bp.route("/offline")
+def offline():
+    """Shown by the service worker when a page is neither online nor kept on the device."""
+    return render_template("pwa/offline.html", signed_in=current_user.is_authenticated)

@@ -1,0 +1,410 @@
+/* The capture page: one drop-in in well under a minute of tapping. Saving writes the
+   visit and its photos to the outbox (the one write path, online or offline); the sync
+   loop sends them. The page's data (teachers, current steps, library) is embedded in it. */
+(function () {
+  "use strict";
+  const outbox = window.Dropin.outbox;
+  const MAX_EDGE = 1600;
+  const STEP_MAX = 280;
+  const KEPT_TYPES = ["image/jpeg", "image/png", "image/webp"];
+  const LESSON_MINUTES = 10;
+  const data = JSON.parse(document.getElementById("capture-data").textContent);
+  const form = document.querySelector("[data-capture-form]");
+  const $ = (selector) => form.querySelector(selector);
+  const teacherSelect = $("[data-teacher]");
+  const stepInput = $('[data-field="action_step"]');
+  const saveButton = $("[data-save]");
+
+  /* One drop-in at a time: its id and start are made on the device when it starts. */
+  let visit = null;
+  let dirty = false;
+  let saving = false;
+
+  function startVisit(existing) {
+    visit = existing || {
+      id: crypto.randomUUID(), startedAt: new Date(), photos: [], libraryStepId: null,
+      verdict: null, createdAt: null,
+    };
+    dirty = Boolean(existing);
+  }
+
+  /* ---- teacher: own coachees first, type to filter ---- */
+  function teacherById(id) {
+    return data.teachers.find((teacher) => String(teacher.id) === String(id)) || null;
+  }
+
+  function fillTeachers(filter) {
+    const chosen = teacherSelect.value;
+    const words = filter.trim().toLowerCase();
+    const matches = data.teachers.filter((t) => !words || t.name.toLowerCase().includes(words));
+    const groups = [
+      ["Your coachees", matches.filter((t) => t.coached_by_you)],
+      ["Others you may visit", matches.filter((t) => !t.coached_by_you)],
+    ];
+    const options = [new Option(matches.length ? "Choose…" : "No teacher matches", "")];
+    for (const [label, teachers] of groups) {
+      if (!teachers.length) continue;
+      const group = document.createElement("optgroup");
+      group.label = label;
+      for (const t of teachers) group.append(new Option(t.name + " · " + t.school, t.id));
+      options.push(group);
+    }
+    teacherSelect.replaceChildren(...options);
+    if (matches.length === 1) teacherSelect.value = matches[0].id;
+    else if (matches.some((t) => String(t.id) === chosen)) teacherSelect.value = chosen;
+    teacherChanged();
+  }
+
+  function teacherChanged() {
+    const teacher = teacherById(teacherSelect.value);
+    showCurrentStep(teacher);
+    fillLibrary();
+  }
+
+  /* ---- the teacher's current step and the one-tap verdict on it ---- */
+  const STATUS_WORDS = { new: "New", practising: "Practising", embedded: "Embedded" };
+
+  function showCurrentStep(teacher) {
+    const box = form.querySelector("[data-current-step]");
+    const step = teacher && teacher.current_step;
+    box.hidden = !step;
+    if (visit.verdict && (!step || visit.verdict.visitId !== step.visit_id)) visit.verdict = null;
+    if (!step) return;
+    box.querySelector("[data-current-step-text]").textContent = step.text;
+    box.querySelector("[data-current-step-meta]").textContent =
+      "Set " + new Date(step.set_on).toLocaleDateString(document.documentElement.lang || [], { day: "numeric", month: "short" }) +
+      " · " + STATUS_WORDS[step.status] + (step.acknowledged ? " · seen by the teacher" : "");
+    for (const button of box.querySelectorAll("[data-verdict]")) {
+      const pressed = Boolean(visit.verdict && visit.verdict.choice === button.dataset.verdict);
+      button.setAttribute("aria-pressed", String(pressed));
+    }
+  }
+
+  function chooseVerdict(choice) {
+    const step = teacherById(teacherSelect.value).current_step;
+    const again = visit.verdict && visit.verdict.choice === choice;
+    visit.verdict = again ? null : { choice: choice, visitId: step.visit_id, teacher: teacherSelect.value };
+    dirty = true;
+    if (!again && choice === "practising" && !stepInput.value) {
+      stepInput.value = step.text; // carry the same step forward
+      countStep();
+    }
+    if (!again && choice === "change") stepInput.focus();
+    showCurrentStep(teacherById(teacherSelect.value));
+  }
+
+  /* ---- the action-step library: filter by category, search ---- */
+  function libraryForTeacher() {
+    const teacher = teacherById(teacherSelect.value);
+    if (!teacher) return data.library;
+    return data.library.filter((step) => step.trust_id === teacher.trust_id &&
+      (step.school_id === null || step.school_id === teacher.school_id));
+  }
+
+  function fillCategories() {
+    const select = form.querySelector("[data-library-category]");
+    const categories = [...new Set(data.library.map((step) => step.category))].sort();
+    for (const category of categories) select.append(new Option(category, category));
+  }
+
+  function fillLibrary() {
+    const category = form.querySelector("[data-library-category]").value;
+    const words = form.querySelector("[data-library-search]").value.trim().toLowerCase();
+    const steps = libraryForTeacher().filter((step) =>
+      (!category || step.category === category) &&
+      (!words || (step.title + " " + step.guidance + " " + step.category).toLowerCase().includes(words)));
+    const items = steps.map((step) => {
+      const li = document.createElement("li");
+      const button = document.createElement("button");
+      button.type = "button";
+      button.className = "library-step";
+      button.dataset.libraryStep = step.id;
+      button.setAttribute("aria-pressed", String(visit.libraryStepId === step.id));
+      const title = document.createElement("span");
+      title.textContent = step.title;
+      const meta = document.createElement("span");
+      meta.className = "muted";
+      meta.textContent = step.category + (step.guidance ? " · " + step.guidance : "");
+      button.append(title, meta);
+      li.append(button);
+      return li;
+    });
+    form.querySelector("[data-library-list]").replaceChildren(...items);
+    form.querySelector("[data-library-empty]").hidden = steps.length > 0;
+  }
+
+  function chooseLibraryStep(id) {
+    const step = data.library.find((s) => s.id === Number(id));
+    visit.libraryStepId = step.id;
+    stepInput.value = step.title;
+    dirty = true;
+    countStep();
+    fillLibrary();
+    form.querySelector("[data-library]").open = false;
+    stepInput.focus();
+  }
+
+  function countStep() {
+    const length = stepInput.value.length;
+    const counter = form.querySelector("[data-step-counter]");
+    counter.textContent = length + " of " + STEP_MAX;
+    const chosen = data.library.find((s) => s.id === visit.libraryStepId);
+    if (chosen && stepInput.value.trim() !== chosen.title) visit.libraryStepId = null; // written afresh
+    form.querySelector("[data-library-choice]").textContent =
+      visit.libraryStepId ? "From the library (" + chosen.category + "). " : "";
+  }
+
+  /* ---- photos: downscaled on the device, each removable and captionable ---- */
+  async function downscaled(file) {
+    const original = { type: file.type || "application/octet-stream", bytes: await file.arrayBuffer() };
+    let bitmap;
+    try {
+      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
+    } catch (cannotDecode) {
+      return original; // e.g. HEIC on Chromium: the server converts it
+    }
+    const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
+    if (scale === 1 && KEPT_TYPES.includes(original.type)) {
+      bitmap.close();
+      return original; // small enough: no second lossy encoding
+    }
+    const width = Math.round(bitmap.width * scale);
+    const height = Math.round(bitmap.height * scale);
+    const canvas = document.createElement("canvas");
+    canvas.width = width;
+    canvas.height = height;
+    canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
+    bitmap.close();
+    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
+    return { type: "image/jpeg", bytes: await blob.arrayBuffer() };
+  }
+
+  async function addPhotos(files) {
+    for (const file of files) {
+      const photo = await downscaled(file);
+      visit.photos.push({ id: crypto.randomUUID(), type: photo.type, bytes: photo.bytes, caption: "" });
+    }
+    dirty = true;
+    renderPhotos();
+  }
+
+  function renderPhotos() {
+    const list = form.querySelector("[data-photo-list]");
+    for (const img of list.querySelectorAll("img")) URL.revokeObjectURL(img.src);
+    const items = visit.photos.map((photo, index) => {
+      const number = index + 1;
+      const li = document.createElement("li");
+      li.className = "photo-item";
+      const img = document.createElement("img");
+      img.src = URL.createObjectURL(new Blob([photo.bytes], { type: photo.type }));
+      img.alt = "Photo " + number;
+      const field = document.createElement("div");
+      field.className = "field";
+      const label = document.createElement("label");
+      label.htmlFor = "caption-" + photo.id;
+      label.textContent = "Caption for photo " + number;
+      const input = document.createElement("input");
+      input.type = "text";
+      input.id = "caption-" + photo.id;
+      input.maxLength = 200;
+      input.value = photo.caption;
+      input.dataset.caption = photo.id;
+      const remove = document.createElement("button");
+      remove.type = "button";
+      remove.className = "button danger";
+      remove.textContent = "Remove photo " + number;
+      remove.dataset.removePhoto = photo.id;
+      field.append(label, input);
+      li.append(img, field, remove);
+      return li;
+    });
+    list.replaceChildren(...items);
+  }
+
+  /* ---- the lesson timer: ten minutes ---- */
+  function tick() {
+    const seconds = Math.max(0, Math.floor((Date.now() - visit.startedAt.getTime()) / 1000));
+    const clock = document.querySelector("[data-timer-clock]");
+    clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
+    document.querySelector("[data-timer]").dataset.over = String(seconds >= LESSON_MINUTES * 60);
+  }
+
+  /* ---- validation, at the field ---- */
+  function showError(name, message) {
+    const error = form.querySelector('[data-error-for="' + name + '"]');
+    error.textContent = message || "";
+    error.hidden = !message;
+    const input = name === "teacher" ? teacherSelect : form.querySelector('[data-field="' + name + '"]');
+    if (input) input.toggleAttribute("aria-invalid", Boolean(message));
+  }
+
+  function validate() {
+    const problems = [];
+    const teacherMessage = teacherById(teacherSelect.value) ? "" : "Choose the teacher you visited.";
+    const text = stepInput.value.trim();
+    const stepMessage = !text ? "Write one action step, or choose one from the library."
+      : text.length > STEP_MAX ? "Keep the action step to " + STEP_MAX + " characters." : "";
+    showError("teacher", teacherMessage);
+    showError("action_step", stepMessage);
+    if (teacherMessage) problems.push(teacherSelect);
+    if (stepMessage) problems.push(stepInput);
+    return problems;
+  }
+
+  function fieldValue(name) {
+    return form.querySelector('[data-field="' + name + '"]').value.trim();
+  }
+
+  function visitPayload() {
+    const minutes = Math.ceil((Date.now() - visit.startedAt.getTime()) / 60000);
+    return {
+      teacher_id: Number(teacherSelect.value),
+      started_at: visit.startedAt.toISOString(),
+      duration_minutes: Math.min(240, Math.max(1, minutes)),
+      class_name: fieldValue("class_name"),
+      subject: fieldValue("subject"),
+      notes: fieldValue("notes"),
+      action_step: { text: stepInput.value.trim(), library_step_id: visit.libraryStepId },
+      captured_offline: navigator.onLine === false,
+      created_at: visit.createdAt || new Date().toISOString(),
+      updated_at: new Date().toISOString(),
+    };
+  }
+
+  function labelFor(payload) {
+    const teacher = teacherById(payload.teacher_id);
+    const what = [payload.class_name, payload.subject].filter(Boolean).join(" ");
+    return teacher.name + (what ? " · " + what : "");
+  }
+
+  async function save(event) {
+    event.preventDefault();
+    if (saving) return; // a double tap saves once
+    const problems = validate();
+    if (problems.length) {
+      problems[0].focus();
+      return;
+    }
+    saving = true;
+    saveButton.disabled = true;
+    saveButton.setAttribute("aria-busy", "true");
+    saveButton.textContent = "Saving…";
+    const alert = form.querySelector("[data-form-alert]");
+    alert.hidden = true;
+    try {
+      const payload = visitPayload();
+      const teacherName = teacherById(payload.teacher_id).name;
+      await outbox.add({
+        id: visit.id, kind: "visit", payload: payload, label: labelFor(payload),
+        photos: visit.photos, createdAt: visit.createdAt,
+      });
+      if (visit.verdict && visit.verdict.choice !== "change") {
+        await outbox.add({
+          kind: "step-update",
+          label: teacherName + "'s step: " + STATUS_WORDS[visit.verdict.choice].toLowerCase(),
+          payload: { visit_id: visit.verdict.visitId, changes: { status: visit.verdict.choice } },
+        });
+        teacherById(payload.teacher_id).current_step.status = visit.verdict.choice;
+      }
+      saved(teacherName);
+    } catch (error) {
+      alert.textContent = "Not saved: " + (error.message || error) + " Try again.";
+      alert.hidden = false;
+    } finally {
+      saving = false;
+      saveButton.disabled = false;
+      saveButton.removeAttribute("aria-busy");
+      saveButton.textContent = "Save";
+    }
+  }
+
+  function saved(teacherName) {
+    const editing = new URLSearchParams(location.search).has("edit");
+    form.querySelector("[data-saved-message]").textContent =
+      "Saved on this phone: drop-in with " + teacherName + ". It syncs when the phone is online.";
+    if (editing) {
+      location.assign(document.querySelector("[data-sync-status-text]").getAttribute("href"));
+      return;
+    }
+    form.reset();
+    startVisit();
+    fillTeachers("");
+    renderPhotos();
+    countStep();
+    window.dispatchEvent(new Event("dropin:capture-idle"));
+    window.scrollTo({ top: 0 });
+  }
+
+  /* ---- fixing a capture the server refused: /visits/new?edit=<id> ---- */
+  async function loadForEditing(id) {
+    const item = await outbox.get(id);
+    if (!item || item.kind !== "visit") return;
+    const payload = item.payload;
+    const photos = await Promise.all(item.photos.map(async (photo) =>
+      ({ id: photo.id, type: photo.type, caption: photo.caption, bytes: (await outbox.photo(photo.id)).bytes })));
+    startVisit({
+      id: item.id, startedAt: new Date(payload.started_at), photos: photos,
+      libraryStepId: payload.action_step.library_step_id, verdict: null, createdAt: item.createdAt,
+    });
+    document.querySelector("[data-capture-heading]").textContent = "Fix this drop-in";
+    const alert = form.querySelector("[data-form-alert]");
+    alert.textContent = "The server said: " + item.lastError;
+    alert.hidden = !item.lastError;
+    teacherSelect.value = payload.teacher_id;
+    teacherChanged();
+    form.querySelector('[data-field="class_name"]').value = payload.class_name;
+    form.querySelector('[data-field="subject"]').value = payload.subject;
+    form.querySelector('[data-field="notes"]').value = payload.notes;
+    stepInput.value = payload.action_step.text;
+    countStep();
+    renderPhotos();
+  }
+
+  function wireEvents() {
+    form.addEventListener("submit", save);
+    form.addEventListener("input", (event) => {
+      dirty = true;
+      if (event.target === stepInput) countStep();
+      if (event.target.dataset.caption) {
+        const photo = visit.photos.find((p) => p.id === event.target.dataset.caption);
+        photo.caption = event.target.value;
+      }
+    });
+    form.querySelector("[data-teacher-filter]").addEventListener("input", (event) => fillTeachers(event.target.value));
+    teacherSelect.addEventListener("change", teacherChanged);
+    form.querySelector("[data-library-category]").addEventListener("change", fillLibrary);
+    form.querySelector("[data-library-search]").addEventListener("input", fillLibrary);
+    form.querySelector("[data-photos]").addEventListener("change", async (event) => {
+      await addPhotos([...event.target.files]);
+      event.target.value = "";
+    });
+    form.addEventListener("click", (event) => {
+      const target = event.target.closest("button");
+      if (!target) return;
+      if (target.dataset.verdict) chooseVerdict(target.dataset.verdict);
+      if (target.dataset.libraryStep) chooseLibraryStep(target.dataset.libraryStep);
+      if (target.dataset.removePhoto) {
+        visit.photos = visit.photos.filter((p) => p.id !== target.dataset.removePhoto);
+        renderPhotos();
+        form.querySelector("[data-photos]").focus();
+      }
+    });
+  }
+
+  document.addEventListener("DOMContentLoaded", () => {
+    startVisit();
+    fillCategories();
+    fillTeachers("");
+    wireEvents();
+    countStep();
+    tick();
+    setInterval(tick, 1000);
+    const editing = new URLSearchParams(location.search).get("edit");
+    if (editing) loadForEditing(editing);
+  });
+
+  window.Dropin.capture = {
+    /** True while a drop-in is being written: a new app version waits until it is saved. */
+    inProgress: () => dirty || saving,
+  };
+})();

@@ -1,0 +1,224 @@
+/* The sync loop: sends outbox items to the server, one sender across tabs (Web Locks).
+   An item leaves the outbox only when the server has confirmed the visit AND every photo
+   with a 2xx JSON answer naming them. A redirect, an HTML page (a Wi-Fi sign-in page) or
+   a body without the id is a failure, never a success.
+     network error, 5xx, 408, 429, odd answer -> retry later (backoff with jitter, <= 5 min)
+     401                                       -> "needs-sign-in", sent after the SAME user signs in
+     other 4xx                                 -> "needs-attention" with the server's reason
+   Works in pages and in the service worker (Background Sync). */
+(function (scope) {
+  "use strict";
+  const outbox = scope.Dropin.outbox;
+  const MAX_DELAY_MS = 5 * 60 * 1000;
+  const SESSION_URL = "/capture/session";
+  const settings = { baseDelayMs: 5000 };
+  let timer = null;
+
+  class Failure extends Error {
+    /** outcome: "retry" | "refused" | "signed-out" */
+    constructor(outcome, message) {
+      super(message);
+      this.outcome = outcome;
+    }
+  }
+
+  /** Exponential backoff with jitter: about base, 2 x base, 4 x base ..., never over 5 min. */
+  function backoffDelay(attempts, baseDelayMs) {
+    const base = baseDelayMs || settings.baseDelayMs;
+    const ceiling = Math.min(MAX_DELAY_MS, base * Math.pow(2, Math.min(attempts - 1, 30)));
+    return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+  }
+
+  async function send(method, url, options) {
+    try {
+      return await scope.fetch(url, {
+        method: method,
+        body: options.body,
+        headers: options.headers,
+        credentials: "same-origin",
+        cache: "no-store",
+        redirect: "manual",
+      });
+    } catch (networkError) {
+      throw new Failure("retry", "No connection to the server yet.");
+    }
+  }
+
+  async function jsonBody(response) {
+    if (!(response.headers.get("Content-Type") || "").includes("application/json")) return null;
+    try {
+      return await response.json();
+    } catch (notJson) {
+      return null;
+    }
+  }
+
+  function reasonFrom(body) {
+    const fields = Object.entries(body.errors || {}).map(([field, messages]) =>
+      field.replace(/_/g, " ") + ": " + [].concat(messages).join(" "));
+    return [body.error || "The server refused this."].concat(fields).join(" ");
+  }
+
+  /** The answer's JSON when the server confirmed `ids` (any one of them); else throws. */
+  async function confirmed(response, ids) {
+    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
+      throw new Failure("retry", "The network redirected the request (a Wi-Fi sign-in page?).");
+    }
+    if (response.status === 401) throw new Failure("signed-out", "Sign in again to send this.");
+    const body = await jsonBody(response);
+    if (response.ok) {
+      if (body && (ids.includes(body.id) || ids.includes(body.visit_id))) return body;
+      throw new Failure("retry", "The answer did not come from Dropin (a Wi-Fi sign-in page?).");
+    }
+    const transient = response.status >= 500 || [408, 425, 429].includes(response.status);
+    if (transient || !body || (body.errors && body.errors.csrf_token)) {
+      throw new Failure("retry", "The server answered " + response.status + "; trying again.");
+    }
+    throw new Failure("refused", reasonFrom(body));
+  }
+
+  async function currentSession() {
+    const response = await send("GET", SESSION_URL, { headers: { Accept: "application/json" } });
+    if (response.status === 401) throw new Failure("signed-out", "Sign in again to send this.");
+    const body = response.ok ? await jsonBody(response) : null;
+    if (!body || !body.user_id || !body.csrf_token) {
+      throw new Failure("retry", "Could not reach Dropin (a Wi-Fi sign-in page?).");
+    }
+    return { userId: String(body.user_id), token: body.csrf_token };
+  }
+
+  function jsonHeaders(token) {
+    return { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token };
+  }
+
+  async function sendVisit(item, token) {
+    const visitUrl = "/api/v1/visits/" + item.id;
+    const payload = Object.assign({}, item.payload, { photo_ids: item.photos.map((p) => p.id) });
+    const body = JSON.stringify(payload);
+    await confirmed(await send("PUT", visitUrl, { body: body, headers: jsonHeaders(token) }), [item.id]);
+    for (const photo of item.photos) {
+      if (photo.sent) continue;
+      const stored = await outbox.photo(photo.id);
+      if (!stored) throw new Failure("refused", "A photo of this capture is missing on this phone.");
+      const headers = {
+        "Content-Type": photo.type, Accept: "application/json", "X-CSRFToken": token,
+        "X-Photo-Caption": encodeURIComponent(photo.caption || ""),
+      };
+      const url = visitUrl + "/photos/" + photo.id;
+      await confirmed(await send("PUT", url, { body: stored.bytes, headers: headers }), [photo.id, item.id]);
+      await outbox.markPhotoSent(item.id, photo.id);
+    }
+  }
+
+  async function sendStepUpdate(item, token) {
+    const visitId = item.payload.visit_id;
+    const url = "/api/v1/visits/" + visitId + "/action-step";
+    const body = JSON.stringify(item.payload.changes);
+    await confirmed(await send("PATCH", url, { body: body, headers: jsonHeaders(token) }), [visitId]);
+  }
+
+  const senders = { visit: sendVisit, "step-update": sendStepUpdate };
+
+  function isDue(item, force) {
+    if (item.state === "needs-sign-in") return true; // the session check decides
+    if (item.state !== "pending" && item.state !== "sending") return false;
+    return force || item.nextAttemptAt <= Date.now();
+  }
+
+  function failed(item, failure) {
+    const attempts = item.attempts + 1;
+    if (failure.outcome === "refused") {
+      return { state: "needs-attention", attempts: attempts, lastError: failure.message };
+    }
+    if (failure.outcome === "signed-out") {
+      return { state: "needs-sign-in", lastError: failure.message };
+    }
+    return {
+      state: "pending", attempts: attempts, lastError: failure.message || "Could not send yet.",
+      nextAttemptAt: Date.now() + backoffDelay(attempts),
+    };
+  }
+
+  async function markAll(items, failure) {
+    for (const item of items) await outbox.update(item.id, failed(item, failure));
+  }
+
+  async function sendDue(force) {
+    for (let round = 0; round < 10; round += 1) {
+      const due = (await outbox.list()).filter((item) => isDue(item, force));
+      if (!due.length) return;
+      let session;
+      try {
+        session = await currentSession();
+      } catch (failure) {
+        await markAll(due, failure);
+        return;
+      }
+      const mine = due.filter((item) => item.userId === session.userId);
+      for (const item of due.filter((other) => other.userId !== session.userId)) {
+        await outbox.update(item.id, {
+          state: "needs-sign-in",
+          lastError: "Saved by another account on this device: it is sent when that person signs in.",
+        });
+      }
+      for (const item of mine) {
+        const sender = senders[item.kind];
+        try {
+          await outbox.update(item.id, { state: "sending" });
+          await sender(await outbox.get(item.id), session.token);
+          await outbox.remove(item.id);
+        } catch (failure) {
+          const known = failure instanceof Failure ? failure : new Failure("retry", String(failure));
+          await outbox.update(item.id, failed(item, known));
+          if (known.outcome === "signed-out") return;
+        }
+      }
+      force = false;
+    }
+  }
+
+  /** Send what is due now; `force` also sends items still waiting out their backoff.
+      Only one tab (or the service worker) sends at a time: a busy lock means another
+      sender is at work, so this one looks again a second later. */
+  async function run(options) {
+    const force = Boolean(options && options.force);
+    if (scope.navigator.onLine === false && !force) return; // the "online" event restarts
+    let sent = true;
+    try {
+      if (scope.navigator.locks) {
+        await scope.navigator.locks.request("dropin-sync", { ifAvailable: true }, (lock) => {
+          sent = Boolean(lock);
+          return lock ? sendDue(force) : null;
+        });
+      } else {
+        await sendDue(force);
+      }
+    } finally {
+      if (scope.document) scheduleNext(sent ? 0 : 1000);
+    }
+  }
+
+  /** Wake up when the earliest waiting item is due. */
+  async function scheduleNext(atLeastMs) {
+    const pending = (await outbox.list()).filter((item) => item.state === "pending");
+    clearTimeout(timer);
+    if (!pending.length) return;
+    const next = Math.min(...pending.map((item) => item.nextAttemptAt));
+    timer = setTimeout(run, Math.max(atLeastMs, next - Date.now()) + 50);
+  }
+
+  /** Start the loop in a page: now, when back online, when the page is shown again,
+      whenever this tab adds something, and on the backoff timer. */
+  function start() {
+    const meta = scope.document.querySelector('meta[name="dropin-sync-base-ms"]');
+    if (meta && Number(meta.content) > 0) settings.baseDelayMs = Number(meta.content);
+    scope.addEventListener("online", () => run({ force: true }));
+    scope.document.addEventListener("visibilitychange", () => {
+      if (scope.document.visibilityState === "visible") run();
+    });
+    scope.addEventListener("dropin:outbox-added", () => run());
+    run();
+  }
+
+  scope.Dropin.sync = { run, start, backoffDelay, MAX_DELAY_MS };
+})(self);
