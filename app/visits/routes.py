@@ -6,10 +6,12 @@ from flask import render_template
 from flask_login import current_user, login_required
 
 from app.authz import writable_coachees
+from app.errors import error_response
 from app.extensions import db
 from app.models import Visit
 from app.teacher.services import current_visits_by_teacher
 from app.visits import bp
+from app.visits.services import Refused
 
 
 def _start_of_today_utc() -> datetime:
@@ -47,3 +49,8 @@ def index():
         last_visits=last_visits,
         current_visits=current_visits_by_teacher(current_user, teacher_ids),
     )
+
+
+@bp.app_errorhandler(Refused)
+def refused(error: Refused):
+    return error_response(error.status, error.message, error.errors)

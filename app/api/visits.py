@@ -1,0 +1,62 @@
+"""The visit sync API: PUT and GET one visit, the action step's progress, the library."""
+
+from __future__ import annotations
+
+import uuid
+
+from flask import current_app, jsonify
+from flask_login import current_user, login_required
+
+from app.api import bp
+from app.api.bodies import load_json
+from app.authz import get_visit_or_404
+from app.extensions import db
+from app.models import Visit
+from app.schemas import (
+    ActionStepPatchSchema,
+    LibraryStepSchema,
+    VisitInSchema,
+    VisitOutSchema,
+)
+from app.visits.services import sync_visit, update_action_step, usable_library_steps
+
+
+def visit_json(visit: Visit, status: int = 200):
+    return jsonify(VisitOutSchema().dump(visit)), status
+
+
+def _json_limit() -> int:
+    return current_app.config["MAX_JSON_BYTES"]
+
+
+@bp.put("/visits/<uuid:visit_id>")
+@login_required
+def put_visit(visit_id: uuid.UUID):
+    """Create a visit (201) or replay or edit it (200); see docs.py for every answer."""
+    capture = load_json(VisitInSchema(), _json_limit())
+    result = sync_visit(current_user, visit_id, capture)
+    db.session.commit()
+    return visit_json(result.visit, 201 if result.created else 200)
+
+
+@bp.get("/visits/<uuid:visit_id>")
+@login_required
+def get_visit(visit_id: uuid.UUID):
+    return visit_json(get_visit_or_404(current_user, visit_id))
+
+
+@bp.patch("/visits/<uuid:visit_id>/action-step")
+@login_required
+def patch_action_step(visit_id: uuid.UUID):
+    visit = get_visit_or_404(current_user, visit_id)
+    change = load_json(ActionStepPatchSchema(), _json_limit())
+    update_action_step(current_user, visit, **change)
+    db.session.commit()
+    return visit_json(visit)
+
+
+@bp.get("/library-steps")
+@login_required
+def library_steps():
+    steps = usable_library_steps(current_user)
+    return jsonify({"library_steps": LibraryStepSchema(many=True).dump(steps)})

@@ -1,0 +1,219 @@
+"""marshmallow schemas: the single source of truth for the JSON sync API and its OpenAPI
+document (`GET /api/v1/openapi.json`, built from these classes by app/api/docs.py).
+
+Input schemas refuse unknown fields and name every bad field; output schemas list exactly
+what a device or another page may read.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from flask import url_for
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
+
+from app.models import ACTION_STEP_MAX_LENGTH, STEP_STATUSES
+
+#: A device clock may run this far ahead of the server's before a start time counts as
+#: "in the future".
+CLOCK_SKEW = timedelta(minutes=5)
+DURATION_MINUTES = (1, 240)
+SHORT_TEXT_MAX_LENGTH = 80
+NOTES_MAX_LENGTH = 10_000
+REFLECTION_MAX_LENGTH = 2000
+CAPTION_MAX_LENGTH = 200
+MAX_PHOTOS_PER_VISIT = 20
+
+#: Booleans are JSON true/false only, never "yes" or 1.
+STRICT_BOOLEAN = {"truthy": {True}, "falsy": {False}}
+
+
+def _not_blank(text: str) -> None:
+    if not text.strip():
+        raise ValidationError("Write the action step.")
+
+
+def _no_duplicates(ids: list) -> None:
+    if len(set(ids)) != len(ids):
+        raise ValidationError("Each photo id may appear only once.")
+
+
+class StrictSchema(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class ActionStepInSchema(StrictSchema):
+    text = fields.String(
+        required=True,
+        validate=[validate.Length(min=1, max=ACTION_STEP_MAX_LENGTH), _not_blank],
+        metadata={"description": "The one thing the teacher practises next."},
+    )
+    library_step_id = fields.Integer(
+        strict=True,
+        load_default=None,
+        allow_none=True,
+        metadata={"description": "The library step this text came from, if any."},
+    )
+
+
+class VisitInSchema(StrictSchema):
+    """What a device sends to create or update one drop-in (PUT /api/v1/visits/<uuid>)."""
+
+    teacher_id = fields.Integer(strict=True, required=True)
+    started_at = fields.AwareDateTime(
+        required=True,
+        format="iso",
+        metadata={"description": "ISO 8601 with a UTC offset; not in the future."},
+    )
+    duration_minutes = fields.Integer(
+        strict=True, load_default=10, validate=validate.Range(*DURATION_MINUTES)
+    )
+    class_name = fields.String(
+        load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH)
+    )
+    subject = fields.String(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
+    notes = fields.String(load_default="", validate=validate.Length(max=NOTES_MAX_LENGTH))
+    action_step = fields.Nested(ActionStepInSchema, required=True)
+    photo_ids = fields.List(
+        fields.UUID(),
+        load_default=list,
+        validate=[validate.Length(max=MAX_PHOTOS_PER_VISIT), _no_duplicates],
+        metadata={"description": "Photos the visit expects; complete once all have arrived."},
+    )
+    captured_offline = fields.Boolean(load_default=False, **STRICT_BOOLEAN)
+    created_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        format="iso",
+        metadata={"description": "The device's clock when the drop-in began (kept, not trusted)."},
+    )
+    updated_at = fields.AwareDateTime(
+        load_default=None,
+        allow_none=True,
+        format="iso",
+        metadata={"description": "The device's clock at the last edit: last write wins."},
+    )
+
+    @validates_schema
+    def start_is_not_in_the_future(self, data, **kwargs):
+        started_at = data.get("started_at")
+        if started_at and started_at > datetime.now(UTC) + CLOCK_SKEW:
+            raise ValidationError("The start time is in the future.", "started_at")
+
+
+class ActionStepPatchSchema(StrictSchema):
+    """A teacher's acknowledgement, reflection or progress, or a coach's status verdict."""
+
+    status = fields.String(validate=validate.OneOf(STEP_STATUSES))
+    acknowledged = fields.Boolean(
+        validate=validate.Equal(True, error="Only true: an acknowledgement is never undone."),
+        **STRICT_BOOLEAN,
+    )
+    reflection = fields.String(validate=validate.Length(max=REFLECTION_MAX_LENGTH))
+
+    @validates_schema
+    def something_to_change(self, data, **kwargs):
+        if not data:
+            raise ValidationError("Send status, acknowledged or reflection.")
+
+
+# Output ------------------------------------------------------------------------------
+
+
+class PersonSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class ActionStepOutSchema(Schema):
+    text = fields.String()
+    library_step_id = fields.Integer(allow_none=True)
+    category = fields.Function(
+        lambda step: step.library_step.category if step.library_step else None,
+        allow_none=True,
+        metadata={"type": "string"},
+    )
+    status = fields.String(metadata={"enum": list(STEP_STATUSES)})
+    status_changed_at = fields.AwareDateTime(allow_none=True)
+    acknowledged_at = fields.AwareDateTime(allow_none=True)
+    reflection = fields.String()
+    reflected_at = fields.AwareDateTime(allow_none=True)
+
+
+class PhotoOutSchema(Schema):
+    id = fields.UUID()
+    visit_id = fields.UUID()
+    url = fields.Function(
+        lambda photo: url_for("photos.display", photo_id=photo.id),
+        metadata={"type": "string", "description": "Display size (long edge at most 1600 px)."},
+    )
+    thumbnail_url = fields.Function(
+        lambda photo: url_for("photos.thumbnail", photo_id=photo.id),
+        metadata={"type": "string", "description": "Thumbnail (long edge at most 320 px)."},
+    )
+    width = fields.Integer()
+    height = fields.Integer()
+    bytes = fields.Integer()
+    caption = fields.String()
+
+
+class VisitOutSchema(Schema):
+    id = fields.UUID()
+    teacher_id = fields.Integer()
+    teacher = fields.Nested(PersonSchema)
+    coach = fields.Nested(PersonSchema)
+    school = fields.Function(lambda visit: visit.school.slug, metadata={"type": "string"})
+    started_at = fields.AwareDateTime()
+    duration_minutes = fields.Integer()
+    class_name = fields.String()
+    subject = fields.String()
+    notes = fields.String()
+    captured_offline = fields.Boolean()
+    action_step = fields.Nested(ActionStepOutSchema)
+    photo_ids = fields.List(fields.String(), attribute="expected_photo_ids")
+    photos = fields.List(fields.Nested(PhotoOutSchema))
+    complete = fields.Boolean(
+        attribute="is_complete",
+        metadata={"description": "True once every photo in photo_ids has arrived."},
+    )
+    created_at = fields.AwareDateTime(metadata={"description": "Server time."})
+    updated_at = fields.AwareDateTime(metadata={"description": "Server time."})
+    client_created_at = fields.AwareDateTime(allow_none=True)
+    client_updated_at = fields.AwareDateTime(allow_none=True)
+
+
+class LibraryStepSchema(Schema):
+    id = fields.Integer()
+    category = fields.String()
+    title = fields.String()
+    guidance = fields.String()
+    school_id = fields.Integer(allow_none=True, metadata={"description": "None: trust-wide."})
+
+
+class TeacherSchema(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    email = fields.String()
+    school = fields.String(metadata={"description": "The school's slug."})
+
+
+class MeSchema(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    name = fields.String()
+    roles = fields.List(fields.String())
+    teachers = fields.List(
+        fields.Nested(TeacherSchema),
+        metadata={"description": "Teachers the user may write a visit for."},
+    )
+
+
+class ErrorSchema(Schema):
+    id = fields.String(metadata={"description": "The visit's (or photo's) id, when there is one."})
+    error = fields.String()
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.Raw(),
+        metadata={"description": "Messages per field, e.g. {\"teacher_id\": [\"…\"]}."},
+    )

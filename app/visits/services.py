@@ -1,0 +1,234 @@
+"""Visits: the one write path every capture takes (online or offline), the action step's
+progress, and the coach's timeline. Services flush; the route that calls them commits.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.authz import can_see_visit, led_school_ids, school_for_new_visit, writable_coachees
+from app.extensions import db
+from app.idempotent import insert_once
+from app.models import STEP_STATUSES, ActionStep, LibraryStep, School, User, Visit, utcnow
+from app.schemas import REFLECTION_MAX_LENGTH
+
+
+class Refused(Exception):
+    """A request the service will not carry out: answered with `status` and, for 422, the
+    messages per field (the shape marshmallow uses)."""
+
+    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
+        super().__init__(message or str(status))
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    visit: Visit
+    created: bool
+
+
+# Sync: create or update one visit from a device's capture ------------------------------
+
+
+def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
+    """Create the visit (created=True) or apply a replay or an edit to it.
+
+    `capture` is what VisitInSchema loaded. A replay of the same capture changes nothing.
+    An edit from the visit's own coach wins unless the device says it is older than the
+    saved one (its `updated_at`). Anyone else changes nothing: 404, or 409 when they may
+    see the visit.
+    """
+    visit = _visit_for_update(visit_id)
+    if visit is None:
+        school = _school_for(user, capture["teacher_id"])
+        _check_library_step(school, capture["action_step"]["library_step_id"])
+        if insert_once(Visit, _new_visit_row(user, visit_id, school, capture)):
+            db.session.add(ActionStep(visit_id=visit_id, **_step_columns(capture)))
+            db.session.flush()
+            return SyncResult(db.session.get(Visit, visit_id), created=True)
+        # A concurrent replay inserted it first; the database waited for it to commit.
+        visit = _visit_for_update(visit_id)
+    return SyncResult(_apply_capture(user, visit, capture), created=False)
+
+
+def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
+    return db.session.scalar(
+        sa.select(Visit)
+        .where(Visit.id == visit_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+
+
+def _school_for(user: User, teacher_id: int) -> School:
+    school = school_for_new_visit(user, teacher_id)
+    if school is None:
+        raise Refused(422, errors={"teacher_id": ["You cannot write a visit for this teacher."]})
+    return school
+
+
+def _check_library_step(school: School, library_step_id: int | None) -> None:
+    """The step must come from the school's library or its trust's. A retired step is still
+    accepted: a capture made offline before it was retired must not be lost."""
+    if library_step_id is None:
+        return
+    step = db.session.get(LibraryStep, library_step_id)
+    if step is None or step.trust_id != school.trust_id or step.school_id not in (None, school.id):
+        message = "Not a step in this school's library."
+        raise Refused(422, errors={"action_step": {"library_step_id": [message]}})
+
+
+def _visit_columns(capture: dict) -> dict:
+    return {
+        "teacher_id": capture["teacher_id"],
+        "started_at": capture["started_at"],
+        "duration_minutes": capture["duration_minutes"],
+        "class_name": capture["class_name"].strip(),
+        "subject": capture["subject"].strip(),
+        "notes": capture["notes"],
+        "captured_offline": capture["captured_offline"],
+        "expected_photo_ids": [str(photo_id) for photo_id in capture["photo_ids"]],
+    }
+
+
+def _step_columns(capture: dict) -> dict:
+    step = capture["action_step"]
+    return {"text": step["text"].strip(), "library_step_id": step["library_step_id"]}
+
+
+def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
+    return {
+        **_visit_columns(capture),
+        "id": visit_id,
+        "school_id": school.id,
+        "coach_id": user.id,
+        "client_created_at": capture["created_at"],
+        "client_updated_at": capture["updated_at"],
+    }
+
+
+def _same_values(row, columns: dict) -> bool:
+    return all(getattr(row, name) == value for name, value in columns.items())
+
+
+def _is_older_than_saved(visit: Visit, capture: dict) -> bool:
+    sent, saved = capture["updated_at"], visit.client_updated_at
+    return sent is not None and saved is not None and sent < saved
+
+
+def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
+    if visit.coach_id != user.id:
+        if can_see_visit(user, visit.id):
+            raise Refused(409, "This visit was written by someone else.")
+        raise Refused(404)
+    visit_columns, step_columns = _visit_columns(capture), _step_columns(capture)
+    unchanged = _same_values(visit, visit_columns) and _same_values(visit.action_step, step_columns)
+    if unchanged or _is_older_than_saved(visit, capture):
+        return visit
+    school = visit.school
+    if capture["teacher_id"] != visit.teacher_id:
+        school = _school_for(user, capture["teacher_id"])
+        visit.school_id = school.id
+    _check_library_step(school, step_columns["library_step_id"])
+    for name, value in visit_columns.items():
+        setattr(visit, name, value)
+    for name, value in step_columns.items():
+        setattr(visit.action_step, name, value)
+    visit.client_updated_at = capture["updated_at"] or visit.client_updated_at
+    visit.client_created_at = visit.client_created_at or capture["created_at"]
+    db.session.flush()
+    return visit
+
+
+# The action step's progress ------------------------------------------------------------
+
+
+def may_set_step_status(user: User, visit: Visit) -> bool:
+    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
+    that school (their current coach, a lead)."""
+    if user.id in (visit.teacher_id, visit.coach_id):
+        return True
+    return any(
+        coachee.teacher.id == visit.teacher_id and coachee.school.id == visit.school_id
+        for coachee in writable_coachees(user)
+    )
+
+
+def update_action_step(
+    user: User,
+    visit: Visit,
+    *,
+    status: str | None = None,
+    acknowledged: bool | None = None,
+    reflection: str | None = None,
+) -> ActionStep:
+    """The teacher acknowledges (once), reflects and marks progress; the coach (or anyone
+    who may write visits for the teacher) sets the status only. Anyone else: 404.
+    Idempotent: the same change twice leaves the same state and the same timestamps."""
+    is_teacher = visit.teacher_id == user.id
+    if not may_set_step_status(user, visit):
+        raise Refused(404)
+    errors = _step_change_errors(is_teacher, status, acknowledged, reflection)
+    if errors:
+        raise Refused(422, errors=errors)
+
+    step, now = visit.action_step, utcnow()
+    if acknowledged and step.acknowledged_at is None:
+        step.acknowledged_at = now
+    if reflection is not None and reflection.strip() != step.reflection:
+        step.reflection = reflection.strip()
+        step.reflected_at = now if step.reflection else None
+    if status is not None and status != step.status:
+        step.status = status
+        step.status_changed_at = now
+    db.session.flush()
+    return step
+
+
+def _step_change_errors(is_teacher, status, acknowledged, reflection) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if status is not None and status not in STEP_STATUSES:
+        errors["status"] = [f"Must be one of: {', '.join(STEP_STATUSES)}."]
+    if acknowledged is not None:
+        if not is_teacher:
+            errors["acknowledged"] = ["Only the teacher can acknowledge their step."]
+        elif acknowledged is not True:
+            errors["acknowledged"] = ["An acknowledgement cannot be undone."]
+    if reflection is not None:
+        if not is_teacher:
+            errors["reflection"] = ["Only the teacher can write their reflection."]
+        elif len(reflection) > REFLECTION_MAX_LENGTH:
+            errors["reflection"] = [f"At most {REFLECTION_MAX_LENGTH} characters."]
+    return errors
+
+
+# The action-step library ---------------------------------------------------------------
+
+
+def usable_library_steps(user: User) -> list[LibraryStep]:
+    """Steps the user may pick: not retired, trust-wide in the trusts of their schools, or
+    belonging to one of their schools."""
+    # Two queries, not authz.visible_school_ids(): SQLite cannot nest its UNION of UNIONs.
+    school_ids = {m.school_id for m in user.memberships} | set(
+        db.session.scalars(led_school_ids(user))
+    )
+    trust_ids = sa.select(School.trust_id).where(School.id.in_(school_ids))
+    return list(
+        db.session.scalars(
+            sa.select(LibraryStep)
+            .where(
+                LibraryStep.retired_at.is_(None),
+                sa.or_(
+                    sa.and_(LibraryStep.school_id.is_(None), LibraryStep.trust_id.in_(trust_ids)),
+                    LibraryStep.school_id.in_(school_ids),
+                ),
+            )
+            .order_by(LibraryStep.category, LibraryStep.title)
+        )
+    )
