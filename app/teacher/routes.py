@@ -5,8 +5,9 @@ from flask_login import current_user, login_required
 
 from app.extensions import db
 from app.htmx import is_htmx
+from app.schemas import REFLECTION_MAX_LENGTH
 from app.teacher import bp, services
-from app.teacher._standin import REFLECTION_MAX_LENGTH, Refused, update_action_step
+from app.visits.services import Refused, update_action_step
 
 bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
 
