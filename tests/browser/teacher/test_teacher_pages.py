@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from app.extensions import db
 from app.models import User, Visit
 from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.teacher.conftest import coach_sends_a_visit
 
 
 def latest_step_of(email: str):
@@ -20,33 +21,48 @@ def latest_step_of(email: str):
     return visit.action_step
 
 
-def test_the_teacher_acknowledges_reflects_and_practises_in_place(demo, tablet):
+def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(demo, phone,
+                                                                            tablet):
+    sign_in(phone, "coach@example.org")
+    step_text = "Give pupils ten seconds of silent thinking before any hands go up."
+    coach_sends_a_visit(phone, "teacher@example.org", step_text,
+                        "Pupils keen; the same few answered.")
+
     sign_in(tablet, "teacher@example.org")
     expect(tablet).to_have_url(re.compile(r"/teacher$"))
-    step_text = latest_step_of("teacher@example.org").text
     expect(tablet.locator("#step-heading")).to_have_text(step_text)
     expect(tablet.get_by_text("Set by Priya Shah on")).to_be_visible()
+    expect(tablet.get_by_text("Pupils keen; the same few answered.")).to_be_visible()
     assert_accessible(tablet, "teacher-home-portrait")
 
     tablet.get_by_role("button", name="Got it: I’ll try this").click()
     expect(tablet.get_by_text("You acknowledged this on")).to_be_visible()
     expect(tablet.get_by_role("status").filter(has_text="Your coach can see")).to_be_focused()
 
-    tablet.get_by_label("What did you try, and what happened?").fill(
-        "Tried it with Year 3: more pupils explained their thinking.")
+    reflection = "Tried it with Year 5: more pupils explained their thinking."
+    tablet.get_by_label("What did you try, and what happened?").fill(reflection)
     tablet.get_by_role("button", name="Save reflection").click()
     expect(tablet.get_by_text("Reflection saved. Your coach can read it.")).to_be_visible()
 
     tablet.get_by_role("button", name="I’m practising this").click()
     expect(tablet.locator(".status-track [aria-current='step']")).to_contain_text("Practising")
     assert_accessible(tablet, "teacher-home-after-changes")
-
-    step = latest_step_of("teacher@example.org")
-    assert step.acknowledged_at is not None
-    assert step.reflection == "Tried it with Year 3: more pupils explained their thinking."
-    assert step.status == "practising"
     # Updated in place: still the first page load, nothing navigated.
     assert tablet.evaluate("performance.getEntriesByType('navigation').length") == 1
+
+    step = latest_step_of("teacher@example.org")
+    assert step.text == step_text
+    assert step.acknowledged_at is not None
+    assert step.reflection == reflection
+    assert step.status == "practising"
+
+    phone.goto("/visits")
+    teachers = phone.get_by_role("region", name="Your teachers")
+    tom = teachers.locator(".card").filter(has_text="Tom Baker")
+    expect(tom).to_contain_text("Acknowledged")
+    expect(tom).to_contain_text("Practising since")
+    expect(tom).to_contain_text("Reflection written")
+    assert_accessible(phone, "coach-list-with-teacher-progress")
 
 
 def test_a_too_long_reflection_shows_the_message_at_the_field(demo, tablet):
