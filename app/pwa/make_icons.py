@@ -45,8 +45,11 @@ def make(size: int, maskable: bool) -> Image.Image:
 def main() -> None:
     ICONS.mkdir(parents=True, exist_ok=True)
     for size in (192, 512):
-        make(size, maskable=False).save(ICONS / f"icon-{size}.png", optimize=True)
-        make(size, maskable=True).convert("RGB").save(ICONS / f"maskable-{size}.png", optimize=True)
+        # A small palette keeps the icons light: they are part of the first load.
+        tile = make(size, maskable=False).quantize(32, method=Image.Quantize.FASTOCTREE)
+        tile.save(ICONS / f"icon-{size}.png", optimize=True)
+        full = make(size, maskable=True).convert("RGB").quantize(32)
+        full.save(ICONS / f"maskable-{size}.png", optimize=True)
 
 
 if __name__ == "__main__":

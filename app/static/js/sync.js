@@ -53,10 +53,18 @@
     }
   }
 
+  /** "Some fields need attention. teacher id: You cannot write a visit for this teacher." */
   function reasonFrom(body) {
-    const fields = Object.entries(body.errors || {}).map(([field, messages]) =>
-      field.replace(/_/g, " ") + ": " + [].concat(messages).join(" "));
-    return [body.error || "The server refused this."].concat(fields).join(" ");
+    const lines = [];
+    (function collect(errors, prefix) {
+      for (const [field, messages] of Object.entries(errors || {})) {
+        const name = (prefix + " " + field.replace(/_/g, " ")).trim();
+        if (Array.isArray(messages)) lines.push(name + ": " + messages.join(" "));
+        else if (typeof messages === "object") collect(messages, name);
+        else lines.push(name + ": " + messages);
+      }
+    })(body.errors, "");
+    return [body.error || "The server refused this."].concat(lines).join(" ");
   }
 
   /** The answer's JSON when the server confirmed `ids` (any one of them); else throws. */
