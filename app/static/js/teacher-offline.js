@@ -1,14 +1,12 @@
 /* The teacher's step without a connection.
-   - Reading: the page itself is kept by the service worker in this person's own cache
-     ("dropin-user-<id>"); here we add the current step's photos to that cache, and drop
-     photos of earlier steps from it.
+   - Reading: the service worker keeps this page and the current step's photos in this
+     person's own cache ("dropin-user-<id>", see sw.js); photos of earlier steps leave it.
    - Writing: an acknowledgement, a status or a reflection made offline goes into the
      outbox (outbox.js, the one captures use) as a "step-update"; the sync loop sends it as
      PATCH /api/v1/visits/<id>/action-step when the tablet is back online. The server keeps
      the first acknowledgement time, so a change sent twice still counts once. */
 (function () {
   "use strict";
-  const USER_CACHE_PREFIX = "dropin-user-";
   const LATER = "Saved on this tablet. It reaches your coach when you are back online.";
 
   function signedInUser() {
@@ -23,29 +21,19 @@
       new URL(element.getAttribute(element.tagName === "IMG" ? "src" : "href"), location.href).href);
   }
 
-  async function keepPhotosForOffline() {
-    const userId = signedInUser();
-    if (!userId || !window.caches || !navigator.onLine) return;
-    const wanted = new Set(photoUrls());
-    const cache = await caches.open(USER_CACHE_PREFIX + userId);
-    for (const request of await cache.keys()) {
-      const isPhoto = new URL(request.url).pathname.startsWith("/photos/");
-      if (isPhoto && !wanted.has(request.url)) await cache.delete(request);
-    }
-    for (const url of wanted) {
-      if (await cache.match(url, { ignoreVary: true })) continue;
-      const response = await fetch(url, { credentials: "same-origin" });
-      const isImage = (response.headers.get("Content-Type") || "").startsWith("image/");
-      if (response.ok && !response.redirected && isImage) await cache.put(url, response);
-    }
+  /** Ask the service worker to keep this page and its photos in this person's cache. */
+  async function keepForOffline() {
+    if (!("serviceWorker" in navigator) || !navigator.onLine) return;
+    const registration = await navigator.serviceWorker.ready;
+    registration.active.postMessage({
+      type: "keep-for-offline", page: location.href.split("#")[0], photos: photoUrls(),
+    });
   }
 
-  /** After a change online, the copy kept for offline reading must show it too. */
-  async function refreshKeptPage(event) {
-    const userId = signedInUser();
-    if (!userId || !window.caches || !event.detail.successful) return;
-    if (!event.detail.elt.closest("[data-step-fragment]")) return;
-    await (await caches.open(USER_CACHE_PREFIX + userId)).add(location.href);
+  function showKept(event) {
+    if (!event.data || event.data.type !== "kept-for-offline") return;
+    const note = document.querySelector("[data-kept-note]");
+    if (note) note.hidden = false;
   }
 
   function showConnection() {
@@ -77,6 +65,8 @@
 
   /** Show a change that waits in the outbox as if made, and say that it waits. */
   function showWaiting(fragment, change, moveFocus) {
+    const isReflection = Boolean(fragment.querySelector("textarea[name=reflection]"));
+    if (isReflection !== ("reflection" in change)) return; // the other fragment's change
     if (change.acknowledged) {
       const form = fragment.querySelector("[data-step-update=acknowledge]");
       if (form) {
@@ -128,12 +118,16 @@
 
   document.addEventListener("htmx:configRequest", interceptWhenOffline);
   document.addEventListener("htmx:sendError", keepWhenSendFails);
-  document.addEventListener("htmx:afterRequest", (event) => refreshKeptPage(event).catch(() => {}));
+  // After a change online, the copy kept for reading offline must show it too.
+  document.addEventListener("htmx:afterRequest", (event) => {
+    if (event.detail.successful) keepForOffline().catch(() => {});
+  });
+  if ("serviceWorker" in navigator) navigator.serviceWorker.addEventListener("message", showKept);
   window.addEventListener("online", showConnection);
   window.addEventListener("offline", showConnection);
   document.addEventListener("DOMContentLoaded", () => {
     showConnection();
     showChangesStillWaiting();
-    keepPhotosForOffline().catch(() => {}); // reading offline is a bonus, never an error
+    keepForOffline().catch(() => {}); // reading offline is a bonus, never an error
   });
 })();
