@@ -158,6 +158,13 @@ class PhotoOutSchema(Schema):
     caption = fields.String()
 
 
+class PhotoUploadOutSchema(PhotoOutSchema):
+    visit_complete = fields.Boolean(
+        attribute="visit.is_complete",
+        metadata={"description": "True once every photo the visit expects has arrived."},
+    )
+
+
 class VisitOutSchema(Schema):
     id = fields.UUID()
     teacher_id = fields.Integer()

@@ -1,0 +1,53 @@
+"""Photos are served only here, to people allowed to see their visit, never to a shared
+cache."""
+
+from __future__ import annotations
+
+import uuid
+
+import sqlalchemy as sa
+from flask import abort, make_response, request
+from flask_login import current_user, login_required
+
+from app.authz import visible_visits_clause
+from app.extensions import db
+from app.models import Photo, Visit
+from app.photos import bp
+from app.photos.storage import photo_storage
+
+
+def _visible_photo_or_404(photo_id: uuid.UUID) -> Photo:
+    photo = db.session.scalar(
+        sa.select(Photo)
+        .join(Visit, Visit.id == Photo.visit_id)
+        .where(Photo.id == photo_id, visible_visits_clause(current_user))
+    )
+    if photo is None:
+        abort(404)
+    return photo
+
+
+def _send_photo(key: str):
+    try:
+        data = photo_storage().read(key)
+    except FileNotFoundError:
+        abort(404)
+    response = make_response(data)
+    response.mimetype = "image/jpeg"
+    response.set_etag(key)  # a key's bytes never change
+    # Pupils' work: the browser may keep it (and revalidate), a shared cache never.
+    response.headers["Cache-Control"] = "private, no-cache"
+    response.vary.add("Cookie")
+    return response.make_conditional(request)
+
+
+@bp.get("/photos/<uuid:photo_id>")
+@login_required
+def display(photo_id: uuid.UUID):
+    return _send_photo(_visible_photo_or_404(photo_id).storage_key)
+
+
+@bp.get("/photos/<uuid:photo_id>/thumbnail")
+@login_required
+def thumbnail(photo_id: uuid.UUID):
+    return _send_photo(_visible_photo_or_404(photo_id).thumbnail_key)

@@ -1,0 +1,83 @@
+"""Storing one uploaded photo, idempotently on its client-made id."""
+
+from __future__ import annotations
+
+import hashlib
+import uuid
+from dataclasses import dataclass, field
+
+from app.extensions import db
+from app.idempotent import insert_once
+from app.models import Photo, User, Visit
+from app.photos.processing import PhotoRefused, process_photo
+from app.photos.storage import photo_storage
+from app.schemas import MAX_PHOTOS_PER_VISIT
+from app.visits.services import Refused
+
+
+@dataclass
+class PhotoResult:
+    photo: Photo
+    created: bool
+    #: Files written by this request: deleted again if the transaction does not commit.
+    new_keys: list[str] = field(default_factory=list)
+
+
+def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit:
+    """Only the visit's own coach sends its photos; 404 for anyone else."""
+    visit = db.session.get(Visit, visit_id)
+    if visit is None or visit.coach_id != user.id:
+        raise Refused(404)
+    return visit
+
+
+def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | None) -> PhotoResult:
+    """201 the first time; the same bytes again 200; other bytes under the same id 409.
+
+    The bytes are processed and written before the row is inserted with ON CONFLICT DO
+    NOTHING; a request that loses a race deletes its own files and answers as a replay."""
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = db.session.get(Photo, photo_id)
+    if existing is not None:
+        return _replay(existing, visit, sha256, caption)
+    if len(visit.photos) >= MAX_PHOTOS_PER_VISIT:
+        message = f"A visit holds at most {MAX_PHOTOS_PER_VISIT} photos."
+        raise Refused(422, errors={"photo": [message]})
+    try:
+        processed = process_photo(data)
+    except PhotoRefused as refused:
+        raise Refused(refused.status, refused.message) from None
+
+    storage = photo_storage()
+    keys = [storage.put(processed.display), storage.put(processed.thumbnail)]
+    row = {"id": photo_id, "visit_id": visit.id, "storage_key": keys[0], "thumbnail_key": keys[1],
+           "width": processed.width, "height": processed.height,
+           "bytes": len(processed.display), "sha256": sha256, "caption": caption or ""}
+    try:
+        inserted = insert_once(Photo, row)
+    except Exception:
+        discard(keys)
+        raise
+    if not inserted:  # a concurrent replay stored it first
+        discard(keys)
+        photo = db.session.get(Photo, photo_id, populate_existing=True)
+        return _replay(photo, visit, sha256, caption)
+    db.session.expire(visit, ["photos"])
+    return PhotoResult(db.session.get(Photo, photo_id), created=True, new_keys=keys)
+
+
+def _replay(photo: Photo, visit: Visit, sha256: str, caption: str | None) -> PhotoResult:
+    if photo.visit_id != visit.id:
+        raise Refused(409, "That photo id belongs to another visit.")
+    if photo.sha256 != sha256:
+        raise Refused(409, "A different photo was already saved under this id.")
+    if caption is not None and caption != photo.caption:
+        photo.caption = caption
+        db.session.flush()
+    return PhotoResult(photo, created=False)
+
+
+def discard(keys: list[str]) -> None:
+    storage = photo_storage()
+    for key in keys:
+        storage.delete(key)
