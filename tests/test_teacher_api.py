@@ -9,6 +9,7 @@ import pytest
 
 from tests.api_support import ApiClient, build_world, capture_for
 from tests.conftest import csrf_token_from
+from tests.photo_fixtures import plain_jpeg
 
 HTMX = {"HX-Request": "true"}
 
@@ -28,13 +29,18 @@ def teacher_post(teacher: ApiClient, path: str, data: dict | None = None):
                            headers=HTMX)
 
 
-def coach_puts_a_visit(app, world) -> uuid.UUID:
+def coach_puts_a_visit(app, world, photo_id: uuid.UUID | None = None) -> uuid.UUID:
     visit_id = uuid.uuid4()
     body = capture_for(world["people"]["teacher"], notes="Calm start; hinge question worked.",
                        action_step={"text": "Ask one hinge question before moving on.",
-                                    "library_step_id": world["steps"]["trust_wide"].id})
-    response = person(app, world, "coach").put_visit(visit_id, body)
+                                    "library_step_id": world["steps"]["trust_wide"].id},
+                       photo_ids=[str(photo_id)] if photo_id else [])
+    coach = person(app, world, "coach")
+    response = coach.put_visit(visit_id, body)
     assert response.status_code == 201, response.get_json()
+    if photo_id:
+        response = coach.put_photo(visit_id, photo_id, plain_jpeg(640, 480))
+        assert response.status_code == 201, response.get_json()
     return visit_id
 
 
@@ -76,8 +82,23 @@ def test_the_api_and_the_page_share_one_rule_for_reflections(app, world):
         assert (api.status_code, page.status_code) == (status, status)
 
 
+def test_the_teacher_sees_the_photos_of_their_step(app, world):
+    photo_id = uuid.uuid4()
+    coach_puts_a_visit(app, world, photo_id)
+    teacher = person(app, world, "teacher")
+    home = teacher.get("/teacher").get_data(as_text=True)
+    assert f'src="/photos/{photo_id}/thumbnail"' in home
+    assert f'href="/photos/{photo_id}"' in home
+    for path in [f"/photos/{photo_id}", f"/photos/{photo_id}/thumbnail"]:
+        response = teacher.get(path)
+        assert response.status_code == 200
+        assert response.mimetype == "image/jpeg"
+        assert "private" in response.headers["Cache-Control"]
+
+
 def test_another_teacher_gets_404_for_everything_of_this_teacher(app, world):
-    visit_id = coach_puts_a_visit(app, world)
+    photo_id = uuid.uuid4()
+    visit_id = coach_puts_a_visit(app, world, photo_id)
     teacher = person(app, world, "teacher")
     teacher_post(teacher, f"/teacher/steps/{visit_id}/reflection",
                  {"reflection": "Private thoughts"})
@@ -90,8 +111,11 @@ def test_another_teacher_gets_404_for_everything_of_this_teacher(app, world):
                          ("reflection", {"reflection": "Overwritten"})]:
         response = teacher_post(colleague, f"/teacher/steps/{visit_id}/{action}", data)
         assert response.status_code == 404
+    assert colleague.get(f"/photos/{photo_id}").status_code == 404
+    assert colleague.get(f"/photos/{photo_id}/thumbnail").status_code == 404
     for path in ["/teacher", "/teacher/history", "/teacher/journey"]:
         html = colleague.get(path).get_data(as_text=True)
+        assert str(photo_id) not in html
         assert "Ask one hinge question" not in html
         assert "Private thoughts" not in html
 
