@@ -63,7 +63,7 @@ def test_a_phone_jpeg_comes_out_upright_with_no_gps_or_any_metadata():
 ])
 @pytest.mark.parametrize("draft", [True, False])
 def test_a_big_photo_is_shrunk_to_1600_and_320(orientation, size, top_left, draft):
-    result = process_photo(fx.jpeg_with_gps_and_orientation(4000, 3000, orientation),
+    result = process_photo(fx.jpeg_with_gps_and_orientation(3200, 2400, orientation),
                            draft=draft)
     display, thumbnail = opened(result.display), opened(result.thumbnail)
     assert display.size == size == (result.width, result.height)
@@ -74,10 +74,10 @@ def test_a_big_photo_is_shrunk_to_1600_and_320(orientation, size, top_left, draf
 
 def test_draft_mode_decodes_a_12_megapixel_jpeg_at_reduced_size():
     """Draft mode picks a JPEG scale (here 1/2) still at least the display size."""
-    from app.photos.processing import DISPLAY_EDGE, _fit, open_image
+    from app.photos.processing import DISPLAY_EDGE, fit, open_image
 
     image = open_image(fx.plain_jpeg(4000, 3000))
-    image.draft(None, _fit(image.size, DISPLAY_EDGE))
+    image.draft(None, fit(image.size, DISPLAY_EDGE))
     assert image.size == (2000, 1500)
     assert process_photo(fx.plain_jpeg(4000, 3000)).width == 1600
 

@@ -21,4 +21,4 @@ def name_the_visit(response):
     return response
 
 
-from app.api import photos, routes, visits  # noqa: E402,F401
+from app.api import docs, photos, routes, visits  # noqa: E402,F401

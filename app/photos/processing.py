@@ -61,7 +61,7 @@ def process_photo(data: bytes, *, draft: bool = True) -> ProcessedPhoto:
     image = open_image(data)
     try:
         if draft and image.format == "JPEG":
-            image.draft(None, _fit(image.size, DISPLAY_EDGE))
+            image.draft(None, fit(image.size, DISPLAY_EDGE))
         image.load()
         ImageOps.exif_transpose(image, in_place=True)
         display = _without_metadata(_flatten(_shrunk(_resizable(image), DISPLAY_EDGE)))
@@ -87,7 +87,7 @@ def open_image(data: bytes) -> Image.Image:
     return image
 
 
-def _fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
+def fit(size: tuple[int, int], edge: int) -> tuple[int, int]:
     """The size that fits within edge x edge, keeping the aspect ratio."""
     width, height = size
     scale = min(1.0, edge / max(width, height))
@@ -122,7 +122,7 @@ def _without_metadata(image: Image.Image) -> Image.Image:
 def _shrunk(image: Image.Image, edge: int) -> Image.Image:
     if max(image.size) <= edge:
         return image
-    return image.resize(_fit(image.size, edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
+    return image.resize(fit(image.size, edge), Image.Resampling.LANCZOS, reducing_gap=3.0)
 
 
 def _jpeg(image: Image.Image) -> bytes:

@@ -3,13 +3,16 @@
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
+from app.authz import get_visit_or_404
 from app.extensions import db
 from app.htmx import is_htmx
 from app.schemas import REFLECTION_MAX_LENGTH
 from app.teacher import bp, services
-from app.visits.services import Refused, update_action_step
+from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
+from app.visits.services import Refused, may_set_step_status, update_action_step
 
 bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
+bp.add_app_template_global(may_set_step_status, "may_set_step_status")
 
 #: What the teacher reads after moving their step on.
 STATUS_SAVED = {
@@ -94,3 +97,27 @@ def reflect(visit_id):
     message = "Reflection saved. Your coach can read it." if reflection.strip() else (
         "Reflection cleared.")
     return _change_step(visit_id, "teacher/_reflection.html", message, reflection=reflection)
+
+
+# The coach's side: the coach (or a lead) sets the status from the visit page.
+
+
+@bp.post("/visits/<uuid:visit_id>/action-step/status")
+@login_required
+def set_status_as_coach(visit_id):
+    """The same service as the teacher's buttons and the API: it decides who may."""
+    visit = get_visit_or_404(current_user, visit_id)
+    status = request.form.get("status", "")
+    try:
+        update_action_step(current_user, visit, status=status)
+    except Refused as error:
+        if error.status != 422:
+            raise
+        db.session.rollback()
+        return render_template("visits/_action_step.html", step=visit.action_step,
+                               message=" ".join(error.errors.get("status", []))), 422
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    message = f"Marked {STEP_STATUS_LABELS[status].lower()}. {visit.teacher.name} sees it too."
+    return render_template("visits/_action_step.html", step=visit.action_step, message=message)

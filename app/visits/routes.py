@@ -1,17 +1,20 @@
+import uuid
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user, login_required
 
-from app.authz import writable_coachees
+from app.authz import get_visit_or_404, writable_coachees
 from app.errors import error_response
 from app.extensions import db
+from app.htmx import is_htmx
 from app.models import Visit
+from app.photos.processing import THUMBNAIL_EDGE, fit
 from app.teacher.services import current_visits_by_teacher
 from app.visits import bp
-from app.visits.services import Refused
+from app.visits.services import Refused, coach_timeline
 
 
 def _start_of_today_utc() -> datetime:
@@ -47,8 +50,35 @@ def index():
         coachees=[c for c in coachees if c.coached_by_user],
         todays_visits=todays_visits,
         last_visits=last_visits,
+        timeline=coach_timeline(current_user),
         current_visits=current_visits_by_teacher(current_user, teacher_ids),
     )
+
+
+@bp.route("/visits/timeline")
+@login_required
+def timeline():
+    """Older drop-ins: the next page as a fragment for htmx ("Show earlier drop-ins"), or
+    as a page of its own without JavaScript."""
+    page = coach_timeline(current_user, before=request.args.get("before"))
+    if is_htmx():
+        return render_template("visits/_timeline_page.html", timeline=page, continued=True)
+    return render_template("visits/timeline.html", timeline=page)
+
+
+@bp.route("/visits/<uuid:visit_id>")
+@login_required
+def show(visit_id: uuid.UUID):
+    """One drop-in: notes, photos and the action step, for anyone who may see it."""
+    visit = get_visit_or_404(current_user, visit_id)
+    photos = [(photo, fit((photo.width, photo.height), THUMBNAIL_EDGE)) for photo in visit.photos]
+    return render_template("visits/show.html", visit=visit, photos=photos)
+
+
+@bp.app_template_filter("school_time")
+def school_time(moment: datetime | None, school) -> datetime | None:
+    """A UTC time as the clock on the school's wall showed it."""
+    return moment.astimezone(ZoneInfo(school.timezone)) if moment else None
 
 
 @bp.app_errorhandler(Refused)

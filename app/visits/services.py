@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
 
 import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
 
 from app.authz import can_see_visit, led_school_ids, school_for_new_visit, writable_coachees
 from app.extensions import db
@@ -232,3 +234,56 @@ def usable_library_steps(user: User) -> list[LibraryStep]:
             .order_by(LibraryStep.category, LibraryStep.title)
         )
     )
+
+
+# The coach's timeline ------------------------------------------------------------------
+
+TIMELINE_PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class TimelinePage:
+    visits: list[Visit]
+    #: Pass as `before` to get the next (older) page; None on the last page.
+    next_cursor: str | None
+
+
+def _cursor_of(visit: Visit) -> str:
+    return f"{visit.started_at.isoformat()}_{visit.id.hex}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
+    started, _, visit_id = cursor.rpartition("_")
+    try:
+        started_at = datetime.fromisoformat(started)
+        if started_at.tzinfo is None:
+            raise ValueError("naive")
+        return started_at, uuid.UUID(visit_id)
+    except ValueError:
+        raise Refused(400, "That page of drop-ins does not exist.") from None
+
+
+def coach_timeline(user: User, before: str | None = None,
+                   page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+    """The visits the user wrote, newest first, a page at a time. Keyset paging on
+    (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
+    query = (
+        sa.select(Visit)
+        .where(Visit.coach_id == user.id)
+        .options(selectinload(Visit.teacher), selectinload(Visit.photos),
+                 selectinload(Visit.action_step).selectinload(ActionStep.library_step))
+        .order_by(Visit.started_at.desc(), Visit.id.desc())
+        .limit(page_size + 1)
+    )
+    if before:
+        started_at, visit_id = _parse_cursor(before)
+        query = query.where(
+            sa.or_(
+                Visit.started_at < started_at,
+                sa.and_(Visit.started_at == started_at, Visit.id < visit_id),
+            )
+        )
+    visits = list(db.session.scalars(query))
+    more = len(visits) > page_size
+    visits = visits[:page_size]
+    return TimelinePage(visits, _cursor_of(visits[-1]) if more else None)

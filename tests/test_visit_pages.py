@@ -1,0 +1,177 @@
+"""The coach's timeline (htmx paging) and the visit page."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from app.extensions import db
+from app.visits.services import TIMELINE_PAGE_SIZE, coach_timeline
+from tests import photo_fixtures as fx
+from tests.api_support import SEES_THE_VISIT, ApiClient, build_world
+from tests.factories import make_visit
+
+HTMX = {"HX-Request": "true"}
+
+
+@pytest.fixture
+def world(app):
+    return build_world()
+
+
+def as_person(app, world, name) -> ApiClient:
+    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
+
+
+def add_visits(world, count: int, start: datetime | None = None) -> list:
+    """`count` visits by the coach for the teacher, one hour apart, newest first."""
+    people, school = world["people"], world["schools"]["a1"]
+    start = start or datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
+    visits = [make_visit(people["coach"], people["teacher"], school,
+                         started_at=start - timedelta(hours=i), notes=f"Visit {i}")
+              for i in range(count)]
+    db.session.commit()
+    return visits
+
+
+def visit_links(html: str) -> list[str]:
+    return re.findall(r'href="/visits/([0-9a-f-]{36})"', html)
+
+
+def more_link(html: str) -> str | None:
+    match = re.search(r'href="(/visits/timeline\?before=[^"]+)"', html)
+    return match.group(1).replace("&amp;", "&") if match else None
+
+
+def test_the_landing_page_shows_the_newest_page_of_the_coachs_visits(app, world):
+    add_visits(world, 12, start=datetime(2026, 11, 10, 9, 0, tzinfo=UTC))
+    coach = as_person(app, world, "coach")
+    html = coach.get("/visits").get_data(as_text=True)
+    assert "<h1>Drop-ins</h1>" in html
+    timeline = html[html.index('id="timeline"'):]
+    links = visit_links(timeline)
+    assert links[0] == str(world["visit"].id)  # an hour ago: the newest
+    assert len(links) == len(set(links)) == TIMELINE_PAGE_SIZE
+    assert more_link(timeline)
+
+
+def test_show_earlier_loads_the_next_pages_as_fragments_until_the_end(app, world):
+    visits = add_visits(world, 24)
+    coach = as_person(app, world, "coach")
+    first = coach.get("/visits").get_data(as_text=True)
+    timeline = first[first.index('id="timeline"'):]
+    seen = visit_links(timeline)[1:]  # after the world's own visit, the newest
+    link = more_link(timeline)
+    pages = 0
+    while link:
+        response = coach.get(link, headers=HTMX)
+        assert response.status_code == 200
+        assert "HX-Request" in response.headers["Vary"]
+        html = response.get_data(as_text=True)
+        assert "<html" not in html and "<li" in html
+        seen += visit_links(html)
+        link = more_link(html)
+        pages += 1
+    assert pages == 2
+    assert seen == [str(v.id) for v in visits]  # newest first, none repeated or missed
+
+
+def test_without_javascript_the_next_page_is_a_page(app, world):
+    add_visits(world, 15)
+    coach = as_person(app, world, "coach")
+    link = more_link(coach.get("/visits").get_data(as_text=True))
+    html = coach.get(link).get_data(as_text=True)
+    assert "<h1>Earlier drop-ins</h1>" in html and "<html" in html
+    assert len(visit_links(html)) == 6 and more_link(html) is None
+
+
+def test_paging_is_stable_when_visits_share_a_start_time(app, world):
+    same_time = datetime(2026, 11, 18, 10, 0, tzinfo=UTC)
+    people, school = world["people"], world["schools"]["a1"]
+    for _ in range(7):
+        make_visit(people["coach"], people["teacher"], school, started_at=same_time)
+    db.session.commit()
+    first = coach_timeline(people["coach"], page_size=3)
+    ids = [v.id for v in first.visits]
+    cursor = first.next_cursor
+    while cursor:
+        page = coach_timeline(people["coach"], before=cursor, page_size=3)
+        ids += [v.id for v in page.visits]
+        cursor = page.next_cursor
+    assert len(ids) == len(set(ids)) == 8
+
+
+def test_the_timeline_holds_only_visits_the_coach_wrote(app, world):
+    people = world["people"]
+    make_visit(people["school_lead"], people["teacher"], world["schools"]["a1"])
+    db.session.commit()
+    html = as_person(app, world, "coach").get("/visits").get_data(as_text=True)
+    assert set(visit_links(html)) == {str(world["visit"].id)}
+
+
+@pytest.mark.parametrize("cursor", ["nonsense", "2026-11-20T10:00:00_zz",
+                                    "2026-11-20T10:00:00_" + uuid.uuid4().hex])
+def test_a_bad_cursor_is_a_400_not_a_500(app, world, cursor):
+    response = as_person(app, world, "coach").get(f"/visits/timeline?before={cursor}")
+    assert response.status_code == 400
+
+
+def test_the_visit_page_shows_notes_step_and_photos(app, world):
+    visit = world["visit"]
+    visit.notes = "Cold-calling kept everyone thinking.\nPairs talked first."
+    visit.action_step.library_step_id = world["steps"]["a1_only"].id
+    db.session.commit()
+    coach = as_person(app, world, "coach")
+    photo_id = str(uuid.uuid4())
+    assert coach.put_photo(visit.id, photo_id, fx.jpeg_with_gps_and_orientation(),
+                           **{"X-Photo-Caption": "Table%203"}).status_code == 201
+
+    response = coach.get(f"/visits/{visit.id}")
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    assert "Drop-in with " + world["people"]["teacher"].name in html
+    assert "Cold-calling kept everyone thinking.\nPairs talked first." in html
+    assert 'id="action-step"' in html and visit.action_step.text in html
+    assert "From the library: Behaviour" in html and 'class="badge new"' in html
+    assert f'href="/photos/{photo_id}"' in html
+    assert f'src="/photos/{photo_id}/thumbnail" width="240" height="320"' in html
+    assert "Table 3" in html
+    for judgement in ("grade", "score", "outstanding", "inadequate"):
+        assert judgement not in html.lower()
+    assert "style=" not in html and not re.search(r"<script(?![^>]*\bsrc=)", html)
+
+
+def test_the_step_fragment_shows_acknowledgement_and_reflection(app, world):
+    step = world["visit"].action_step
+    step.acknowledged_at = datetime(2026, 11, 21, 16, 0, tzinfo=UTC)
+    step.reflection = "More hands went up after the pause."
+    step.status = "practising"
+    db.session.commit()
+    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(
+        as_text=True)
+    assert "Acknowledged by" in html and "21 November" in html
+    assert "More hands went up after the pause." in html
+    assert 'class="badge practising"' in html
+
+
+def test_a_visit_still_waiting_for_photos_says_so(app, world):
+    world["visit"].expected_photo_ids = [str(uuid.uuid4())]
+    db.session.commit()
+    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(
+        as_text=True)
+    assert "Still waiting for photos" in html
+
+
+@pytest.mark.parametrize("person", SEES_THE_VISIT)
+def test_the_visit_page_is_404_for_anyone_who_may_not_see_it(app, world, person):
+    response = as_person(app, world, person).get(f"/visits/{world['visit'].id}")
+    assert response.status_code == (200 if SEES_THE_VISIT[person] else 404)
+
+
+def test_pages_need_sign_in(client, world):
+    for path in ("/visits/timeline", f"/visits/{world['visit'].id}"):
+        response = client.get(path)
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
