@@ -65,6 +65,10 @@ def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(app
     assert step["acknowledged_at"] is not None
     assert step["reflection"] == reflection
     assert step["status"] == "practising"
+    visit_page = coach.get(f"/visits/{visit_id}").get_data(as_text=True)
+    assert "Acknowledged by" in visit_page
+    assert reflection in visit_page
+    assert "Practising since" in visit_page
     coach_list = coach.get("/visits").get_data(as_text=True)
     assert "Acknowledged" in coach_list
     assert "Practising since" in coach_list

@@ -25,8 +25,8 @@ def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(dem
                                                                             tablet):
     sign_in(phone, "coach@example.org")
     step_text = "Give pupils ten seconds of silent thinking before any hands go up."
-    coach_sends_a_visit(phone, "teacher@example.org", step_text,
-                        "Pupils keen; the same few answered.")
+    visit_id, _ = coach_sends_a_visit(phone, "teacher@example.org", step_text,
+                                      "Pupils keen; the same few answered.")
 
     sign_in(tablet, "teacher@example.org")
     expect(tablet).to_have_url(re.compile(r"/teacher$"))
@@ -63,6 +63,19 @@ def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(dem
     expect(tom).to_contain_text("Practising since")
     expect(tom).to_contain_text("Reflection written")
     assert_accessible(phone, "coach-list-with-teacher-progress")
+
+    phone.goto(f"/visits/{visit_id}")
+    step_section = phone.locator("#action-step")
+    expect(step_section).to_contain_text("Acknowledged by Tom Baker")
+    expect(step_section).to_contain_text(reflection)
+    expect(step_section).to_contain_text("Practising since")
+    assert_accessible(phone, "coach-visit-page-with-teacher-progress")
+    phone.get_by_role("button", name="Mark embedded").click()
+    expect(step_section).to_contain_text("Embedded since")
+    expect(phone.get_by_role("status").filter(has_text="Tom Baker sees it too")).to_be_visible()
+    assert latest_step_of("teacher@example.org").status == "embedded"
+    tablet.reload()
+    expect(tablet.locator(".status-track [aria-current='step']")).to_contain_text("Embedded")
 
 
 def test_a_too_long_reflection_shows_the_message_at_the_field(demo, tablet):
