@@ -65,8 +65,9 @@ def test_capture_page_has_the_labelled_fields_and_no_inline_code(app, client, au
     db.session.commit()
     auth.login("coach@example.test")
     html = client.get("/visits/new").get_data(as_text=True)
-    for field_id, label in [("teacher", "Teacher"), ("class-name", "Class"), ("subject", "Subject"),
-                            ("notes", "Notes"), ("photos", "Photos"), ("action-step", "Action step")]:
+    labels = [("teacher", "Teacher"), ("class-name", "Class"), ("subject", "Subject"),
+              ("notes", "Notes"), ("photos", "Photos"), ("action-step", "Action step")]
+    for field_id, label in labels:
         assert f'<label for="{field_id}"' in html and f">{label}</label>" in html
     assert 'accept="image/*" capture="environment" multiple' in html
     assert '<link rel="manifest" href="/manifest.webmanifest">' in html

@@ -8,8 +8,10 @@ from app.capture.services import capture_context
 
 @bp.record_once
 def _defaults(state) -> None:
-    # The sync loop's first retry delay; it doubles up to five minutes. Tests shorten it.
+    # The sync loop's first retry delay (it doubles up to five minutes) and how long it
+    # waits for an answer. Tests shorten both.
     state.app.config.setdefault("SYNC_RETRY_BASE_MS", 5000)
+    state.app.config.setdefault("SYNC_REQUEST_TIMEOUT_MS", 60000)
 
 
 @bp.route("/visits/new")
@@ -38,4 +40,6 @@ def sync_session():
 
 @bp.app_context_processor
 def sync_settings():
-    return {"sync_retry_base_ms": current_app.config["SYNC_RETRY_BASE_MS"]}
+    config = current_app.config
+    return {"sync_settings": {"retry_base_ms": config["SYNC_RETRY_BASE_MS"],
+                              "request_timeout_ms": config["SYNC_REQUEST_TIMEOUT_MS"]}}

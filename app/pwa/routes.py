@@ -18,6 +18,7 @@ SHELL_FILES = (
     "js/sync.js",
     "js/status.js",
     "js/capture.js",
+    "js/photos.js",
     "js/outbox-page.js",
     "js/pwa.js",
     "css/teacher.css",

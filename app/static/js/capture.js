@@ -4,9 +4,7 @@
 (function () {
   "use strict";
   const outbox = window.Dropin.outbox;
-  const MAX_EDGE = 1600;
   const STEP_MAX = 280;
-  const KEPT_TYPES = ["image/jpeg", "image/png", "image/webp"];
   const LESSON_MINUTES = 10;
   const data = JSON.parse(document.getElementById("capture-data").textContent);
   const form = document.querySelector("[data-capture-form]");
@@ -19,6 +17,12 @@
   let visit = null;
   let dirty = false;
   let saving = false;
+
+  /** The drop-in starts at the coach's first touch, not when the page was opened. */
+  function touched() {
+    if (!dirty) visit.startedAt = new Date();
+    dirty = true;
+  }
 
   function startVisit(existing) {
     visit = existing || {
@@ -84,7 +88,7 @@
     const step = teacherById(teacherSelect.value).current_step;
     const again = visit.verdict && visit.verdict.choice === choice;
     visit.verdict = again ? null : { choice: choice, visitId: step.visit_id, teacher: teacherSelect.value };
-    dirty = true;
+    touched();
     if (!again && choice === "practising" && !stepInput.value) {
       stepInput.value = step.text; // carry the same step forward
       countStep();
@@ -137,7 +141,7 @@
     const step = data.library.find((s) => s.id === Number(id));
     visit.libraryStepId = step.id;
     stepInput.value = step.title;
-    dirty = true;
+    touched();
     countStep();
     fillLibrary();
     form.querySelector("[data-library]").open = false;
@@ -154,71 +158,18 @@
       visit.libraryStepId ? "From the library (" + chosen.category + "). " : "";
   }
 
-  /* ---- photos: downscaled on the device, each removable and captionable ---- */
-  async function downscaled(file) {
-    const original = { type: file.type || "application/octet-stream", bytes: await file.arrayBuffer() };
-    let bitmap;
-    try {
-      bitmap = await createImageBitmap(file, { imageOrientation: "from-image" });
-    } catch (cannotDecode) {
-      return original; // e.g. HEIC on Chromium: the server converts it
-    }
-    const scale = Math.min(1, MAX_EDGE / Math.max(bitmap.width, bitmap.height));
-    if (scale === 1 && KEPT_TYPES.includes(original.type)) {
-      bitmap.close();
-      return original; // small enough: no second lossy encoding
-    }
-    const width = Math.round(bitmap.width * scale);
-    const height = Math.round(bitmap.height * scale);
-    const canvas = document.createElement("canvas");
-    canvas.width = width;
-    canvas.height = height;
-    canvas.getContext("2d").drawImage(bitmap, 0, 0, width, height);
-    bitmap.close();
-    const blob = await new Promise((resolve) => canvas.toBlob(resolve, "image/jpeg", 0.85));
-    return { type: "image/jpeg", bytes: await blob.arrayBuffer() };
-  }
-
+  /* ---- photos: downscaled on the device (photos.js), each removable and captionable ---- */
   async function addPhotos(files) {
     for (const file of files) {
-      const photo = await downscaled(file);
+      const photo = await window.Dropin.photos.downscaled(file);
       visit.photos.push({ id: crypto.randomUUID(), type: photo.type, bytes: photo.bytes, caption: "" });
     }
-    dirty = true;
+    touched();
     renderPhotos();
   }
 
   function renderPhotos() {
-    const list = form.querySelector("[data-photo-list]");
-    for (const img of list.querySelectorAll("img")) URL.revokeObjectURL(img.src);
-    const items = visit.photos.map((photo, index) => {
-      const number = index + 1;
-      const li = document.createElement("li");
-      li.className = "photo-item";
-      const img = document.createElement("img");
-      img.src = URL.createObjectURL(new Blob([photo.bytes], { type: photo.type }));
-      img.alt = "Photo " + number;
-      const field = document.createElement("div");
-      field.className = "field";
-      const label = document.createElement("label");
-      label.htmlFor = "caption-" + photo.id;
-      label.textContent = "Caption for photo " + number;
-      const input = document.createElement("input");
-      input.type = "text";
-      input.id = "caption-" + photo.id;
-      input.maxLength = 200;
-      input.value = photo.caption;
-      input.dataset.caption = photo.id;
-      const remove = document.createElement("button");
-      remove.type = "button";
-      remove.className = "button danger";
-      remove.textContent = "Remove photo " + number;
-      remove.dataset.removePhoto = photo.id;
-      field.append(label, input);
-      li.append(img, field, remove);
-      return li;
-    });
-    list.replaceChildren(...items);
+    window.Dropin.photos.render(form.querySelector("[data-photo-list]"), visit.photos);
   }
 
   /* ---- the lesson timer: ten minutes ---- */
@@ -363,7 +314,7 @@
   function wireEvents() {
     form.addEventListener("submit", save);
     form.addEventListener("input", (event) => {
-      dirty = true;
+      touched();
       if (event.target === stepInput) countStep();
       if (event.target.dataset.caption) {
         const photo = visit.photos.find((p) => p.id === event.target.dataset.caption);
@@ -371,7 +322,10 @@
       }
     });
     form.querySelector("[data-teacher-filter]").addEventListener("input", (event) => fillTeachers(event.target.value));
-    teacherSelect.addEventListener("change", teacherChanged);
+    teacherSelect.addEventListener("change", () => {
+      touched();
+      teacherChanged();
+    });
     form.querySelector("[data-library-category]").addEventListener("change", fillLibrary);
     form.querySelector("[data-library-search]").addEventListener("input", fillLibrary);
     form.querySelector("[data-photos]").addEventListener("change", async (event) => {

@@ -14,18 +14,23 @@
     worker.postMessage({ type: "activate-update" });
   }
 
+  /** A new version may already be installing or waiting when the page gets here
+      (the browser checks on navigation), or arrive later. */
   function watchForUpdates(registration) {
-    if (registration.waiting && navigator.serviceWorker.controller) {
-      activateWhenIdle(registration.waiting);
-    }
-    registration.addEventListener("updatefound", () => {
-      const worker = registration.installing;
+    const follow = (worker) => {
+      if (!worker) return;
+      const ready = () => worker.state === "installed" && navigator.serviceWorker.controller;
+      if (ready()) {
+        activateWhenIdle(worker);
+        return;
+      }
       worker.addEventListener("statechange", () => {
-        if (worker.state === "installed" && navigator.serviceWorker.controller) {
-          activateWhenIdle(worker);
-        }
+        if (ready()) activateWhenIdle(worker);
       });
-    });
+    };
+    follow(registration.waiting);
+    follow(registration.installing);
+    registration.addEventListener("updatefound", () => follow(registration.installing));
   }
 
   navigator.serviceWorker

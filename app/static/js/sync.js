@@ -11,7 +11,7 @@
   const outbox = scope.Dropin.outbox;
   const MAX_DELAY_MS = 5 * 60 * 1000;
   const SESSION_URL = "/capture/session";
-  const settings = { baseDelayMs: 5000 };
+  const settings = { baseDelayMs: 5000, requestTimeoutMs: 60000 };
   let timer = null;
 
   class Failure extends Error {
@@ -29,7 +29,11 @@
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
+  /** fetch with a time limit: a connection that never answers (a black-holed network)
+      must not hold the sender forever. */
   async function send(method, url, options) {
+    const abort = new AbortController();
+    const timeout = setTimeout(() => abort.abort(), settings.requestTimeoutMs);
     try {
       return await scope.fetch(url, {
         method: method,
@@ -38,9 +42,13 @@
         credentials: "same-origin",
         cache: "no-store",
         redirect: "manual",
+        signal: abort.signal,
       });
     } catch (networkError) {
-      throw new Failure("retry", "No connection to the server yet.");
+      throw new Failure("retry", abort.signal.aborted
+        ? "The server did not answer in time." : "No connection to the server yet.");
+    } finally {
+      clearTimeout(timeout);
     }
   }
 
@@ -53,12 +61,19 @@
     }
   }
 
-  /** "Some fields need attention. teacher id: You cannot write a visit for this teacher." */
+  const FIELD_NAMES = {
+    teacher_id: "Teacher", class_name: "Class", subject: "Subject", notes: "Notes",
+    action_step: "Action step", text: "", library_step_id: "library step", photo_ids: "Photos",
+    started_at: "Start time", duration_minutes: "Length", caption: "Caption",
+  };
+
+  /** "Some fields need attention. Teacher: You cannot write a visit for this teacher." */
   function reasonFrom(body) {
     const lines = [];
     (function collect(errors, prefix) {
       for (const [field, messages] of Object.entries(errors || {})) {
-        const name = (prefix + " " + field.replace(/_/g, " ")).trim();
+        const label = field in FIELD_NAMES ? FIELD_NAMES[field] : field.replace(/_/g, " ");
+        const name = (prefix + " " + label).trim();
         if (Array.isArray(messages)) lines.push(name + ": " + messages.join(" "));
         else if (typeof messages === "object") collect(messages, name);
         else lines.push(name + ": " + messages);
@@ -215,11 +230,21 @@
     timer = setTimeout(run, Math.max(atLeastMs, next - Date.now()) + 50);
   }
 
+  /** { baseDelayMs, requestTimeoutMs } from the server's configuration. */
+  function configure(values) {
+    for (const key of Object.keys(settings)) {
+      if (Number(values[key]) > 0) settings[key] = Number(values[key]);
+    }
+  }
+
   /** Start the loop in a page: now, when back online, when the page is shown again,
       whenever this tab adds something, and on the backoff timer. */
   function start() {
-    const meta = scope.document.querySelector('meta[name="dropin-sync-base-ms"]');
-    if (meta && Number(meta.content) > 0) settings.baseDelayMs = Number(meta.content);
+    const meta = (name) => scope.document.querySelector('meta[name="dropin-sync-' + name + '"]');
+    configure({
+      baseDelayMs: meta("base-ms") && meta("base-ms").content,
+      requestTimeoutMs: meta("timeout-ms") && meta("timeout-ms").content,
+    });
     scope.addEventListener("online", () => run({ force: true }));
     scope.document.addEventListener("visibilitychange", () => {
       if (scope.document.visibilityState === "visible") run();
@@ -228,5 +253,5 @@
     run();
   }
 
-  scope.Dropin.sync = { run, start, backoffDelay, MAX_DELAY_MS };
+  scope.Dropin.sync = { run, start, configure, backoffDelay, MAX_DELAY_MS };
 })(self);

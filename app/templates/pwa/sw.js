@@ -22,6 +22,10 @@ const PAGES = {{ pages|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
 
 importScripts({% for url in worker_scripts %}{{ url|tojson }}{% if not loop.last %}, {% endif %}{% endfor %});
+self.Dropin.sync.configure({
+  baseDelayMs: {{ sync_settings.retry_base_ms|tojson }},
+  requestTimeoutMs: {{ sync_settings.request_timeout_ms|tojson }},
+});
 
 self.addEventListener("install", (event) => {
   event.waitUntil(precache());

@@ -56,7 +56,8 @@ def test_verdict_on_the_current_step_library_step_and_a_removed_photo(coach):
     coach.get_by_role("button", name="Embedded").click()
     expect(coach.get_by_role("button", name="Embedded")).to_have_attribute("aria-pressed", "true")
     coach.get_by_label("Photos").set_input_files([
-        {"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": data} for i, data in enumerate(photos)
+        {"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": data}
+        for i, data in enumerate(photos)
     ])
     coach.get_by_role("button", name="Remove photo 2").click()
     expect(coach.locator("[data-photo-list] li")).to_have_count(2)
@@ -117,7 +118,8 @@ def test_capture_page_works_one_handed_at_360_px(coach):
     coach.get_by_text("Library of steps").click()
     assert coach.evaluate("document.documentElement.scrollWidth") <= 360
     small = coach.evaluate("""() => [...document.querySelectorAll(
-        "main button, main select, main input:not([type=file]), main textarea, main summary, .photo-picker")]
+        "main button, main select, main input:not([type=file]), main textarea, main summary,"
+        + " .photo-picker")]
         .filter((el) => el.offsetParent !== null)
         .map((el) => [el.textContent.trim() || el.id || el.name, el.getBoundingClientRect().height])
         .filter(([, height]) => height < 48)""")
