@@ -366,3 +366,24 @@ def test_journey_shows_only_their_own_steps(client, auth, world):
     html = client.get("/teacher/journey").get_data(as_text=True)
     assert "Ask how they know" in html
     assert "Colleague" not in html
+
+
+# Improving, not proving; whose page it is
+
+
+@pytest.mark.parametrize("path", ["/teacher", "/teacher/history", "/teacher/journey"])
+def test_pages_hold_no_grades_and_no_inline_code(client, auth, world, path):
+    auth.login("teacher@school.test")
+    html = client.get(path).get_data(as_text=True)
+    for judgement in ("grade", "score", "outstanding", "inadequate", "requires improvement"):
+        assert judgement not in html.lower()
+    assert "style=" not in html and "<script>" not in html and "hx-on" not in html
+
+
+def test_pages_name_their_person_for_the_service_workers_caches(client, auth, world):
+    """The worker keeps each person's pages apart by this header ("" when signed out)."""
+    assert client.get("/login").headers["X-Dropin-User"] == ""
+    auth.login("teacher@school.test")
+    response = client.get("/teacher")
+    assert response.headers["X-Dropin-User"] == str(world.teacher.id)
+    assert "X-Dropin-User" not in client.get("/api/v1/me").headers
