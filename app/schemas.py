@@ -38,13 +38,49 @@ def _no_duplicates(ids: list) -> None:
         raise ValidationError("Each photo id may appear only once.")
 
 
+#: Ids are PostgreSQL integers: anything larger would fail in the database, not here.
+ID_RANGE = validate.Range(min=1, max=2**31 - 1)
+
+
+class Text(fields.String):
+    """A string the databases can store: no NUL characters, no lone surrogates."""
+
+    default_error_messages = {"unstorable": "Contains characters that cannot be saved."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        text = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise self.make_error("unstorable") from None
+        if "\x00" in text:
+            raise self.make_error("unstorable")
+        return text
+
+
+class Moment(fields.AwareDateTime):
+    """An ISO 8601 time with its UTC offset, returned in UTC."""
+
+    default_error_messages = {"range": "Not a time that can be saved."}
+
+    def _deserialize(self, value, attr, data, **kwargs):
+        moment = super()._deserialize(value, attr, data, **kwargs)
+        try:
+            moment = moment.astimezone(UTC)
+        except OverflowError:
+            raise self.make_error("range") from None
+        if moment.year < 2000:
+            raise self.make_error("range")
+        return moment
+
+
 class StrictSchema(Schema):
     class Meta:
         unknown = RAISE
 
 
 class ActionStepInSchema(StrictSchema):
-    text = fields.String(
+    text = Text(
         required=True,
         validate=[validate.Length(min=1, max=ACTION_STEP_MAX_LENGTH), _not_blank],
         metadata={"description": "The one thing the teacher practises next."},
@@ -53,6 +89,7 @@ class ActionStepInSchema(StrictSchema):
         strict=True,
         load_default=None,
         allow_none=True,
+        validate=ID_RANGE,
         metadata={"description": "The library step this text came from, if any."},
     )
 
@@ -60,8 +97,8 @@ class ActionStepInSchema(StrictSchema):
 class VisitInSchema(StrictSchema):
     """What a device sends to create or update one drop-in (PUT /api/v1/visits/<uuid>)."""
 
-    teacher_id = fields.Integer(strict=True, required=True)
-    started_at = fields.AwareDateTime(
+    teacher_id = fields.Integer(strict=True, required=True, validate=ID_RANGE)
+    started_at = Moment(
         required=True,
         format="iso",
         metadata={"description": "ISO 8601 with a UTC offset; not in the future."},
@@ -69,11 +106,9 @@ class VisitInSchema(StrictSchema):
     duration_minutes = fields.Integer(
         strict=True, load_default=10, validate=validate.Range(*DURATION_MINUTES)
     )
-    class_name = fields.String(
-        load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH)
-    )
-    subject = fields.String(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
-    notes = fields.String(load_default="", validate=validate.Length(max=NOTES_MAX_LENGTH))
+    class_name = Text(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
+    subject = Text(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
+    notes = Text(load_default="", validate=validate.Length(max=NOTES_MAX_LENGTH))
     action_step = fields.Nested(ActionStepInSchema, required=True)
     photo_ids = fields.List(
         fields.UUID(),
@@ -82,13 +117,13 @@ class VisitInSchema(StrictSchema):
         metadata={"description": "Photos the visit expects; complete once all have arrived."},
     )
     captured_offline = fields.Boolean(load_default=False, **STRICT_BOOLEAN)
-    created_at = fields.AwareDateTime(
+    created_at = Moment(
         load_default=None,
         allow_none=True,
         format="iso",
         metadata={"description": "The device's clock when the drop-in began (kept, not trusted)."},
     )
-    updated_at = fields.AwareDateTime(
+    updated_at = Moment(
         load_default=None,
         allow_none=True,
         format="iso",
@@ -110,7 +145,7 @@ class ActionStepPatchSchema(StrictSchema):
         validate=validate.Equal(True, error="Only true: an acknowledgement is never undone."),
         **STRICT_BOOLEAN,
     )
-    reflection = fields.String(validate=validate.Length(max=REFLECTION_MAX_LENGTH))
+    reflection = Text(validate=validate.Length(max=REFLECTION_MAX_LENGTH))
 
     @validates_schema
     def something_to_change(self, data, **kwargs):

@@ -134,3 +134,8 @@ class ApiClient:
     def put_photo(self, visit_id, photo_id, data: bytes, content_type="image/jpeg", **headers):
         return self.request("PUT", f"/api/v1/visits/{visit_id}/photos/{photo_id}", data=data,
                             headers=self.headers(**{"Content-Type": content_type, **headers}))
+
+
+def as_person(app, world: dict, name: str) -> ApiClient:
+    """A JSON client signed in as one of the world's people."""
+    return ApiClient(app.test_client()).sign_in(world["people"][name].email)

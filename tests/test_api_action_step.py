@@ -9,16 +9,13 @@ import pytest
 from app.extensions import db
 from app.models import ActionStep
 from app.visits.services import Refused, update_action_step
-from tests.api_support import ApiClient, build_world
+from tests.api_support import as_person, build_world
 
 
 @pytest.fixture
 def world(app):
     return build_world()
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def saved_step(world) -> ActionStep:

@@ -15,7 +15,7 @@ from PIL import Image
 from app.extensions import db
 from app.models import Photo
 from tests import photo_fixtures as fx
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world
+from tests.api_support import SEES_THE_VISIT, ApiClient, as_person, build_world
 
 
 @pytest.fixture
@@ -27,9 +27,6 @@ def world(app):
 def coach(app, world) -> ApiClient:
     return as_person(app, world, "coach")
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def stored_files(app) -> set[Path]:
@@ -157,7 +154,7 @@ def test_a_percent_encoded_caption_is_kept(app, world, coach):
     assert db.session.get(Photo, uuid.UUID(photo_id)).caption == caption
 
 
-@pytest.mark.parametrize("header", [quote("x" * 201), "%FF%FE"])
+@pytest.mark.parametrize("header", [quote("x" * 201), "%FF%FE", "nul%00byte"])
 def test_a_bad_caption_is_named(app, world, coach, header):
     response = coach.put_photo(world["visit"].id, uuid.uuid4(), fx.plain_jpeg(300, 200),
                                **{"X-Photo-Caption": header})
@@ -231,3 +228,22 @@ def test_ten_concurrent_replays_leave_one_photo_and_two_files(app, world):
     assert sorted(statuses) == [200] * 9 + [201]
     assert photo_rows() == 1
     assert len(stored_files(app) - before) == 2
+
+
+def test_a_replay_with_a_new_caption_changes_only_the_caption(app, world, coach):
+    photo_id, data = str(uuid.uuid4()), fx.plain_jpeg(300, 200)
+    assert coach.put_photo(world["visit"].id, photo_id, data).status_code == 201
+    before = stored_files(app)
+    replay = coach.put_photo(world["visit"].id, photo_id, data,
+                             **{"X-Photo-Caption": "Exit%20tickets"})
+    assert replay.status_code == 200 and replay.get_json()["caption"] == "Exit tickets"
+    assert stored_files(app) == before and photo_rows() == 1
+
+
+def test_the_browser_revalidates_a_photo_with_its_etag(app, world, coach):
+    photo_id = str(uuid.uuid4())
+    coach.put_photo(world["visit"].id, photo_id, fx.plain_jpeg(300, 200))
+    first = coach.get(f"/photos/{photo_id}/thumbnail")
+    again = coach.get(f"/photos/{photo_id}/thumbnail",
+                      headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.get_data() == b""

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import ActionStep, Visit
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world, capture_for
+from tests.api_support import SEES_THE_VISIT, ApiClient, as_person, build_world, capture_for
 
 
 @pytest.fixture
@@ -23,9 +23,6 @@ def world(app):
 def api(client):
     return ApiClient(client)
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def count(model) -> int:
@@ -198,6 +195,16 @@ BAD_BODIES = [
     ("captured_offline", lambda b: b.update(captured_offline="yes")),
     ("updated_at", lambda b: b.update(updated_at="soon")),
     ("grade", lambda b: b.update(grade="Good")),
+    # values a database could not store must be a 422, never a 500
+    ("teacher_id", lambda b: b.update(teacher_id=10**30)),
+    ("teacher_id", lambda b: b.update(teacher_id=-1)),
+    ("action_step", lambda b: b["action_step"].update(library_step_id=2**63)),
+    ("notes", lambda b: b.update(notes="nul \x00 byte")),
+    ("subject", lambda b: b.update(subject="lone \ud800 surrogate")),
+    ("action_step", lambda b: b["action_step"].update(text="\x00")),
+    ("started_at", lambda b: b.update(started_at="0001-01-01T00:10:00+01:00")),
+    ("started_at", lambda b: b.update(started_at="1999-12-31T09:00:00+00:00")),
+    ("created_at", lambda b: b.update(created_at="0001-01-01T00:00:00+14:00")),
 ]
 
 

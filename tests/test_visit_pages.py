@@ -11,7 +11,7 @@ import pytest
 from app.extensions import db
 from app.visits.services import TIMELINE_PAGE_SIZE, coach_timeline
 from tests import photo_fixtures as fx
-from tests.api_support import SEES_THE_VISIT, ApiClient, build_world
+from tests.api_support import SEES_THE_VISIT, as_person, build_world
 from tests.factories import make_visit
 
 HTMX = {"HX-Request": "true"}
@@ -21,9 +21,6 @@ HTMX = {"HX-Request": "true"}
 def world(app):
     return build_world()
 
-
-def as_person(app, world, name) -> ApiClient:
-    return ApiClient(app.test_client()).sign_in(world["people"][name].email)
 
 
 def add_visits(world, count: int, start: datetime | None = None) -> list:
@@ -113,6 +110,7 @@ def test_the_timeline_holds_only_visits_the_coach_wrote(app, world):
 
 
 @pytest.mark.parametrize("cursor", ["nonsense", "2026-11-20T10:00:00_zz",
+                                    "0001-01-01T00:00:00+01:00_" + uuid.uuid4().hex,
                                     "2026-11-20T10:00:00_" + uuid.uuid4().hex])
 def test_a_bad_cursor_is_a_400_not_a_500(app, world, cursor):
     response = as_person(app, world, "coach").get(f"/visits/timeline?before={cursor}")

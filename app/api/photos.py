@@ -27,7 +27,9 @@ def caption_from_header() -> str | None:
     try:
         caption = unquote(raw, errors="strict").strip()
     except UnicodeDecodeError:
-        raise Refused(422, errors={"caption": ["Percent-encode the caption as UTF-8."]}) from None
+        caption = None
+    if caption is None or "\x00" in caption:
+        raise Refused(422, errors={"caption": ["Percent-encode the caption as UTF-8."]})
     if len(caption) > CAPTION_MAX_LENGTH:
         message = f"At most {CAPTION_MAX_LENGTH} characters."
         raise Refused(422, errors={"caption": [message]})

@@ -20,9 +20,15 @@ from app.schemas import (
 )
 from app.visits.services import sync_visit, update_action_step, usable_library_steps
 
+# Schemas hold no per-request state: built once (building one deep-copies its fields).
+VISIT_IN = VisitInSchema()
+VISIT_OUT = VisitOutSchema()
+STEP_CHANGE = ActionStepPatchSchema()
+LIBRARY_STEPS = LibraryStepSchema(many=True)
 
-def visit_json(visit: Visit, status: int = 200):
-    return jsonify(VisitOutSchema().dump(visit)), status
+
+def visit_json(visit: Visit) -> dict:
+    return VISIT_OUT.dump(visit)
 
 
 def _json_limit() -> int:
@@ -33,30 +39,30 @@ def _json_limit() -> int:
 @login_required
 def put_visit(visit_id: uuid.UUID):
     """Create a visit (201) or replay or edit it (200); see docs.py for every answer."""
-    capture = load_json(VisitInSchema(), _json_limit())
+    capture = load_json(VISIT_IN, _json_limit())
     result = sync_visit(current_user, visit_id, capture)
-    db.session.commit()
-    return visit_json(result.visit, 201 if result.created else 200)
+    db.session.commit()  # first: on SQLite the write lock is held until here
+    return jsonify(visit_json(result.visit)), 201 if result.created else 200
 
 
 @bp.get("/visits/<uuid:visit_id>")
 @login_required
 def get_visit(visit_id: uuid.UUID):
-    return visit_json(get_visit_or_404(current_user, visit_id))
+    return jsonify(visit_json(get_visit_or_404(current_user, visit_id)))
 
 
 @bp.patch("/visits/<uuid:visit_id>/action-step")
 @login_required
 def patch_action_step(visit_id: uuid.UUID):
     visit = get_visit_or_404(current_user, visit_id)
-    change = load_json(ActionStepPatchSchema(), _json_limit())
+    change = load_json(STEP_CHANGE, _json_limit())
     update_action_step(current_user, visit, **change)
     db.session.commit()
-    return visit_json(visit)
+    return jsonify(visit_json(visit))
 
 
 @bp.get("/library-steps")
 @login_required
 def library_steps():
     steps = usable_library_steps(current_user)
-    return jsonify({"library_steps": LibraryStepSchema(many=True).dump(steps)})
+    return jsonify({"library_steps": LIBRARY_STEPS.dump(steps)})

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
@@ -51,8 +51,10 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
         school = _school_for(user, capture["teacher_id"])
         _check_library_step(school, capture["action_step"]["library_step_id"])
         if insert_once(Visit, _new_visit_row(user, visit_id, school, capture)):
-            db.session.add(ActionStep(visit_id=visit_id, **_step_columns(capture)))
-            db.session.flush()
+            # Core inserts, no ORM flush: on SQLite the write lock is held from the first
+            # insert to the commit, so the work in between is kept small.
+            db.session.execute(
+                sa.insert(ActionStep).values(visit_id=visit_id, **_step_columns(capture)))
             return SyncResult(db.session.get(Visit, visit_id), created=True)
         # A concurrent replay inserted it first; the database waited for it to commit.
         visit = _visit_for_update(visit_id)
@@ -257,9 +259,9 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
     try:
         started_at = datetime.fromisoformat(started)
         if started_at.tzinfo is None:
-            raise ValueError("naive")
-        return started_at, uuid.UUID(visit_id)
-    except ValueError:
+            raise ValueError("a cursor's time has its offset")
+        return started_at.astimezone(UTC), uuid.UUID(visit_id)
+    except (ValueError, OverflowError):
         raise Refused(400, "That page of drop-ins does not exist.") from None
 
 
