@@ -165,3 +165,18 @@ def test_offline_page_needs_no_sign_in(client):
     response = client.get("/offline")
     assert response.status_code == 200
     assert "You are offline" in response.get_data(as_text=True)
+
+
+def test_signed_in_pages_carry_the_sync_indicator_and_the_outbox_scripts(app, client, auth):
+    coach_with_coachees()
+    db.session.commit()
+    signed_out = client.get("/login").get_data(as_text=True)
+    assert "data-sync-status" not in signed_out and "outbox.js" not in signed_out
+    auth.login("coach@example.test")
+    html = client.get("/visits").get_data(as_text=True)
+    assert 'data-sync-status' in html and 'href="/outbox"' in html
+    for script in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js", "js/status.js",
+                   "js/pwa.js"):
+        assert f'src="/static/{script}" defer' in html
+    assert '<meta name="dropin-sync-base-ms" content="5000">' in html
+    assert '<meta name="dropin-service-worker" content="/sw.js">' in html

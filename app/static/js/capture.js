@@ -27,7 +27,7 @@
   function startVisit(existing) {
     visit = existing || {
       id: crypto.randomUUID(), startedAt: new Date(), photos: [], libraryStepId: null,
-      verdict: null, createdAt: null,
+      verdict: null, createdAt: null, original: null,
     };
     dirty = Boolean(existing);
   }
@@ -206,18 +206,21 @@
     return form.querySelector('[data-field="' + name + '"]').value.trim();
   }
 
+  /** The visit as the API takes it. A fix keeps the original's length and circumstances. */
   function visitPayload() {
     const minutes = Math.ceil((Date.now() - visit.startedAt.getTime()) / 60000);
+    const original = visit.original || {};
     return {
       teacher_id: Number(teacherSelect.value),
       started_at: visit.startedAt.toISOString(),
-      duration_minutes: Math.min(240, Math.max(1, minutes)),
+      duration_minutes: original.duration_minutes || Math.min(240, Math.max(1, minutes)),
       class_name: fieldValue("class_name"),
       subject: fieldValue("subject"),
       notes: fieldValue("notes"),
       action_step: { text: stepInput.value.trim(), library_step_id: visit.libraryStepId },
-      captured_offline: navigator.onLine === false,
-      created_at: visit.createdAt || new Date().toISOString(),
+      captured_offline: "captured_offline" in original
+        ? original.captured_offline : navigator.onLine === false,
+      created_at: original.created_at || new Date().toISOString(),
       updated_at: new Date().toISOString(),
     };
   }
@@ -291,11 +294,14 @@
     const item = await outbox.get(id);
     if (!item || item.kind !== "visit") return;
     const payload = item.payload;
-    const photos = await Promise.all(item.photos.map(async (photo) =>
-      ({ id: photo.id, type: photo.type, caption: photo.caption, bytes: (await outbox.photo(photo.id)).bytes })));
+    const photos = await Promise.all(item.photos.map(async (photo) => ({
+      id: photo.id, type: photo.type, caption: photo.caption,
+      bytes: (await outbox.photo(photo.id)).bytes,
+    })));
     startVisit({
       id: item.id, startedAt: new Date(payload.started_at), photos: photos,
       libraryStepId: payload.action_step.library_step_id, verdict: null, createdAt: item.createdAt,
+      original: payload,
     });
     document.querySelector("[data-capture-heading]").textContent = "Fix this drop-in";
     const alert = form.querySelector("[data-form-alert]");

@@ -107,6 +107,8 @@ def test_refused_capture_shows_the_reason_and_can_be_fixed_and_resent(coach):
     wait_for_empty_outbox(coach)
     [visit] = assert_arrived(before, visits=1, photos=1, hashes=[sha256(photo)])
     assert visit.teacher.email == "amara.okafor@example.org"
+    assert visit.captured_offline is True  # the fix keeps how and when it was captured
+    assert visit.duration_minutes <= 2
 
 
 def test_twenty_visits_with_three_photos_through_a_flaky_network(coach, live_server):
