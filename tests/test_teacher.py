@@ -190,9 +190,27 @@ def test_a_too_long_reflection_gets_a_clear_message_at_the_field(client, auth, w
     response = post_step(client, world.latest, "reflection", {"reflection": "x" * 2001})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="reflection-error"' in html and "2000 characters" in html
+    assert 'id="reflection-error"' in html and "2000" in html
     assert 'aria-invalid="true"' in html
     assert step_of(world.latest).reflection == ""
+
+
+def test_text_the_database_cannot_store_is_refused_at_the_field(client, auth, world):
+    auth.login("teacher@school.test")
+    response = post_step(client, world.latest, "reflection", {"reflection": "a\x00b"})
+    assert response.status_code == 422
+    assert "cannot be saved" in response.get_data(as_text=True)
+    assert step_of(world.latest).reflection == ""
+
+
+def test_bytes_that_are_not_utf8_never_cause_an_error(client, auth, world):
+    """An encoded lone surrogate: the form decoder replaces it, so it saves."""
+    auth.login("teacher@school.test")
+    body = f"csrf_token={page_token(client)}&reflection=tried%ED%A0%80it".encode()
+    response = client.post(f"/teacher/steps/{world.latest.id}/reflection", data=body,
+                           content_type="application/x-www-form-urlencoded", headers=HTMX)
+    assert response.status_code == 200
+    assert step_of(world.latest).reflection.startswith("tried")
 
 
 def test_an_empty_reflection_clears_it(client, auth, world):

@@ -76,7 +76,7 @@ def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(app
 
 
 def test_the_api_and_the_page_share_one_rule_for_reflections(app, world):
-    """The page refuses and accepts exactly what the API does."""
+    """The page refuses and accepts exactly what the API does, with the same words."""
     visit_id = coach_puts_a_visit(app, world)
     teacher = person(app, world, "teacher")
     path = f"/teacher/steps/{visit_id}/reflection"
@@ -84,6 +84,8 @@ def test_the_api_and_the_page_share_one_rule_for_reflections(app, world):
         api = teacher.patch_step(visit_id, {"reflection": "a" * length})
         page = teacher_post(teacher, path, {"reflection": "b" * length})
         assert (api.status_code, page.status_code) == (status, status)
+        if status == 422:
+            assert api.get_json()["errors"]["reflection"][0] in page.get_data(as_text=True)
 
 
 def test_the_teacher_sees_the_photos_of_their_step(app, world):

@@ -2,11 +2,12 @@
 
 from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
 from app.authz import get_visit_or_404
 from app.extensions import db
 from app.htmx import is_htmx
-from app.schemas import REFLECTION_MAX_LENGTH
+from app.schemas import REFLECTION_MAX_LENGTH, ActionStepPatchSchema
 from app.teacher import bp, services
 from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
 from app.visits.services import Refused, may_set_step_status, update_action_step
@@ -60,16 +61,26 @@ def _after_change(visit, fragment: str, errors: dict | None = None, **context):
     return redirect(url_for("teacher.index"))
 
 
-def _change_step(visit_id, fragment: str, message: str, **change):
-    visit = services.own_visit_or_404(current_user, visit_id)
+def _apply(visit, change: dict) -> dict | None:
+    """Check the change as the API does (its schema), apply it through the one service;
+    the messages per field when refused, else None. The caller commits."""
     try:
-        update_action_step(current_user, visit, **change)
+        update_action_step(current_user, visit, **ActionStepPatchSchema().load(change))
+    except ValidationError as error:
+        return error.messages
     except Refused as error:
         if error.status != 422:
             raise
         db.session.rollback()
-        visit = services.own_visit_or_404(current_user, visit_id)
-        return _after_change(visit, fragment, errors=error.errors,
+        return error.errors
+    return None
+
+
+def _change_step(visit_id, fragment: str, message: str, **change):
+    visit = services.own_visit_or_404(current_user, visit_id)
+    errors = _apply(visit, change)
+    if errors:
+        return _after_change(visit, fragment, errors=errors,
                              reflection_text=change.get("reflection"))
     db.session.commit()
     return _after_change(visit, fragment, message=message)
@@ -108,14 +119,10 @@ def set_status_as_coach(visit_id):
     """The same service as the teacher's buttons and the API: it decides who may."""
     visit = get_visit_or_404(current_user, visit_id)
     status = request.form.get("status", "")
-    try:
-        update_action_step(current_user, visit, status=status)
-    except Refused as error:
-        if error.status != 422:
-            raise
-        db.session.rollback()
+    errors = _apply(visit, {"status": status})
+    if errors:
         return render_template("visits/_action_step.html", step=visit.action_step,
-                               message=" ".join(error.errors.get("status", []))), 422
+                               message=" ".join(errors.get("status", []))), 422
     db.session.commit()
     if not is_htmx():
         return redirect(url_for("visits.show", visit_id=visit.id))
