@@ -41,7 +41,10 @@
       const again = element("button", "button", "Send again");
       again.type = "button";
       again.dataset.sendAgain = item.id;
-      actions.append(again);
+      const discard = element("button", "button danger", "Discard");
+      discard.type = "button";
+      discard.dataset.discard = item.id;
+      actions.append(again, discard);
     } else if (item.state === "needs-sign-in") {
       const signIn = element("a", "button", "Sign in");
       signIn.href = list.dataset.signInUrl;
@@ -79,6 +82,18 @@
     await sync.run({ force: true });
   }
 
+  /** Only ever on the coach's explicit, confirmed choice. */
+  async function discardItem(id) {
+    const item = await outbox.get(id);
+    const sure = await window.Dropin.confirmChoice({
+      title: "Discard this capture?",
+      text: (item.label || "This item") + " is deleted from this phone and never reaches the server.",
+      no: "Keep it",
+      yes: "Discard it",
+    });
+    if (sure) await outbox.discard(id);
+  }
+
   async function retryAll(message) {
     for (const item of await outbox.list()) {
       if (item.state === "pending") await outbox.update(item.id, { nextAttemptAt: 0 });
@@ -94,8 +109,10 @@
     outbox.onChange(() => render(list));
     render(list);
     list.addEventListener("click", (event) => {
-      const button = event.target.closest("[data-send-again]");
-      if (button) sendAgain(button.dataset.sendAgain);
+      const again = event.target.closest("[data-send-again]");
+      if (again) sendAgain(again.dataset.sendAgain);
+      const discard = event.target.closest("[data-discard]");
+      if (discard) discardItem(discard.dataset.discard);
     });
     const retry = document.querySelector("[data-retry-all]");
     if (retry) retry.addEventListener("click", () => retryAll(document.querySelector("[data-retry-message]")));

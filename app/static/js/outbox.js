@@ -167,6 +167,19 @@
     changed();
   }
 
+  /** The coach chose to give up on an item the server refused: delete it, no receipt. */
+  async function discard(id) {
+    const db = await database();
+    const tx = db.transaction(["items", "photos"], "readwrite");
+    const photoIds = await tx.objectStore("photos").index("itemId").getAllKeys(id);
+    await Promise.all([
+      tx.objectStore("items").delete(id),
+      ...photoIds.map((photoId) => tx.objectStore("photos").delete(photoId)),
+      tx.done,
+    ]);
+    changed();
+  }
+
   /** Receipts of the latest items the server confirmed, newest first. */
   async function recentlySent() {
     const receipts = await (await database()).getAll("sent");
@@ -186,6 +199,6 @@
 
   scope.Dropin = scope.Dropin || {};
   scope.Dropin.outbox = {
-    add, list, get, photo, update, markPhotoSent, remove, recentlySent, counts, onChange,
+    add, list, get, photo, update, markPhotoSent, remove, discard, recentlySent, counts, onChange,
   };
 })(self);

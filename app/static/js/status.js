@@ -47,23 +47,26 @@
     });
   }
 
-  /** A dialog, not window.confirm: readable, and the captures are never deleted. */
-  function confirmSignOut(unsynced) {
+  /** Ask before something the coach cannot undo: a dialog, not window.confirm (readable,
+      styled, testable). Resolves true for `yes`. */
+  function confirmChoice(question) {
     const dialog = document.createElement("dialog");
-    dialog.className = "signout-dialog";
-    dialog.setAttribute("aria-labelledby", "signout-title");
+    dialog.className = "confirm-dialog";
+    dialog.setAttribute("aria-labelledby", "confirm-title");
     dialog.innerHTML =
-      '<h2 id="signout-title"></h2><p></p>' +
-      '<div class="dialog-actions"><button type="button" class="button primary" value="stay">Stay signed in</button>' +
-      '<button type="button" class="button danger" value="leave">Sign out anyway</button></div>' +
-      '<p><a></a></p>';
-    dialog.querySelector("h2").textContent =
-      plural(unsynced, "capture has", "captures have") + " not synced yet";
-    dialog.querySelector("p").textContent =
-      "They stay on this phone and are sent when you sign in again. Nothing is deleted.";
-    const link = dialog.querySelector("a");
-    link.href = document.querySelector("[data-sync-status-text]").getAttribute("href");
-    link.textContent = "See what is waiting";
+      '<h2 id="confirm-title"></h2><p></p><div class="dialog-actions">' +
+      '<button type="button" class="button primary" value="no"></button>' +
+      '<button type="button" class="button danger" value="yes"></button></div>';
+    dialog.querySelector("h2").textContent = question.title;
+    dialog.querySelector("p").textContent = question.text;
+    dialog.querySelector('[value="no"]').textContent = question.no;
+    dialog.querySelector('[value="yes"]').textContent = question.yes;
+    if (question.link) {
+      const link = document.createElement("a");
+      link.href = question.link.href;
+      link.textContent = question.link.text;
+      dialog.append(link);
+    }
     document.body.append(dialog);
     dialog.showModal();
     return new Promise((resolve) => {
@@ -72,9 +75,22 @@
         if (choice) dialog.close(choice.value);
       });
       dialog.addEventListener("close", () => {
-        resolve(dialog.returnValue === "leave");
+        resolve(dialog.returnValue === "yes");
         dialog.remove();
       });
+    });
+  }
+
+  function confirmSignOut(unsynced) {
+    return confirmChoice({
+      title: plural(unsynced, "capture has", "captures have") + " not synced yet",
+      text: "They stay on this phone and are sent when you sign in again. Nothing is deleted.",
+      no: "Stay signed in",
+      yes: "Sign out anyway",
+      link: {
+        href: document.querySelector("[data-sync-status-text]").getAttribute("href"),
+        text: "See what is waiting",
+      },
     });
   }
 
@@ -94,4 +110,5 @@
     window.Dropin.sync.start();
   });
   window.Dropin.describeOutbox = describe;
+  window.Dropin.confirmChoice = confirmChoice;
 })();

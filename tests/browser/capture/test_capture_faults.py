@@ -132,3 +132,29 @@ def test_twenty_visits_with_three_photos_through_a_flaky_network(coach, live_ser
         "[...Array(60).keys()].map((n) => Dropin.sync.backoffDelay(n + 1, 5000))")
     assert max(delays) <= 5 * 60 * 1000
     assert delays[-1] >= 2.5 * 60 * 1000  # the cap is reached, with jitter below it
+
+
+def test_a_refused_capture_is_discarded_only_when_the_coach_confirms(coach, live_server):
+    before = demo_visit_ids()
+    refusal = ("422 UNPROCESSABLE ENTITY",
+               b'{"error": "Some fields need attention.", "errors": {"notes": ["Too long."]}}',
+               "application/json")
+    live_server.faults.faults.append(refusal)
+    capture(coach, photos=[photo_bytes(65)])
+    wait_for_outbox(coach, "items.length === 1 && items[0].state === 'needs-attention'")
+    coach.goto("/outbox")
+    expect(coach.get_by_text("Notes: Too long.")).to_be_visible()
+
+    coach.get_by_role("button", name="Discard").click()
+    coach.get_by_role("button", name="Keep it").click()
+    expect(coach.get_by_role("dialog")).to_have_count(0)
+    assert len(outbox_items(coach)) == 1
+
+    coach.get_by_role("button", name="Discard").click()
+    expect(coach.get_by_role("dialog")).to_contain_text("never reaches the server")
+    coach.get_by_role("button", name="Discard it").click()
+    wait_for_empty_outbox(coach)
+    assert coach.evaluate("Dropin.outbox.recentlySent().then((r) => r.length)") == 0
+    expect(coach.get_by_role("link", name="All synced")).to_be_visible()
+    assert Stored().new_visits(before) == []
+    assert Stored().photos == []
