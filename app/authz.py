@@ -157,4 +157,6 @@ def roles_of(user: User) -> list[str]:
 def visible_school_ids(user: User) -> sa.Select:
     """Schools whose coaching data the user may see at least some of."""
     member_of = sa.select(Membership.school_id).where(Membership.user_id == user.id)
-    return sa.union(member_of, led_school_ids(user))
+    # A union nested directly in a union is a syntax error on SQLite: select from it.
+    led = led_school_ids(user).subquery()
+    return sa.union(member_of, sa.select(led.c.school_id))

@@ -247,3 +247,15 @@ def test_the_browser_revalidates_a_photo_with_its_etag(app, world, coach):
     again = coach.get(f"/photos/{photo_id}/thumbnail",
                       headers={"If-None-Match": first.headers["ETag"]})
     assert again.status_code == 304 and again.get_data() == b""
+
+
+def test_a_failed_commit_leaves_no_file_behind(app, world, coach, monkeypatch):
+    def refuse_to_commit():
+        raise RuntimeError("the database went away")
+
+    before = stored_files(app)
+    monkeypatch.setattr(db.session, "commit", refuse_to_commit)
+    response = coach.put_photo(world["visit"].id, uuid.uuid4(), fx.plain_jpeg(300, 200))
+    monkeypatch.undo()
+    assert response.status_code == 500 and response.is_json
+    assert stored_files(app) == before and photo_rows() == 0

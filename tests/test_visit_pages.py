@@ -150,9 +150,24 @@ def test_the_step_fragment_shows_acknowledgement_and_reflection(app, world):
     db.session.commit()
     html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(
         as_text=True)
-    assert "Acknowledged by" in html and "21 November" in html
+    teacher_name = world["people"]["teacher"].name
+    assert f"Acknowledged by {teacher_name} on 21 November" in html
+    assert f"{teacher_name}&#39;s reflection" in html
     assert "More hands went up after the pause." in html
     assert 'class="badge practising"' in html
+
+    own = as_person(app, world, "teacher").get(f"/visits/{world['visit'].id}")
+    html = own.get_data(as_text=True)
+    assert "Acknowledged by you on 21 November" in html and "Your reflection" in html
+
+
+@pytest.mark.parametrize("person, back", [("coach", "Back to Drop-ins"),
+                                          ("teacher", "Back to My step"),
+                                          ("trust_lead", "Back to your home page")])
+def test_back_goes_to_each_persons_own_page(app, world, person, back):
+    html = as_person(app, world, person).get(f"/visits/{world['visit'].id}").get_data(
+        as_text=True)
+    assert back in html
 
 
 def test_a_visit_still_waiting_for_photos_says_so(app, world):

@@ -112,3 +112,59 @@ def logout():
 @login_required
 def no_role():
     return render_template("auth/no_role.html")
+
+
+# Setting a password from a one-time link: invitations and password resets. -------------
+
+def _set_password_from_link(token: str, purpose: str):
+    """Both kinds of link: check it, then let the person choose a password once."""
+    from app.admin.forms import SetPasswordForm
+    from app.admin.invitations import LinkRefused, user_for_token
+
+    try:
+        user = user_for_token(token, purpose)
+    except LinkRefused as refused:
+        return render_template("auth/link_refused.html", message=refused.message), 410
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        user.set_password(form.password.data)
+        db.session.commit()
+        login_user(user)
+        flash("Your password is set. Welcome to Dropin.", "info")
+        return redirect(landing_page_for(user))
+    status = 422 if request.method == "POST" else 200
+    return render_template("auth/set_password.html", form=form, user=user,
+                           purpose=purpose), status
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    return _set_password_from_link(token, "invite")
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    return _set_password_from_link(token, "reset")
+
+
+@bp.route("/password-reset", methods=["GET", "POST"])
+def request_password_reset():
+    """Emails a reset link when SMTP is configured. The answer is the same whether or not
+    the address has an account; without email, an admin makes the link instead."""
+    from flask import current_app
+
+    from app.admin.forms import ResetRequestForm
+    from app.admin.invitations import deliver
+    from app.auth.services import find_user_by_email
+
+    form = ResetRequestForm()
+    email_configured = bool(current_app.config.get("SMTP_HOST"))
+    if not form.validate_on_submit():
+        status = 422 if request.method == "POST" else 200
+        return render_template("auth/password_reset.html", form=form,
+                               email_configured=email_configured), status
+    user = find_user_by_email(form.email.data)
+    if email_configured and user is not None and user.active:
+        deliver(user, "reset")
+    return render_template("auth/password_reset.html", form=form, sent=True,
+                           email_configured=email_configured)

@@ -1,14 +1,41 @@
+"""Lead pages (coverage, export) and the visits CSV download."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
+from werkzeug.datastructures import MultiDict
 
 from app.authz import led_school_ids
+from app.errors import error_response
 from app.exports import bp
+from app.exports.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
+from app.exports.periods import (
+    ExportInputError,
+    Period,
+    last_complete_week,
+    monday_of,
+    parse_date_range,
+    parse_week,
+)
+from app.exports.services import (
+    UnknownSchool,
+    may_export_visits,
+    user_scope,
+    visits_csv,
+)
+from app.exports.trends import coach_summaries, trends_for
 from app.extensions import db
+from app.htmx import is_htmx
 from app.models import School
 
 
 def led_schools() -> list[School]:
+    """The schools the signed-in lead leads; 404 for anyone who leads none."""
     schools = db.session.scalars(
         sa.select(School).where(School.id.in_(led_school_ids(current_user))).order_by(School.name)
     ).all()
@@ -20,11 +47,96 @@ def led_schools() -> list[School]:
 @bp.route("/coverage")
 @login_required
 def coverage():
-    """The lead's home: who has and has not been coached lately."""
-    return render_template("exports/coverage.html", schools=led_schools())
+    """The lead's home: who has and has not been coached lately, and the trends."""
+    schools = led_schools()
+    now = datetime.now(UTC)
+    try:
+        filters = CoverageFilters.from_args(request.args, schools)
+    except UnknownSchool:
+        abort(404)
+    rows = coverage_rows(schools, now)
+    table = filter_and_sort(rows, filters)
+    context = {"schools": schools, "filters": filters, "table": table}
+    if is_htmx():
+        return render_template("exports/_coverage_table.html", **context)
+    return render_template(
+        "exports/coverage.html", **context,
+        trends=trends_for(schools, rows, now),
+        coaches=coach_summaries(schools, rows, now),
+        coaches_for_filter=coaches_of(rows),
+    )
+
+
+def _period_from(args: MultiDict) -> Period:
+    has_range = "from" in args or "to" in args
+    if "week" in args:
+        if has_range:
+            raise ExportInputError("Give a week or a date range, not both.", "week")
+        return parse_week(args.get("week"))
+    if has_range:
+        return parse_date_range(args.get("from"), args.get("to"))
+    raise ExportInputError(
+        "Give a week (week=2026-W47) or a date range (from=2026-11-01&to=2026-11-30).", "week"
+    )
+
+
+@bp.get("/exports/visits.csv")
+@login_required
+def visits_csv_download():
+    """The visits CSV of a week (or a date range), only what the user may see; streamed."""
+    if not may_export_visits(current_user):
+        abort(404)
+    school_slug = request.args.get("school") or None
+    try:
+        period = _period_from(request.args)
+        scope = user_scope(current_user, school_slug)
+    except ExportInputError as error:
+        return error_response(400, str(error))
+    except UnknownSchool:
+        abort(404)
+    name = f"dropin-visits-{period.label}" + (f"-{school_slug}" if school_slug else "")
+    response = Response(stream_with_context(visits_csv(scope, period)),
+                        mimetype="text/csv")
+    response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _local_today(schools: list[School]):
+    return datetime.now(ZoneInfo(schools[0].timezone)).date()
 
 
 @bp.route("/exports")
 @login_required
 def index():
-    return render_template("exports/index.html", schools=led_schools())
+    """Pick a week (or a date range) and a school, then download."""
+    schools = led_schools()
+    args = request.args
+    today = _local_today(schools)
+    last_sunday = monday_of(today) - timedelta(days=1)
+    values = {
+        "week": args.get("week", last_complete_week(today)),
+        # By default the last four complete weeks.
+        "from": args.get("from", (last_sunday - timedelta(days=27)).isoformat()),
+        "to": args.get("to", last_sunday.isoformat()),
+        "school": args.get("school", ""),
+    }
+    errors: dict[str, str] = {}
+    kind = args.get("download")
+    if kind in ("week", "range"):
+        try:
+            if values["school"] and values["school"] not in {s.slug for s in schools}:
+                raise ExportInputError("Choose one of your schools.", "school")
+            if kind == "week":
+                period_args = {"week": parse_week(values["week"]).label}
+            else:
+                period = parse_date_range(values["from"], values["to"])
+                period_args = {"from": period.first_day.isoformat(),
+                               "to": period.last_day.isoformat()}
+            school_arg = {"school": values["school"]} if values["school"] else {}
+            return redirect(url_for("exports.visits_csv_download", **period_args, **school_arg))
+        except ExportInputError as error:
+            errors[error.field or "week"] = str(error)
+    status = 400 if errors else 200
+    return render_template("exports/index.html", schools=schools, values=values,
+                           errors=errors, kind=kind), status

@@ -3,10 +3,10 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
-from flask import render_template, request
+from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.authz import get_visit_or_404, writable_coachees
+from app.authz import get_visit_or_404, roles_of, writable_coachees
 from app.errors import error_response
 from app.extensions import db
 from app.htmx import is_htmx
@@ -72,7 +72,17 @@ def show(visit_id: uuid.UUID):
     """One drop-in: notes, photos and the action step, for anyone who may see it."""
     visit = get_visit_or_404(current_user, visit_id)
     photos = [(photo, fit((photo.width, photo.height), THUMBNAIL_EDGE)) for photo in visit.photos]
-    return render_template("visits/show.html", visit=visit, photos=photos)
+    return render_template("visits/show.html", visit=visit, photos=photos,
+                           back=_way_back(visit))
+
+
+def _way_back(visit: Visit) -> tuple[str, str]:
+    """Where "Back" goes: the coach's drop-ins, the teacher's step, or the person's home."""
+    if "coach" in roles_of(current_user):
+        return "Drop-ins", url_for("visits.index")
+    if visit.teacher_id == current_user.id:
+        return "My step", url_for("teacher.index")
+    return "your home page", url_for("auth.home")
 
 
 @bp.app_template_filter("school_time")

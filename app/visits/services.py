@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.authz import can_see_visit, led_school_ids, school_for_new_visit, writable_coachees
+from app.authz import can_see_visit, school_for_new_visit, visible_school_ids, writable_coachees
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, School, User, Visit, utcnow
@@ -218,10 +218,7 @@ def _step_change_errors(is_teacher, status, acknowledged, reflection) -> dict[st
 def usable_library_steps(user: User) -> list[LibraryStep]:
     """Steps the user may pick: not retired, trust-wide in the trusts of their schools, or
     belonging to one of their schools."""
-    # Two queries, not authz.visible_school_ids(): SQLite cannot nest its UNION of UNIONs.
-    school_ids = {m.school_id for m in user.memberships} | set(
-        db.session.scalars(led_school_ids(user))
-    )
+    school_ids = visible_school_ids(user)
     trust_ids = sa.select(School.trust_id).where(School.id.in_(school_ids))
     return list(
         db.session.scalars(

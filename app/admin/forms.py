@@ -1,0 +1,152 @@
+"""Forms for administration, and for setting a password from an emailed link."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
+from wtforms import (
+    DateField,
+    EmailField,
+    HiddenField,
+    PasswordField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
+from app.models import ACTION_STEP_MAX_LENGTH, CADENCES, SCHOOL_ROLES
+
+ROLE_LABELS = {"teacher": "Teacher", "coach": "Coach", "lead": "School lead",
+               "trust_lead": "Trust lead", "admin": "Admin"}
+#: Largest CSV accepted on the web; it travels back as one field of the (multipart)
+#: confirm form, which Werkzeug caps at 500 KB. Bigger files go through `flask import-staff`.
+MAX_IMPORT_BYTES = 400_000
+MIN_PASSWORD_LENGTH = 10
+
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _lower(value):
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+class CheckboxesField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def email_field():
+    return EmailField("Email", filters=[_lower], validators=[
+        DataRequired("Enter an email address."), Length(max=EMAIL_MAX_LENGTH),
+        Email("Enter a valid email address, like name@school.org."),
+    ], render_kw={"autocomplete": "off", "spellcheck": "false"})
+
+
+def name_field():
+    return StringField("Full name", filters=[_strip], validators=[
+        DataRequired("Enter the person's name."), Length(max=NAME_MAX_LENGTH),
+    ], render_kw={"autocomplete": "off"})
+
+
+class SchoolForm(FlaskForm):
+    name = StringField("School name", filters=[_strip], validators=[
+        DataRequired("Enter the school's name."), Length(max=200)])
+    slug = StringField("Short name", filters=[_lower], validators=[Length(max=80)],
+                       render_kw={"spellcheck": "false", "autocomplete": "off"})
+    timezone = SelectField("Time zone", default="Europe/London", validate_choice=False)
+    cadence = SelectField("Coaching cadence", default="fortnightly", validate_choice=False,
+                          choices={c: c.capitalize() for c in CADENCES},
+                          validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")])
+
+    def __init__(self, *args, timezones: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.timezone.choices = timezones
+        self.timezone.validators = [AnyOf(
+            timezones, "Choose a time zone from the list, like Europe/London.")]
+
+
+class StaffForm(FlaskForm):
+    email = email_field()
+    name = name_field()
+    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
+                            validators=[DataRequired("Choose at least one role.")])
+
+
+class StaffEditForm(FlaskForm):
+    name = name_field()
+    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
+                            validators=[DataRequired("Choose at least one role.")])
+
+
+class TrustRoleForm(FlaskForm):
+    email = email_field()
+    name = name_field()
+    role = SelectField("Role", choices={"admin": "Admin", "trust_lead": "Trust lead"})
+
+
+class PairForm(FlaskForm):
+    # The service checks who may coach whom, with a clearer message than "Not a valid choice".
+    coach_id = SelectField("Coach", coerce=int, validate_choice=False,
+                           validators=[InputRequired("Choose a coach.")])
+    teacher_id = SelectField("Person coached", coerce=int, validate_choice=False,
+                             validators=[InputRequired("Choose who they coach.")])
+    since = DateField("From", default=date.today,
+                      validators=[InputRequired("Enter the date the coaching starts.")])
+
+
+class TriadForm(FlaskForm):
+    first_id = SelectField("First peer", coerce=int, validate_choice=False,
+                           validators=[InputRequired("Choose a peer.")])
+    second_id = SelectField("Second peer", coerce=int, validate_choice=False,
+                            validators=[InputRequired("Choose a peer.")])
+    third_id = SelectField("Third peer", coerce=int, validate_choice=False,
+                           validators=[InputRequired("Choose a peer.")])
+    since = DateField("From", default=date.today,
+                      validators=[InputRequired("Enter the date the coaching starts.")])
+
+
+class LibraryStepForm(FlaskForm):
+    school_id = SelectField("For", coerce=int, default=0)
+    category = StringField("Category", filters=[_strip], validators=[
+        DataRequired("Enter a category, like Questioning."), Length(max=80)],
+        render_kw={"list": "categories", "autocomplete": "off"})
+    title = TextAreaField("Action step", filters=[_strip], validators=[
+        DataRequired("Write the action step."),
+        Length(max=ACTION_STEP_MAX_LENGTH,
+               message=f"Keep the step to {ACTION_STEP_MAX_LENGTH} characters or fewer.")])
+    guidance = TextAreaField("Guidance for the coach", filters=[_strip],
+                             validators=[Optional(), Length(max=2000)])
+
+
+class ImportUploadForm(FlaskForm):
+    csv_file = FileField("CSV file")
+
+
+class ImportConfirmForm(FlaskForm):
+    csv_text = HiddenField(validators=[DataRequired()])
+
+
+class SetPasswordForm(FlaskForm):
+    password = PasswordField("New password", validators=[
+        DataRequired("Choose a password."),
+        Length(min=MIN_PASSWORD_LENGTH, max=500,
+               message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
+    ], render_kw={"autocomplete": "new-password"})
+    confirm = PasswordField("Type it again", validators=[
+        DataRequired("Type the password again."),
+        EqualTo("password", "The two passwords are not the same."),
+    ], render_kw={"autocomplete": "new-password"})
+
+
+class ResetRequestForm(FlaskForm):
+    email = EmailField("Email", filters=[_lower], validators=[
+        DataRequired("Enter your email address."), Length(max=EMAIL_MAX_LENGTH)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"})

@@ -1,0 +1,85 @@
+"""Coaching pairs and peer triads of a school."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import render_template
+from flask_login import current_user
+
+from app.admin import bp
+from app.admin.access import admin_required, answer, pair_or_404, save, school_or_404
+from app.admin.forms import PairForm, TriadForm
+from app.admin.pairing import add_pair, add_triad, end_pair, members, pairs_of_school
+from app.extensions import db
+
+
+def _choices(people) -> dict[int, str]:
+    return {0: "Choose…"} | {person.id: f"{person.name} ({person.email})" for person in people}
+
+
+def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm]:
+    pair_form = pair_form or PairForm(formdata=None, prefix="pair")
+    triad_form = triad_form or TriadForm(formdata=None, prefix="triad")
+    coaches = _choices(members(school, "coach"))
+    pair_form.coach_id.choices = coaches
+    pair_form.teacher_id.choices = _choices(members(school))
+    for field in (triad_form.first_id, triad_form.second_id, triad_form.third_id):
+        field.choices = coaches
+    return pair_form, triad_form
+
+
+def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
+    pair_form, triad_form = _forms(school, pair_form, triad_form)
+    current, ended = pairs_of_school(school, date.today())
+    return {"school": school, "pair_form": pair_form, "triad_form": triad_form,
+            "current": current, "ended": ended, "today": date.today(), **context}
+
+
+def _pairs_page(school, **context) -> str:
+    return render_template("admin/pairs.html", **_pairs_context(school, **context))
+
+
+@bp.route("/schools/<int:school_id>/pairs")
+@admin_required
+def pairs(school_id: int):
+    return _pairs_page(school_or_404(school_id))
+
+
+def _save(school, form, make_pairs, form_name: str):
+    """Validate, make the pairs, commit; the pairs section with messages either way."""
+    _forms(school, **{form_name: form})
+    added = save(form, lambda: make_pairs(form))
+    if added:
+        form = None
+    context = _pairs_context(school, **{form_name: form}, added=added)
+    return answer("admin/_pairs.html", _pairs_page, 200 if added else 422, **context)
+
+
+@bp.post("/schools/<int:school_id>/pairs")
+@admin_required
+def add_coaching_pair(school_id: int):
+    school = school_or_404(school_id)
+    return _save(school, PairForm(prefix="pair"), lambda form: [add_pair(
+        current_user, school, form.coach_id.data, form.teacher_id.data, form.since.data,
+    )], "pair_form")
+
+
+@bp.post("/schools/<int:school_id>/triads")
+@admin_required
+def add_coaching_triad(school_id: int):
+    school = school_or_404(school_id)
+    return _save(school, TriadForm(prefix="triad"), lambda form: add_triad(
+        current_user, school, [form.first_id.data, form.second_id.data, form.third_id.data],
+        form.since.data,
+    ), "triad_form")
+
+
+@bp.post("/pairs/<int:pair_id>/end")
+@admin_required
+def end_coaching_pair(pair_id: int):
+    pair = pair_or_404(pair_id)
+    school = pair.school
+    end_pair(current_user, pair)
+    db.session.commit()
+    return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))

@@ -1,0 +1,163 @@
+"""The weekly visits CSV: one generator behind both the web download and
+`flask export-visits`, so both give the same bytes for the same scope.
+
+Scope: on the web, the visits the signed-in user may see (app.authz); on the command line,
+the operator's, which is every visit, optionally of one school.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.authz import roles_of, visible_school_ids, visible_visits_clause
+from app.exports.csv_writer import csv_bytes
+from app.exports.periods import Period, iso_week_label
+from app.extensions import db
+from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
+
+HEADER = [
+    "visit_id", "date", "week", "school", "coach", "coach_email", "teacher", "teacher_email",
+    "class", "subject", "started_at", "duration_minutes", "notes", "action_step",
+    "action_step_category", "action_step_status", "acknowledged_at", "photos",
+]
+#: Rows fetched from the database at a time: memory stays flat whatever the size.
+BATCH_SIZE = 1000
+#: Time covered by one query of a long export (see _row_batches).
+SLICE = timedelta(days=7)
+#: Roles that may download visits on the web. Teachers read their own on their page;
+#: admins see no visits at all.
+EXPORTING_ROLES = {"coach", "lead", "trust_lead"}
+
+
+class UnknownSchool(LookupError):
+    """No such school, or one the user may not see: both answer 404 alike."""
+
+
+@dataclass(frozen=True)
+class ExportScope:
+    #: A WHERE clause on Visit from app.authz, or None for the operator (everything).
+    visible: sa.ColumnElement[bool] | None
+    school: School | None = None
+
+
+def may_export_visits(user: User) -> bool:
+    return bool(EXPORTING_ROLES & set(roles_of(user)))
+
+
+def _school_by_slug(slug: str) -> School:
+    school = db.session.scalar(sa.select(School).where(School.slug == slug))
+    if school is None:
+        raise UnknownSchool(slug)
+    return school
+
+
+def user_scope(user: User, school_slug: str | None) -> ExportScope:
+    """What `user` may download: the visits they may see, of one school if named."""
+    school = None
+    if school_slug:
+        school = _school_by_slug(school_slug)
+        visible = db.session.scalar(
+            sa.select(sa.literal(True)).where(School.id == school.id,
+                                              School.id.in_(visible_school_ids(user)))
+        )
+        if not visible:
+            raise UnknownSchool(school_slug)
+    return ExportScope(visible_visits_clause(user), school)
+
+
+def operator_scope(school_slug: str | None) -> ExportScope:
+    return ExportScope(None, _school_by_slug(school_slug) if school_slug else None)
+
+
+Windows = dict[str, tuple[datetime, datetime]]
+
+
+def _utc_windows(period: Period, scope: ExportScope) -> Windows:
+    """The period as a UTC window per distinct school timezone (usually one or two)."""
+    zones = sa.select(School.timezone).distinct()
+    if scope.school is not None:
+        zones = zones.where(School.id == scope.school.id)
+    return {zone: period.utc_window(zone) for zone in db.session.scalars(zones)}
+
+
+def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
+    """Visits whose start falls in their own school's window, ordered by start."""
+    coach, teacher = aliased(User), aliased(User)
+    photo_count = (
+        sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
+    )
+    in_own_window = sa.or_(*(
+        sa.and_(School.timezone == zone, Visit.started_at >= start, Visit.started_at < end)
+        for zone, (start, end) in windows.items()
+    ))
+    query = (
+        sa.select(
+            Visit.id, Visit.started_at, School.name.label("school"), School.timezone,
+            coach.name.label("coach"), coach.email.label("coach_email"),
+            teacher.name.label("teacher"), teacher.email.label("teacher_email"),
+            Visit.class_name, Visit.subject, Visit.duration_minutes, Visit.notes,
+            ActionStep.text.label("action_step"), LibraryStep.category,
+            ActionStep.status, ActionStep.acknowledged_at, photo_count.label("photos"),
+        )
+        .join(School, School.id == Visit.school_id)
+        .join(coach, coach.id == Visit.coach_id)
+        .join(teacher, teacher.id == Visit.teacher_id)
+        .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
+        .outerjoin(LibraryStep, LibraryStep.id == ActionStep.library_step_id)
+        .where(in_own_window)
+        .order_by(Visit.started_at, Visit.id)
+    )
+    if scope.visible is not None:
+        query = query.where(scope.visible)
+    if scope.school is not None:
+        query = query.where(Visit.school_id == scope.school.id)
+    return query
+
+
+def _local_iso(moment: datetime | None, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
+
+
+def visit_cells(row) -> list[str]:
+    """One CSV row; times in the school's own timezone, with their offset."""
+    zone = ZoneInfo(row.timezone)
+    started = row.started_at.astimezone(zone)
+    return [
+        str(row.id), started.date().isoformat(), iso_week_label(started.date()), row.school,
+        row.coach, row.coach_email, row.teacher, row.teacher_email, row.class_name,
+        row.subject, started.isoformat(timespec="seconds"), str(row.duration_minutes),
+        row.notes, row.action_step or "", row.category or "", row.status or "",
+        _local_iso(row.acknowledged_at, zone), str(row.photos),
+    ]
+
+
+def _row_batches(scope: ExportScope, period: Period) -> Iterator[list[list[str]]]:
+    """Rows in batches of BATCH_SIZE, one query per SLICE of time in start order.
+
+    Slicing keeps the first row quick however long the period: the database sorts one
+    week at a time instead of a whole year before it answers.
+    """
+    windows = _utc_windows(period, scope)
+    if not windows:
+        return
+    query = visit_rows_query(scope, windows)
+    slice_start = min(start for start, _ in windows.values())
+    latest = max(end for _, end in windows.values())
+    while slice_start < latest:
+        slice_end = min(slice_start + SLICE, latest)
+        in_slice = query.where(Visit.started_at >= slice_start, Visit.started_at < slice_end)
+        result = db.session.execute(in_slice.execution_options(yield_per=BATCH_SIZE))
+        for partition in result.partitions():
+            yield [visit_cells(row) for row in partition]
+        slice_start = slice_end
+
+
+def visits_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
+    """The whole file as a stream of byte chunks, header first."""
+    return csv_bytes(HEADER, _row_batches(scope, period))

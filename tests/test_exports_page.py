@@ -1,0 +1,61 @@
+"""The export page: a week (the last complete one by default) or a date range, a school or
+all; valid choices go to the download, invalid ones come back with the message at the field."""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from app.exports.periods import iso_week_label
+from app.extensions import db
+from tests.factories import make_school, make_trust, make_user
+
+
+@pytest.fixture
+def lead(app):
+    trust = make_trust()
+    mine = make_school(trust, "mine", name="My School")
+    make_school(trust, "theirs", name="Their School")
+    make_user("lead@page.test", roles=[(mine, "lead")])
+    db.session.commit()
+
+
+def test_page_offers_the_last_complete_week_and_only_the_leads_schools(lead, client, auth):
+    auth.login("lead@page.test")
+    html = client.get("/exports").get_data(as_text=True)
+    today = datetime.now(ZoneInfo("Europe/London")).date()
+    expected_week = iso_week_label(today - timedelta(days=7))
+    assert f'type="week" id="week" name="week" value="{expected_week}"' in html
+    assert '<option value="mine">My School</option>' in html
+    assert "Their School" not in html
+
+
+@pytest.mark.parametrize("query, location", [
+    ("download=week&week=2026-W13&school=mine", "/exports/visits.csv?week=2026-W13&school=mine"),
+    ("download=week&week=2026-W13&school=", "/exports/visits.csv?week=2026-W13"),
+    ("download=range&from=2026-03-01&to=2026-03-31&school=mine",
+     "/exports/visits.csv?from=2026-03-01&to=2026-03-31&school=mine"),
+])
+def test_valid_choices_go_to_the_download(lead, client, auth, query, location):
+    auth.login("lead@page.test")
+    response = client.get(f"/exports?{query}")
+    assert response.status_code == 302
+    assert response.headers["Location"] == location
+
+
+@pytest.mark.parametrize("query, field, message", [
+    ("download=week&week=2026-W99", "week", "2026 has no week 99."),
+    ("download=week&week=2026-W13&school=theirs", "school", "Choose one of your schools."),
+    ("download=range&from=2026-03-31&to=2026-03-01", "to",
+     "The last day must be on or after the first day."),
+    ("download=range&from=&to=2026-03-01", "from", "Enter the first day as a date"),
+])
+def test_invalid_choices_come_back_with_the_message_at_the_field(lead, client, auth, query,
+                                                                 field, message):
+    auth.login("lead@page.test")
+    response = client.get(f"/exports?{query}")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    kind = "week" if "download=week" in query else "range"
+    assert f'aria-describedby="{kind}-{field}-error"' in html
+    assert f'<p class="error" id="{kind}-{field}-error">{message}' in html
