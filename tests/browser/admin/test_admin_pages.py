@@ -52,7 +52,7 @@ def test_add_a_school_shows_errors_at_the_field_then_adds_it(demo, laptop):
     laptop.get_by_label("Short name").fill("oak-lane")
     laptop.get_by_label("Coaching cadence").select_option("weekly")
     laptop.get_by_role("button", name="Add school").click()
-    expect(laptop.get_by_role("status")).to_contain_text("Added Oak Lane")
+    expect(laptop.get_by_role("main").get_by_role("status")).to_contain_text("Added Oak Lane")
     expect(laptop.get_by_role("link", name="Oak Lane")).to_be_visible()
     school = db.session.scalar(sa.select(School).where(School.slug == "oak-lane"))
     assert school.cadence == "weekly"
@@ -98,7 +98,7 @@ def test_refused_pair_says_why_then_a_pair_is_added_and_ended(demo, laptop):
 
     laptop.get_by_label("Person coached").select_option(label="Ben Carter (ben.carter@example.org)")
     laptop.get_by_role("button", name="Add pair").click()
-    expect(laptop.get_by_role("status")).to_contain_text("Priya Shah coaches Ben Carter")
+    expect(laptop.get_by_role("main").get_by_role("status")).to_contain_text("Priya Shah coaches Ben Carter")
     laptop.get_by_role("button", name="End Priya Shah coaching Ben Carter").click()
     expect(laptop.get_by_text("Ends today")).to_be_visible()
 
