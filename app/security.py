@@ -1,6 +1,7 @@
 """Security headers on every response, and caching rules for private data."""
 
 from flask import Flask, request
+from flask_login import current_user
 
 from app.htmx import add_vary_hx_request
 
@@ -35,6 +36,10 @@ def set_security_headers(response):
     if not request.path.startswith("/static/") and "Cache-Control" not in headers:
         # Pages hold pupils' and teachers' data: never in a shared cache.
         headers["Cache-Control"] = "private, no-cache"
+    if response.mimetype == "text/html":
+        # Whose page this is ("" when signed out): the service worker keeps each person's
+        # pages in their own cache, so a shared tablet never shows one person's to another.
+        headers["X-Dropin-User"] = str(current_user.id) if current_user.is_authenticated else ""
     add_vary_hx_request(response)
     return response
 

@@ -1,23 +1,130 @@
-import sqlalchemy as sa
-from flask import render_template
+"""The teacher's pages on a tablet: the current step, its history and the journey."""
+
+from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
+from app.authz import get_visit_or_404
 from app.extensions import db
-from app.models import Visit
-from app.teacher import bp
+from app.htmx import is_htmx
+from app.schemas import REFLECTION_MAX_LENGTH, ActionStepPatchSchema
+from app.teacher import bp, services
+from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
+from app.visits.services import Refused, may_set_step_status, update_action_step
 
+bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
+bp.add_app_template_global(may_set_step_status, "may_set_step_status")
 
-def latest_visit_of(teacher_id: int) -> Visit | None:
-    return db.session.scalar(
-        sa.select(Visit)
-        .where(Visit.teacher_id == teacher_id)
-        .order_by(Visit.started_at.desc(), Visit.created_at.desc())
-        .limit(1)
-    )
+#: What the teacher reads after moving their step on.
+STATUS_SAVED = {
+    "new": "Back to new.",
+    "practising": "Great: you are practising it. Your coach can see that.",
+    "embedded": "Marked embedded: part of your teaching now. Your coach can see that.",
+}
 
 
 @bp.route("/teacher")
 @login_required
 def index():
-    """The teacher's home: their current action step."""
-    return render_template("teacher/index.html", visit=latest_visit_of(current_user.id))
+    """The teacher's home: their current action step, large, with what to do next."""
+    return render_template("teacher/index.html", visit=services.current_visit(current_user))
+
+
+@bp.route("/teacher/history")
+@login_required
+def history():
+    """Every step so far, newest first; the filters swap the list in place."""
+    categories = services.step_categories(current_user)
+    chosen = services.HistoryFilter.from_args(request.args, categories)
+    visits = services.history(current_user, chosen)
+    template = "teacher/_history_list.html" if is_htmx() else "teacher/history.html"
+    return render_template(template, visits=visits, categories=categories, chosen=chosen)
+
+
+@bp.route("/teacher/journey")
+@login_required
+def journey():
+    """How the steps built on each other, term by term."""
+    return render_template("teacher/journey.html", terms=services.journey(current_user))
+
+
+# Changing the step: one tap to acknowledge, a status, a reflection. Each answers htmx
+# with its self-replacing fragment and a plain form post with the whole page.
+
+
+def _after_change(visit, fragment: str, errors: dict | None = None, **context):
+    status = 422 if errors else 200
+    if is_htmx():
+        return render_template(fragment, visit=visit, errors=errors, **context), status
+    if errors:
+        return render_template("teacher/index.html", visit=visit, errors=errors, **context), status
+    return redirect(url_for("teacher.index"))
+
+
+def _apply(visit, change: dict) -> dict | None:
+    """Check the change as the API does (its schema), apply it through the one service;
+    the messages per field when refused, else None. The caller commits."""
+    try:
+        update_action_step(current_user, visit, **ActionStepPatchSchema().load(change))
+    except ValidationError as error:
+        return error.messages
+    except Refused as error:
+        if error.status != 422:
+            raise
+        db.session.rollback()
+        return error.errors
+    return None
+
+
+def _change_step(visit_id, fragment: str, message: str, **change):
+    visit = services.own_visit_or_404(current_user, visit_id)
+    errors = _apply(visit, change)
+    if errors:
+        return _after_change(visit, fragment, errors=errors,
+                             reflection_text=change.get("reflection"))
+    db.session.commit()
+    return _after_change(visit, fragment, message=message)
+
+
+@bp.post("/teacher/steps/<uuid:visit_id>/acknowledge")
+@login_required
+def acknowledge(visit_id):
+    return _change_step(visit_id, "teacher/_progress.html",
+                        "Thanks. Your coach can see you have it.", acknowledged=True)
+
+
+@bp.post("/teacher/steps/<uuid:visit_id>/status")
+@login_required
+def set_status(visit_id):
+    status = request.form.get("status", "")
+    return _change_step(visit_id, "teacher/_progress.html",
+                        STATUS_SAVED.get(status, ""), status=status)
+
+
+@bp.post("/teacher/steps/<uuid:visit_id>/reflection")
+@login_required
+def reflect(visit_id):
+    reflection = request.form.get("reflection", "")
+    message = "Reflection saved. Your coach can read it." if reflection.strip() else (
+        "Reflection cleared.")
+    return _change_step(visit_id, "teacher/_reflection.html", message, reflection=reflection)
+
+
+# The coach's side: the coach (or a lead) sets the status from the visit page.
+
+
+@bp.post("/visits/<uuid:visit_id>/action-step/status")
+@login_required
+def set_status_as_coach(visit_id):
+    """The same service as the teacher's buttons and the API: it decides who may."""
+    visit = get_visit_or_404(current_user, visit_id)
+    status = request.form.get("status", "")
+    errors = _apply(visit, {"status": status})
+    if errors:
+        return render_template("visits/_action_step.html", step=visit.action_step,
+                               message=" ".join(errors.get("status", []))), 422
+    db.session.commit()
+    if not is_htmx():
+        return redirect(url_for("visits.show", visit_id=visit.id))
+    message = f"Marked {STEP_STATUS_LABELS[status].lower()}. {visit.teacher.name} sees it too."
+    return render_template("visits/_action_step.html", step=visit.action_step, message=message)

@@ -12,6 +12,7 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
+from app.teacher.services import current_visits_by_teacher
 from app.visits import bp
 from app.visits.services import Refused, coach_timeline
 
@@ -42,13 +43,15 @@ def index():
         .where(Visit.coach_id == current_user.id, Visit.started_at >= _start_of_today_utc())
         .order_by(Visit.started_at.desc())
     ).all()
-    last_visits = _last_visit_by_teacher(current_user.id, [c.teacher.id for c in coachees])
+    teacher_ids = [c.teacher.id for c in coachees]
+    last_visits = _last_visit_by_teacher(current_user.id, teacher_ids)
     return render_template(
         "visits/index.html",
         coachees=[c for c in coachees if c.coached_by_user],
         todays_visits=todays_visits,
         last_visits=last_visits,
         timeline=coach_timeline(current_user),
+        current_visits=current_visits_by_teacher(current_user, teacher_ids),
     )
 
 

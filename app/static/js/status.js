@@ -94,9 +94,13 @@
     });
   }
 
-  /** Pages kept for offline use hold this person's teachers: not for the next person. */
+  /** Pages kept for offline use hold this person's teachers: not for the next person.
+      (The service worker also forgets them when it sees a signed-out page.) */
   async function forgetSignedInPages() {
-    if (window.caches) await caches.delete("dropin-pages").catch(() => {});
+    if (!window.caches) return;
+    const names = await caches.keys().catch(() => []);
+    const personal = names.filter((name) => name.startsWith("dropin-user-") || name === "dropin-device");
+    await Promise.all(personal.map((name) => caches.delete(name).catch(() => {})));
   }
 
   document.addEventListener("DOMContentLoaded", () => {

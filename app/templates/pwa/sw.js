@@ -4,12 +4,19 @@
    - activate: delete old shell caches; the outbox (IndexedDB) is never touched;
    - pages: network first, then the copy kept on the device, then the offline page;
    - static files: cache first;
-   - /api/ and photos: always the network, never cached.
+   - /api/: always the network, never cached; photos: the network, or offline the copy a
+     page asked to keep (the teacher's current step);
+   - each person's pages and photos live in their own cache, "dropin-user-<id>" (the
+     server names the person in X-Dropin-User on every page). When someone else uses the
+     device, or nobody is signed in, every other person's cache is deleted: one person's
+     pages and photos are never shown to another on a shared tablet.
    A new worker waits until no capture is in progress: the page tells it when to take over. */
 "use strict";
 const VERSION = {{ version|tojson }};
 const SHELL_CACHE = "dropin-shell-" + VERSION;
-const PAGES_CACHE = "dropin-pages"; /* signed-in pages; emptied at sign-out */
+const USER_CACHE_PREFIX = "dropin-user-"; /* + user id: that person's pages and photos */
+const DEVICE_CACHE = "dropin-device"; /* who last used this device while online */
+const DEVICE_USER = "/__dropin/device-user";
 const SHELL = {{ shell|tojson }};
 const PAGES = {{ pages|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
@@ -27,12 +34,84 @@ self.addEventListener("install", (event) => {
 async function precache() {
   const shell = await caches.open(SHELL_CACHE);
   await shell.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
-  const pages = await caches.open(PAGES_CACHE);
-  await Promise.all(PAGES.map(async (url) => {
-    // Only a signed-in copy is worth keeping: a redirect to the sign-in page is not.
-    const response = await fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
-    if (response && response.ok && response.type === "basic") await pages.put(url, response);
-  }));
+  await Promise.all(PAGES.map(keepPage));
+}
+
+/* Each person's own cache ------------------------------------------------------------ */
+
+async function deviceUser() {
+  const answer = await (await caches.open(DEVICE_CACHE)).match(DEVICE_USER);
+  return answer ? answer.text() : "";
+}
+
+/** Someone is signed in: delete every other person's cache, then remember who it is. */
+async function rememberDeviceUser(userId) {
+  if ((await deviceUser()) === userId) return;
+  await forgetUsersOtherThan(userId);
+  await (await caches.open(DEVICE_CACHE)).put(DEVICE_USER, new Response(userId));
+}
+
+async function forgetUsersOtherThan(userId) {
+  const keep = userId ? USER_CACHE_PREFIX + userId : null;
+  const names = await caches.keys();
+  await Promise.all(names
+    .filter((name) => (name.startsWith(USER_CACHE_PREFIX) && name !== keep) || name === "dropin-pages")
+    .map((name) => caches.delete(name)));
+}
+
+async function forgetEveryone() {
+  await forgetUsersOtherThan("");
+  await caches.delete(DEVICE_CACHE);
+}
+
+/** Who a page from our server was made for: an id, "" when signed out, null when the
+    answer did not come from Dropin (a Wi-Fi sign-in page) or is not a page. */
+function pageOwner(response) {
+  const isPage = (response.headers.get("Content-Type") || "").startsWith("text/html");
+  if (!response.ok || response.redirected || response.type !== "basic" || !isPage) return null;
+  return response.headers.get("X-Dropin-User");
+}
+
+/** Put a page in its owner's cache; a signed-out page means nobody's pages stay. */
+async function keepPageOf(owner, url, response) {
+  if (owner === null) return;
+  if (!owner) return forgetEveryone();
+  await rememberDeviceUser(owner);
+  await (await caches.open(USER_CACHE_PREFIX + owner)).put(url, response);
+}
+
+/** Fetch a signed-in page now and keep it (precache, or a page asking to be kept). */
+async function keepPage(url) {
+  // Only a signed-in copy is worth keeping: a redirect to the sign-in page is not.
+  const response = await fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
+  const owner = response ? pageOwner(response) : null;
+  if (owner) await keepPageOf(owner, url, response);
+  return owner;
+}
+
+/** A page asks: keep me and these photos for reading offline; only these photos. */
+async function keepForOffline(pageUrl, photoUrls) {
+  const owner = await keepPage(pageUrl);
+  if (!owner) return;
+  const cache = await caches.open(USER_CACHE_PREFIX + owner);
+  const wanted = new Set(photoUrls);
+  for (const request of await cache.keys()) {
+    const isPhoto = new URL(request.url).pathname.startsWith("/photos/");
+    if (isPhoto && !wanted.has(request.url)) await cache.delete(request);
+  }
+  for (const url of wanted) {
+    if (await cache.match(url, { ignoreVary: true })) continue;
+    const response = await fetch(url, { redirect: "manual" }).catch(() => null);
+    const isImage = response && (response.headers.get("Content-Type") || "").startsWith("image/");
+    if (isImage && response.ok && response.type === "basic") await cache.put(url, response);
+  }
+}
+
+async function keptForDeviceUser(request, options) {
+  const owner = await deviceUser();
+  if (!owner) return null;
+  const cache = await caches.open(USER_CACHE_PREFIX + owner);
+  return (await cache.match(request, options)) || null;
 }
 
 self.addEventListener("activate", (event) => {
@@ -47,14 +126,20 @@ self.addEventListener("activate", (event) => {
 
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "activate-update") self.skipWaiting();
+  if (event.data && event.data.type === "keep-for-offline") {
+    event.waitUntil(keepForOffline(event.data.page, event.data.photos || [])
+      .then(() => event.source && event.source.postMessage({ type: "kept-for-offline" })));
+  }
 });
 
 self.addEventListener("fetch", (event) => {
   const request = event.request;
   const url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin) return;
-  if (url.pathname.startsWith("/api/") || url.pathname.startsWith("/photos/")) return;
-  if (request.mode === "navigate") {
+  if (url.pathname.startsWith("/api/")) return;
+  if (url.pathname.startsWith("/photos/")) {
+    event.respondWith(photoNetworkFirst(request));
+  } else if (request.mode === "navigate") {
     event.respondWith(pageNetworkFirst(request));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticCacheFirst(request));
@@ -64,18 +149,25 @@ self.addEventListener("fetch", (event) => {
 async function pageNetworkFirst(request) {
   try {
     const response = await fetch(request);
-    const isPage = (response.headers.get("Content-Type") || "").startsWith("text/html");
-    if (response.ok && !response.redirected && isPage) {
-      const copy = response.clone();
-      caches.open(PAGES_CACHE).then((cache) => cache.put(request.url.split("#")[0], copy));
-    }
+    const owner = pageOwner(response);
+    if (owner !== null) keepPageOf(owner, request.url.split("#")[0], response.clone());
     return response;
   } catch (networkError) {
     const options = { ignoreVary: true };
-    return (await caches.match(request, options))
-      || (await caches.match(request, { ...options, ignoreSearch: true }))
+    return (await keptForDeviceUser(request, options))
+      || (await keptForDeviceUser(request, { ...options, ignoreSearch: true }))
       || (await caches.match(OFFLINE_URL))
       || Response.error();
+  }
+}
+
+/** Photos are never cached on their way through; offline, only what a page of the
+    device's current person asked to keep is shown. */
+async function photoNetworkFirst(request) {
+  try {
+    return await fetch(request);
+  } catch (networkError) {
+    return (await keptForDeviceUser(request, { ignoreVary: true })) || Response.error();
   }
 }
 

@@ -1,0 +1,30 @@
+// The teacher's step page: keep htmx's in-place updates usable with a keyboard and a
+// screen reader, and show the field's message when the server refuses a reflection.
+(function () {
+  "use strict";
+
+  // A refused form (422) comes back with its messages at the field: show it in place.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    if (event.detail.xhr.status === 422) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
+  // The button just pressed is gone after the swap: put focus on what changed, the first
+  // field needing attention or else the fragment's status message.
+  var swappedId = null;
+  document.addEventListener("htmx:beforeRequest", function (event) {
+    var fragment = event.detail.elt.closest("[data-step-fragment]");
+    swappedId = fragment ? fragment.id : null;
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    if (!swappedId) return;
+    var fragment = document.getElementById(swappedId);
+    swappedId = null;
+    if (!fragment) return;
+    var target = fragment.querySelector("[aria-invalid='true']") ||
+      fragment.querySelector("[role='status']");
+    if (target) target.focus();
+  });
+})();

@@ -1,0 +1,180 @@
+"""What a teacher reads about their own action steps: the current one, the history and
+the journey over the term. Reading only; every change to a step goes through
+`app.visits.services.update_action_step`, the one rule shared with the API.
+
+A teacher sees only visits where they are the teacher: even a teacher who also coaches
+or leads sees colleagues' visits elsewhere, never on these pages.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+import sqlalchemy as sa
+from flask import abort
+from sqlalchemy.orm import selectinload
+
+from app.authz import visible_visits, visible_visits_clause
+from app.extensions import db
+from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
+
+#: The filter value for steps the coach wrote fresh (no library category).
+OWN_WORDS = "own-words"
+OWN_WORDS_LABEL = "Written fresh by your coach"
+
+
+def own_visits(teacher: User) -> sa.Select:
+    """The teacher's own visits, newest first, with what the pages show loaded."""
+    return (
+        visible_visits(teacher)
+        .where(Visit.teacher_id == teacher.id)
+        .options(
+            selectinload(Visit.action_step).selectinload(ActionStep.library_step),
+            selectinload(Visit.photos),
+            selectinload(Visit.coach),
+            selectinload(Visit.school),
+        )
+        .order_by(Visit.started_at.desc(), Visit.created_at.desc())
+    )
+
+
+def current_visit(teacher: User) -> Visit | None:
+    """The latest visit: its action step is the one the teacher is working on now."""
+    return db.session.scalar(own_visits(teacher).limit(1))
+
+
+def own_visit_or_404(teacher: User, visit_id: uuid.UUID) -> Visit:
+    """One of the teacher's own visits; 404 for anyone else's, whoever may see it."""
+    visit = db.session.scalar(own_visits(teacher).where(Visit.id == visit_id))
+    if visit is None or visit.action_step is None:
+        abort(404)
+    return visit
+
+
+@dataclass(frozen=True)
+class HistoryFilter:
+    """The history page's filters; empty strings mean "all"."""
+
+    status: str = ""
+    category: str = ""
+
+    @classmethod
+    def from_args(cls, args, categories: list[str]) -> HistoryFilter:
+        """Unknown values are ignored (all shown), never an error page."""
+        status = args.get("status", "")
+        category = args.get("category", "")
+        return cls(
+            status=status if status in STEP_STATUSES else "",
+            category=category if category in categories or category == OWN_WORDS else "",
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.status or self.category)
+
+
+def step_categories(teacher: User) -> list[str]:
+    """The library categories of the teacher's own steps, for the history filter."""
+    query = (
+        sa.select(LibraryStep.category)
+        .join(ActionStep, ActionStep.library_step_id == LibraryStep.id)
+        .join(Visit, Visit.id == ActionStep.visit_id)
+        .where(Visit.id.in_(own_visits(teacher).with_only_columns(Visit.id).order_by(None)))
+        .distinct()
+        .order_by(LibraryStep.category)
+    )
+    return list(db.session.scalars(query))
+
+
+def history(teacher: User, chosen: HistoryFilter) -> list[Visit]:
+    """Every visit of the teacher with its step, newest first, filtered."""
+    query = own_visits(teacher).join(Visit.action_step)
+    if chosen.status:
+        query = query.where(ActionStep.status == chosen.status)
+    if chosen.category == OWN_WORDS:
+        query = query.where(ActionStep.library_step_id.is_(None))
+    elif chosen.category:
+        query = query.join(ActionStep.library_step).where(LibraryStep.category == chosen.category)
+    return list(db.session.scalars(query))
+
+
+def category_of(step: ActionStep) -> str:
+    return step.library_step.category if step.library_step else OWN_WORDS_LABEL
+
+
+# The journey: how the steps built on each other over each term.
+
+#: English school terms by the month they fall in: autumn from September, spring from
+#: January, summer from April. Close enough to group a year's steps the way teachers do.
+TERM_BY_MONTH = {
+    **{month: "Autumn" for month in (9, 10, 11, 12)},
+    **{month: "Spring" for month in (1, 2, 3)},
+    **{month: "Summer" for month in (4, 5, 6, 7, 8)},
+}
+
+
+def school_date(moment: datetime, visit: Visit) -> date:
+    """The calendar day of a moment where the visit happened (its school's timezone)."""
+    return moment.astimezone(ZoneInfo(visit.school.timezone)).date()
+
+
+def term_of(day: date) -> str:
+    return f"{TERM_BY_MONTH[day.month]} term {day.year}"
+
+
+@dataclass(frozen=True)
+class JourneyStep:
+    """One step on the journey and, when it continues an earlier focus, that step."""
+
+    visit: Visit
+    builds_on: Visit | None
+
+
+@dataclass(frozen=True)
+class Term:
+    name: str
+    steps: list[JourneyStep]
+
+
+def journey(teacher: User) -> list[Term]:
+    """Terms newest first; in each, the steps in the order they were set, each linked to
+    the earlier step of the same category it builds on."""
+    visits = [v for v in reversed(db.session.scalars(own_visits(teacher)).all()) if v.action_step]
+    last_of_category: dict[str, Visit] = {}
+    terms: dict[str, list[JourneyStep]] = {}
+    for visit in visits:
+        library_step = visit.action_step.library_step
+        category = library_step.category if library_step else None
+        builds_on = last_of_category.get(category) if category else None
+        term = term_of(school_date(visit.started_at, visit))
+        terms.setdefault(term, []).append(JourneyStep(visit, builds_on))
+        if category:
+            last_of_category[category] = visit
+    return [Term(name, steps) for name, steps in reversed(terms.items())]
+
+
+# For the coach: where each of their teachers is with their current step.
+
+
+def current_visits_by_teacher(viewer: User, teacher_ids: list[int]) -> dict[int, Visit]:
+    """Each teacher's latest visit that `viewer` may see: its step is the current one."""
+    if not teacher_ids:
+        return {}
+    newest_first = sa.func.row_number().over(
+        partition_by=Visit.teacher_id, order_by=(Visit.started_at.desc(), Visit.created_at.desc())
+    )
+    ranked = (
+        sa.select(Visit.id, newest_first.label("position"))
+        .where(Visit.teacher_id.in_(teacher_ids), visible_visits_clause(viewer))
+        .subquery()
+    )
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .join(ranked, ranked.c.id == Visit.id)
+        .where(ranked.c.position == 1)
+        .options(selectinload(Visit.action_step), selectinload(Visit.school))
+    )
+    return {visit.teacher_id: visit for visit in visits}
