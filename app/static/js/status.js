@@ -11,15 +11,23 @@
 
   /** One short sentence about the outbox, and a state for its colour. */
   function describe(items) {
-    const count = (state) => items.filter((item) => item.state === state).length;
-    const waiting = count("pending") + count("sending");
-    const attention = count("needs-attention");
-    const signIn = count("needs-sign-in");
+    const count = (states, kind) => items.filter((item) =>
+      states.includes(item.state) && (!kind || item.kind === kind)).length;
+    const waiting = ["pending", "sending"];
+    const waitingVisits = count(waiting, "visit");
+    const waitingUpdates = count(waiting) - waitingVisits;
+    const attention = count(["needs-attention"]);
+    const signIn = count(["needs-sign-in"]);
     const parts = [];
     if (attention) parts.push(plural(attention, "needs attention", "need attention"));
     if (signIn) parts.push(plural(signIn, "waits for sign-in", "wait for sign-in"));
-    if (waiting) parts.push(plural(waiting, "drop-in waiting to sync", "drop-ins waiting to sync"));
-    const state = attention || signIn ? "attention" : waiting ? "waiting" : "synced";
+    if (waitingVisits) {
+      parts.push(plural(waitingVisits, "drop-in waiting to sync", "drop-ins waiting to sync"));
+    }
+    if (waitingUpdates) {
+      parts.push(plural(waitingUpdates, "change waiting to sync", "changes waiting to sync"));
+    }
+    const state = attention || signIn ? "attention" : count(waiting) ? "waiting" : "synced";
     return { text: parts.length ? parts.join(" · ") : "All synced", state: state };
   }
 

@@ -78,6 +78,8 @@ def test_an_offline_acknowledgement_arrives_exactly_once(demo, phone, tablet):
     expect(tablet.get_by_text("✓ You acknowledged this.")).to_be_visible()
     expect(tablet.get_by_label("What did you try, and what happened?")).to_have_value(reflection)
     assert len(outbox_items(tablet)) == 2
+    # A teacher's queued changes are not called drop-ins.
+    expect(tablet.get_by_role("link", name="2 changes waiting to sync")).to_be_visible()
 
     tablet.context.set_offline(False)
     poll(tablet, "Dropin.outbox.list().then((items) => items.length === 0)", 30_000,
