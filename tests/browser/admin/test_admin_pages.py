@@ -116,7 +116,7 @@ def test_import_preview_then_confirm(demo, laptop, tmp_path):
     laptop.get_by_label("CSV file").set_input_files(str(csv_file))
     laptop.get_by_role("button", name="Preview the import").click()
     expect(laptop.get_by_role("heading", name="2. Check the preview")).to_be_visible()
-    problem = "'bad-email' is not a valid email address"
+    problem = "“bad-email” is not a valid email address"
     expect(laptop.get_by_role("cell", name=problem)).to_be_visible()
     assert_accessible(laptop, "admin-import-preview")
     assert db.session.scalar(sa.select(User).where(User.email == "zara.khan@example.org")) is None
