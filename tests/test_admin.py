@@ -110,7 +110,8 @@ def test_adding_a_person_shows_their_one_time_link(world, admin, client):
     person = db.session.scalar(sa.select(User).where(User.email == "new.person@example.org"))
     assert person.password_hash is None
     assert sorted(m.role for m in person.memberships) == ["coach", "teacher"]
-    link = re.search(r'>http://localhost(/invite/[^<]+)</textarea>', response.get_data(as_text=True))
+    link = re.search(r'>http://localhost(/invite/[^<]+)</textarea>',
+                     response.get_data(as_text=True))
     assert link, "the invitation link is shown to the admin"
 
 

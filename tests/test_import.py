@@ -18,14 +18,19 @@ HEADER = "email,name,role"
 BAD_KINDS = [
     ("empty email", lambda n: f",Person {n},teacher", "The email is empty"),
     ("bad email", lambda n: f"person{n}.example.org,Person {n},teacher", "not a valid email"),
-    ("long email", lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher", "The email is longer than 254"),
+    ("long email", lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher",
+     "The email is longer than 254"),
     ("empty name", lambda n: f"noname{n}@example.org,,teacher", "The name is empty"),
-    ("long name", lambda n: f"longname{n}@example.org,{'N' * 201},coach", "The name is longer than 200"),
+    ("long name", lambda n: f"longname{n}@example.org,{'N' * 201},coach",
+     "The name is longer than 200"),
     ("empty role", lambda n: f"norole{n}@example.org,Person {n},", "The role is empty"),
-    ("unknown role", lambda n: f"role{n}@example.org,Person {n},headteacher", "is not a role here: write teacher, coach or lead"),
-    ("duplicate", lambda n: f"good{n}@example.org,Good Person {n},teacher", "The same person and role as line"),
+    ("unknown role", lambda n: f"role{n}@example.org,Person {n},headteacher",
+     "“headteacher” is not a role here: write teacher, coach or lead"),
+    ("duplicate", lambda n: f"good{n}@example.org,Good Person {n},teacher",
+     "The same person and role as line"),
     ("other name", lambda n: f"good{n}@example.org,Someone Else,lead", "but a different name"),
-    ("short line", lambda n: f"short{n}@example.org,Person {n}", "The line has 1 value fewer than the header line"),
+    ("short line", lambda n: f"short{n}@example.org,Person {n}",
+     "The line has 1 value fewer than the header line"),
 ]
 
 

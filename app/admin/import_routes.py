@@ -16,7 +16,6 @@ from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, p
 from app.admin.invitations import deliver
 from app.extensions import db
 
-
 NOT_A_CSV = ("That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and "
              "try again.")
 

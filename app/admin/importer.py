@@ -39,6 +39,9 @@ NAME_MAX_LENGTH = 200
 LOOKUP_CHUNK = 500
 
 
+DEACTIVATED = "This email belongs to a deactivated account: reactivate the person first"
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported (no header, missing columns, empty)."""
 
@@ -233,9 +236,7 @@ def plan(school: School, parsed: ParsedFile) -> ImportPlan:
         if person is None:
             result.new_people.append(row)
         elif not person.active:
-            result.problems.append(RowProblem(
-                row.line, "This email belongs to a deactivated account: reactivate the person first", row.email,
-            ))
+            result.problems.append(RowProblem(row.line, DEACTIVATED, row.email))
         else:
             if person.name != row.name and row.email not in named:
                 named.add(row.email)
