@@ -80,6 +80,7 @@ def test_adding_a_school_makes_its_slug_and_writes_an_audit_event(world, admin):
     ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list"),
     ({"cadence": "daily"}, "Choose weekly or fortnightly."),
     ({"name": ""}, "Enter the school's name."),
+    ({"name": "B1"}, "The short name made from this name, 'b1', is used by another"),
 ])
 def test_invalid_school_fields_are_shown_at_the_field_with_422(world, admin, fields, message):
     before = everything(world)
@@ -88,6 +89,16 @@ def test_invalid_school_fields_are_shown_at_the_field_with_422(world, admin, fie
     assert response.status_code == 422
     assert any(message in error for error in field_errors(response)), field_errors(response)
     assert everything(world) == before
+
+
+def test_a_duplicate_school_name_is_shown_at_the_name_field(world, admin):
+    url = f"/admin/trusts/{world['trust_a'].id}/schools"
+    response = admin(url, new_school(world, name="alder"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    name_id = f"new-school-{world['trust_a'].id}-name"
+    assert f'id="{name_id}"' in html and f'aria-describedby="{name_id}-error"' in html
+    assert field_errors(response) == ["A school called alder already exists."]
 
 
 def test_editing_cadence_and_timezone(world, admin):
