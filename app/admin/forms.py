@@ -16,7 +16,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NoneOf,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
@@ -92,23 +101,28 @@ class TrustRoleForm(FlaskForm):
     role = SelectField("Role", choices={"admin": "Admin", "trust_lead": "Trust lead"})
 
 
+def chosen(message: str) -> list:
+    """A person select must not be left at "Choose…" (value 0): say so at that field."""
+    return [InputRequired(message), NoneOf([0], message)]
+
+
 class PairForm(FlaskForm):
     # The service checks who may coach whom, with a clearer message than "Not a valid choice".
     coach_id = SelectField("Coach", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a coach.")])
+                           validators=chosen("Choose a coach."))
     teacher_id = SelectField("Person coached", coerce=int, validate_choice=False,
-                             validators=[InputRequired("Choose who they coach.")])
+                             validators=chosen("Choose who they coach."))
     since = DateField("From", default=date.today,
                       validators=[InputRequired("Enter the date the coaching starts.")])
 
 
 class TriadForm(FlaskForm):
     first_id = SelectField("First peer", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a peer.")])
+                           validators=chosen("Choose a peer."))
     second_id = SelectField("Second peer", coerce=int, validate_choice=False,
-                            validators=[InputRequired("Choose a peer.")])
+                            validators=chosen("Choose a peer."))
     third_id = SelectField("Third peer", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a peer.")])
+                           validators=chosen("Choose a peer."))
     since = DateField("From", default=date.today,
                       validators=[InputRequired("Enter the date the coaching starts.")])
 

@@ -100,7 +100,10 @@ def test_refused_pair_says_why_then_a_pair_is_added_and_ended(demo, laptop):
     laptop.get_by_role("button", name="Add pair").click()
     confirmation = laptop.get_by_role("main").get_by_role("status")
     expect(confirmation).to_contain_text("Priya Shah coaches Ben Carter")
-    laptop.get_by_role("button", name="End Priya Shah coaching Ben Carter").click()
+    laptop.get_by_role("button", name="End… Priya Shah coaching Ben Carter").click()
+    expect(laptop.get_by_text("End this pair?")).to_be_visible()
+    assert_accessible(laptop, "admin-pair-confirm-end")
+    laptop.get_by_role("button", name="Yes, end it: Priya Shah coaching Ben Carter").click()
     expect(laptop.get_by_text("Ends today")).to_be_visible()
 
 
