@@ -101,6 +101,23 @@ def test_a_duplicate_school_name_is_shown_at_the_name_field(world, admin):
     assert field_errors(response) == ["A school called alder already exists."]
 
 
+def test_the_time_zone_list_offers_canonical_zones_london_first(world, admin, client):
+    html = client.get("/admin/").get_data(as_text=True)
+    select = html.split(f'id="new-school-{world["trust_a"].id}-timezone"')[1].split("</select>")[0]
+    zones = re.findall(r'<option[^>]*value="([^"]+)"', select)
+    assert zones[0] == "Europe/London"
+    assert "Africa/Asmara" in zones and "Africa/Asmera" not in zones and "US/Pacific" not in zones
+    assert len(zones) < 450
+
+
+def test_a_legacy_time_zone_name_is_still_accepted(world, admin):
+    response = admin(f"/admin/trusts/{world['trust_a'].id}/schools",
+                     new_school(world, timezone="Africa/Asmera"))
+    assert response.status_code == 200
+    school = db.session.scalar(sa.select(School).where(School.slug == "oak-lane"))
+    assert school.timezone == "Africa/Asmera"
+
+
 def test_editing_cadence_and_timezone(world, admin):
     a1 = world["a1"]
     response = admin(f"/admin/schools/{a1.id}", {

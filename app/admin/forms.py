@@ -75,11 +75,14 @@ class SchoolForm(FlaskForm):
                           choices={c: c.capitalize() for c in CADENCES},
                           validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")])
 
-    def __init__(self, *args, timezones: list[str], **kwargs):
+    def __init__(self, *args, timezones: list[str], valid_timezones: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezones
+        # A school already on a zone left out of the list (an old alias) keeps it shown.
+        current = self.timezone.data
+        extra = [current] if current in valid_timezones and current not in timezones else []
+        self.timezone.choices = [*timezones, *extra]
         self.timezone.validators = [AnyOf(
-            timezones, "Choose a time zone from the list, like Europe/London.")]
+            valid_timezones, "Choose a time zone from the list, like Europe/London.")]
 
 
 class StaffForm(FlaskForm):

@@ -7,6 +7,8 @@ A change refused by a rule raises RuleBroken naming the form field it concerns.
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
@@ -42,8 +44,22 @@ def audit(trust_id: int, actor: User | None, action: str, summary: str, **detail
 
 # Schools -------------------------------------------------------------------------------
 
+FIRST_TIMEZONE = "Europe/London"
+
+
+@cache
 def timezone_names() -> list[str]:
-    return sorted(available_timezones())
+    """The zones a school is offered: Europe/London first, then one canonical name per place
+    (tzdata's zone.tab, so no legacy aliases like Africa/Asmera), then UTC. Any valid IANA
+    name is still accepted (valid_timezones)."""
+    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    canonical = {line.split("\t")[2] for line in table.splitlines()
+                 if line and not line.startswith("#")}
+    return [FIRST_TIMEZONE, *sorted(canonical - {FIRST_TIMEZONE}), "UTC"]
+
+
+def valid_timezones() -> set[str]:
+    return available_timezones()
 
 
 def slug_from(name: str) -> str:
