@@ -2,6 +2,12 @@
 // errors; htmx would not swap a 4xx by default, so let it (and move focus to the error).
 (function () {
   "use strict";
+  // htmx "settles" the style attribute of an element swapped in with the same id by
+  // setting style="" as an attribute, which the CSP (style-src 'self') refuses: a resized
+  // textarea then logged an error on every submit. Settle everything but style.
+  if (window.htmx) {
+    window.htmx.config.attributesToSettle = ["class", "width", "height"];
+  }
   document.addEventListener("htmx:beforeSwap", function (event) {
     if (event.detail.xhr.status === 422) {
       event.detail.shouldSwap = true;
