@@ -261,3 +261,12 @@ def test_without_htmx_a_form_post_answers_the_whole_page(world, client, auth):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<html" in html and "already used by another school" in html
+
+
+def test_the_admin_nav_item_is_current_on_every_admin_page(world, app):
+    """Needs base.html to use nav_is_current(endpoint) for aria-current (left to its owner)."""
+    from app.auth.routes import navigation
+
+    with app.test_request_context(f"/admin/schools/{world['a1'].id}/pairs"):
+        is_current = navigation()["nav_is_current"]
+        assert is_current("admin.index") and not is_current("exports.coverage")
