@@ -80,6 +80,7 @@ def test_adding_a_school_makes_its_slug_and_writes_an_audit_event(world, admin):
     ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list"),
     ({"cadence": "daily"}, "Choose weekly or fortnightly."),
     ({"name": ""}, "Enter the school's name."),
+    ({"name": "B1"}, "The short name made from this name, 'b1', is used by another"),
 ])
 def test_invalid_school_fields_are_shown_at_the_field_with_422(world, admin, fields, message):
     before = everything(world)
@@ -88,6 +89,33 @@ def test_invalid_school_fields_are_shown_at_the_field_with_422(world, admin, fie
     assert response.status_code == 422
     assert any(message in error for error in field_errors(response)), field_errors(response)
     assert everything(world) == before
+
+
+def test_a_duplicate_school_name_is_shown_at_the_name_field(world, admin):
+    url = f"/admin/trusts/{world['trust_a'].id}/schools"
+    response = admin(url, new_school(world, name="alder"))
+    assert response.status_code == 422
+    html = response.get_data(as_text=True)
+    name_id = f"new-school-{world['trust_a'].id}-name"
+    assert f'id="{name_id}"' in html and f'aria-describedby="{name_id}-error"' in html
+    assert field_errors(response) == ["A school called alder already exists."]
+
+
+def test_the_time_zone_list_offers_canonical_zones_london_first(world, admin, client):
+    html = client.get("/admin/").get_data(as_text=True)
+    select = html.split(f'id="new-school-{world["trust_a"].id}-timezone"')[1].split("</select>")[0]
+    zones = re.findall(r'<option[^>]*value="([^"]+)"', select)
+    assert zones[0] == "Europe/London"
+    assert "Africa/Asmara" in zones and "Africa/Asmera" not in zones and "US/Pacific" not in zones
+    assert len(zones) < 450
+
+
+def test_a_legacy_time_zone_name_is_still_accepted(world, admin):
+    response = admin(f"/admin/trusts/{world['trust_a'].id}/schools",
+                     new_school(world, timezone="Africa/Asmera"))
+    assert response.status_code == 200
+    school = db.session.scalar(sa.select(School).where(School.slug == "oak-lane"))
+    assert school.timezone == "Africa/Asmera"
 
 
 def test_editing_cadence_and_timezone(world, admin):
@@ -110,7 +138,8 @@ def test_adding_a_person_shows_their_one_time_link(world, admin, client):
     person = db.session.scalar(sa.select(User).where(User.email == "new.person@example.org"))
     assert person.password_hash is None
     assert sorted(m.role for m in person.memberships) == ["coach", "teacher"]
-    link = re.search(r'value="http://localhost(/invite/[^"]+)"', response.get_data(as_text=True))
+    link = re.search(r'>http://localhost(/invite/[^<]+)</textarea>',
+                     response.get_data(as_text=True))
     assert link, "the invitation link is shown to the admin"
 
 
@@ -232,3 +261,12 @@ def test_without_htmx_a_form_post_answers_the_whole_page(world, client, auth):
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<html" in html and "already used by another school" in html
+
+
+def test_the_admin_nav_item_is_current_on_every_admin_page(world, app):
+    """Needs base.html to use nav_is_current(endpoint) for aria-current (left to its owner)."""
+    from app.auth.routes import navigation
+
+    with app.test_request_context(f"/admin/schools/{world['a1'].id}/pairs"):
+        is_current = navigation()["nav_is_current"]
+        assert is_current("admin.index") and not is_current("exports.coverage")

@@ -76,18 +76,42 @@ def test_a_triad_is_a_ring_of_three_pairs(world, admin):
 
 def test_ending_a_pair_sets_until_today_and_keeps_it(world, admin):
     pair = world["pair"]
-    response = admin(f"/admin/pairs/{pair.id}/end")
+    response = admin(f"/admin/pairs/{pair.id}/end", {"confirm": "yes"})
     assert response.status_code == 200
     db.session.refresh(pair)
     assert pair.until == date.today()
     assert db.session.get(CoachingPair, pair.id) is not None
 
 
+def test_ending_a_pair_asks_first_and_changes_nothing_until_confirmed(world, admin):
+    pair = world["pair"]
+    before = everything(world)
+    response = admin(f"/admin/pairs/{pair.id}/end")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "End this pair?" in html and ">Yes, end it<" in html and ">Keep it</a>" in html
+    assert everything(world) == before
+
+
+def test_an_empty_pair_form_reports_the_coach_and_the_person(world, admin):
+    response = admin(f"/admin/schools/{world['a1'].id}/pairs", {
+        "pair-coach_id": "0", "pair-teacher_id": "0", "pair-since": date.today().isoformat()})
+    assert response.status_code == 422
+    assert field_errors(response) == ["Choose a coach.", "Choose who they coach."]
+
+
+def test_pair_dates_read_as_uk_dates(world, admin, client):
+    world["pair"].since = date(2026, 9, 14)
+    db.session.commit()
+    html = client.get(f"/admin/schools/{world['a1'].id}/pairs").get_data(as_text=True)
+    assert '<time datetime="2026-09-14">14 Sep 2026</time>' in html
+
+
 def test_ending_a_pair_that_has_not_started_withdraws_it(world, admin):
     pair = make_pair(world["peer"], world["teacher"], world["a1"],
                      since=date.today() + timedelta(days=7))
     db.session.commit()
-    admin(f"/admin/pairs/{pair.id}/end")
+    admin(f"/admin/pairs/{pair.id}/end", {"confirm": "yes"})
     db.session.expire_all()
     assert db.session.get(CoachingPair, pair.id) is None
 

@@ -193,7 +193,7 @@ def test_htmx_gets_the_table_fragment_only(live_schools, client, auth):
     assert "<html" not in html and "<h1>" not in html
     assert "HX-Request" in response.headers["Vary"]
     assert teacher_names(html) == ["Finn"]
-    assert "1 teacher, 1 overdue." in html
+    assert "1 teacher, 1 due a drop-in." in html
 
 
 def test_sort_links_keep_the_filters_and_toggle_direction(live_schools, client, auth):
@@ -217,3 +217,32 @@ def test_coach_filter_over_http(live_schools, client, auth):
     assert client.get("/coverage?school=nowhere").status_code == 404
     # a meaningless coach or sort is ignored, never an error
     assert client.get("/coverage?coach=abc&sort=nonsense").status_code == 200
+
+
+def test_a_due_drop_in_is_worded_about_the_coaching_at_the_last_visit(live_schools, client,
+                                                                      auth):
+    auth.login("trust@cadence.test")
+    html = client.get("/coverage?school=fortnightly-primary&sort=teacher").get_data(
+        as_text=True)
+    finn_row = html.split('<th scope="row">Finn</th>')[1].split("</tr>")[0]
+    last_visit_cell = finn_row.split('<td class="last-visit">')[1].split("</td>")[0]
+    assert "Drop-in due" in last_visit_cell and "14-day cadence" in last_visit_cell
+    assert "Overdue" not in html and 'class="is-overdue"' not in html
+    assert "Only drop-ins due" in html
+    assert "every fortnight" in html and "This half-term" not in html
+
+
+def test_a_lead_can_open_each_teachers_latest_visit(live_schools, client, auth):
+    auth.login("lead@cadence.test")
+    html = client.get("/coverage?sort=teacher").get_data(as_text=True)
+    wren_row = html.split('<th scope="row">Wren</th>')[1].split("</tr>")[0]
+    link = re.search(r'<a href="(/visits/[0-9a-f-]{36})">', wren_row).group(1)
+    visit = client.get(link)
+    assert visit.status_code == 200
+    assert "Wren" in visit.get_data(as_text=True)
+
+
+def test_trend_weeks_are_labelled_by_their_dates(schools):
+    trends = trends_for([schools["weekly"]], coverage_rows([schools["weekly"]], NOW), NOW)
+    assert trends.weeks[-1] == "2026-W25"
+    assert trends.week_starts[-1].isoformat() == "2026-06-15"

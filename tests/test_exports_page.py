@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.exports.periods import iso_week_label
+from app.exports.periods import iso_week_label, week_dates
 from app.extensions import db
 from tests.factories import make_school, make_trust, make_user
 
@@ -25,7 +25,7 @@ def test_page_offers_the_last_complete_week_and_only_the_leads_schools(lead, cli
     html = client.get("/exports").get_data(as_text=True)
     today = datetime.now(ZoneInfo("Europe/London")).date()
     expected_week = iso_week_label(today - timedelta(days=7))
-    assert f'type="week" id="week" name="week" value="{expected_week}"' in html
+    assert f'<option value="{expected_week}" selected>Week of ' in html
     assert '<option value="mine">My School</option>' in html
     assert "Their School" not in html
 
@@ -59,3 +59,17 @@ def test_invalid_choices_come_back_with_the_message_at_the_field(lead, client, a
     kind = "week" if "download=week" in query else "range"
     assert f'aria-describedby="{kind}-{field}-error"' in html
     assert f'<p class="error" id="{kind}-{field}-error">{message}' in html
+
+
+def test_weeks_are_offered_by_their_dates_without_jargon(lead, client, auth):
+    auth.login("lead@page.test")
+    html = client.get("/exports").get_data(as_text=True)
+    last_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=7))
+    assert f'<option value="{last_week}" selected>{week_dates(last_week)}</option>' in html
+    assert "ISO week" not in html and "apostrophe" not in html and "flask --app" not in html
+
+
+def test_week_labels_read_as_dates():
+    assert week_dates("2026-W47") == "Week of 16–22 Nov 2026"
+    assert week_dates("2026-W49") == "Week of 30 Nov – 6 Dec 2026"
+    assert week_dates("2026-W53") == "Week of 28 Dec 2026 – 3 Jan 2027"

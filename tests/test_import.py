@@ -16,16 +16,21 @@ HEADER = "email,name,role"
 
 #: Ten kinds of bad row: (kind, make the line from a number, the reason reported).
 BAD_KINDS = [
-    ("empty email", lambda n: f",Person {n},teacher", "email is empty"),
+    ("empty email", lambda n: f",Person {n},teacher", "The email is empty"),
     ("bad email", lambda n: f"person{n}.example.org,Person {n},teacher", "not a valid email"),
-    ("long email", lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher", "longer than 254"),
-    ("empty name", lambda n: f"noname{n}@example.org,,teacher", "name is empty"),
-    ("long name", lambda n: f"longname{n}@example.org,{'N' * 201},coach", "longer than 200"),
-    ("empty role", lambda n: f"norole{n}@example.org,Person {n},", "role is empty"),
-    ("unknown role", lambda n: f"role{n}@example.org,Person {n},headteacher", "unknown role"),
-    ("duplicate", lambda n: f"good{n}@example.org,Good Person {n},teacher", "duplicate of line"),
-    ("other name", lambda n: f"good{n}@example.org,Someone Else,lead", "different name"),
-    ("short line", lambda n: f"short{n}@example.org,Person {n}", "fewer than the header"),
+    ("long email", lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher",
+     "The email is longer than 254"),
+    ("empty name", lambda n: f"noname{n}@example.org,,teacher", "The name is empty"),
+    ("long name", lambda n: f"longname{n}@example.org,{'N' * 201},coach",
+     "The name is longer than 200"),
+    ("empty role", lambda n: f"norole{n}@example.org,Person {n},", "The role is empty"),
+    ("unknown role", lambda n: f"role{n}@example.org,Person {n},headteacher",
+     "“headteacher” is not a role here: write teacher, coach or lead"),
+    ("duplicate", lambda n: f"good{n}@example.org,Good Person {n},teacher",
+     "The same person and role as line"),
+    ("other name", lambda n: f"good{n}@example.org,Someone Else,lead", "but a different name"),
+    ("short line", lambda n: f"short{n}@example.org,Person {n}",
+     "The line has 1 value fewer than the header line"),
 ]
 
 
@@ -119,7 +124,7 @@ def test_cli_imports_the_good_rows_reports_bad_lines_and_is_idempotent(school, r
     reported = {int(line.split(":")[0].removeprefix("line ")) for line in
                 first.stderr.splitlines() if line.startswith("line ")}
     assert reported == set(bad)
-    assert "line 10: email is empty" in first.stderr
+    assert "line 10: The email is empty" in first.stderr
     before = snapshot()
 
     second = runner.invoke(args=["import-staff", path, "--school", "riverside"])
@@ -212,7 +217,7 @@ def test_line_numbers_count_quoted_line_breaks_and_blank_lines(school):
             "bad-email,Bo,teacher\n")
     parsed = importer.parse(text)
     assert [(problem.line, problem.reason) for problem in parsed.problems] == [
-        (5, "'bad-email' is not a valid email address")
+        (5, "“bad-email” is not a valid email address")
     ]
 
 
@@ -234,7 +239,7 @@ def test_a_deactivated_account_is_reported_not_given_roles(school):
     import_plan, _ = importer.import_staff(
         school, "email,name,role\ngone@example.org,Gone,teacher\n", None, source="test")
     assert [problem.reason for problem in import_plan.problems] == [
-        "belongs to a deactivated account: reactivate them first"
+        "This email belongs to a deactivated account: reactivate the person first"
     ]
     assert imported_roles(school) == set()
 

@@ -16,7 +16,16 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, InputRequired, Length, Optional
+from wtforms.validators import (
+    AnyOf,
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NoneOf,
+    Optional,
+)
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
@@ -66,11 +75,14 @@ class SchoolForm(FlaskForm):
                           choices={c: c.capitalize() for c in CADENCES},
                           validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")])
 
-    def __init__(self, *args, timezones: list[str], **kwargs):
+    def __init__(self, *args, timezones: list[str], valid_timezones: set[str], **kwargs):
         super().__init__(*args, **kwargs)
-        self.timezone.choices = timezones
+        # A school already on a zone left out of the list (an old alias) keeps it shown.
+        current = self.timezone.data
+        extra = [current] if current in valid_timezones and current not in timezones else []
+        self.timezone.choices = [*timezones, *extra]
         self.timezone.validators = [AnyOf(
-            timezones, "Choose a time zone from the list, like Europe/London.")]
+            valid_timezones, "Choose a time zone from the list, like Europe/London.")]
 
 
 class StaffForm(FlaskForm):
@@ -92,23 +104,28 @@ class TrustRoleForm(FlaskForm):
     role = SelectField("Role", choices={"admin": "Admin", "trust_lead": "Trust lead"})
 
 
+def chosen(message: str) -> list:
+    """A person select must not be left at "Choose…" (value 0): say so at that field."""
+    return [InputRequired(message), NoneOf([0], message)]
+
+
 class PairForm(FlaskForm):
     # The service checks who may coach whom, with a clearer message than "Not a valid choice".
     coach_id = SelectField("Coach", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a coach.")])
+                           validators=chosen("Choose a coach."))
     teacher_id = SelectField("Person coached", coerce=int, validate_choice=False,
-                             validators=[InputRequired("Choose who they coach.")])
+                             validators=chosen("Choose who they coach."))
     since = DateField("From", default=date.today,
                       validators=[InputRequired("Enter the date the coaching starts.")])
 
 
 class TriadForm(FlaskForm):
     first_id = SelectField("First peer", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a peer.")])
+                           validators=chosen("Choose a peer."))
     second_id = SelectField("Second peer", coerce=int, validate_choice=False,
-                            validators=[InputRequired("Choose a peer.")])
+                            validators=chosen("Choose a peer."))
     third_id = SelectField("Third peer", coerce=int, validate_choice=False,
-                           validators=[InputRequired("Choose a peer.")])
+                           validators=chosen("Choose a peer."))
     since = DateField("From", default=date.today,
                       validators=[InputRequired("Enter the date the coaching starts.")])
 

@@ -12,9 +12,12 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import admin_required, answer, school_or_404
 from app.admin.forms import MAX_IMPORT_BYTES, ImportConfirmForm, ImportUploadForm
-from app.admin.importer import ImportFileError, apply_plan, decode, parse, plan
+from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, parse, plan
 from app.admin.invitations import deliver
 from app.extensions import db
+
+NOT_A_CSV = ("That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and "
+             "try again.")
 
 
 def _import_page(school, form=None, **context) -> str:
@@ -40,6 +43,9 @@ def _uploaded_text(form: ImportUploadForm) -> str | None:
             f"The file is larger than {MAX_IMPORT_BYTES // 1000} KB. Split it, or import it "
             "with `flask import-staff`."
         ]
+        return None
+    if is_binary(data):
+        form.csv_file.errors = [NOT_A_CSV]
         return None
     return decode(data)
 

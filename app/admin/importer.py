@@ -39,6 +39,9 @@ NAME_MAX_LENGTH = 200
 LOOKUP_CHUNK = 500
 
 
+DEACTIVATED = "This email belongs to a deactivated account: reactivate the person first"
+
+
 class ImportFileError(ValueError):
     """The file as a whole cannot be imported (no header, missing columns, empty)."""
 
@@ -80,6 +83,21 @@ class ImportPlan:
     def changes(self) -> int:
         return len(self.new_people) + len(self.new_roles)
 
+    @property
+    def people_to_import(self) -> int:
+        """People who get at least one role (a person on two lines counts once)."""
+        return len({row.email for row in self.new_people + self.new_roles})
+
+    @property
+    def new_people_count(self) -> int:
+        return len({row.email for row in self.new_people})
+
+
+def is_binary(data: bytes) -> bool:
+    """A picture, a spreadsheet (.xlsx is a zip) or UTF-16 text: NUL bytes never occur in
+    a CSV saved as UTF-8 or Windows text."""
+    return b"\x00" in data
+
 
 def decode(data: bytes) -> str:
     try:
@@ -107,30 +125,31 @@ def _column_positions(header: list[str]) -> dict[str, int]:
 
 def _email_problem(email: str) -> str | None:
     if not email:
-        return "email is empty"
+        return "The email is empty"
     if len(email) > EMAIL_MAX_LENGTH:
-        return f"email is longer than {EMAIL_MAX_LENGTH} characters"
+        return f"The email is longer than {EMAIL_MAX_LENGTH} characters"
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
-        return f"'{email}' is not a valid email address"
+        return f"“{email}” is not a valid email address"
     return None
 
 
 def _row_problem(values: dict[str, str], short_by: int) -> str | None:
     if short_by:
-        return f"the line has {short_by} value(s) fewer than the header"
+        return (f"The line has {short_by} {'value' if short_by == 1 else 'values'} fewer "
+                "than the header line")
     email_problem = _email_problem(values["email"])
     if email_problem:
         return email_problem
     if not values["name"]:
-        return "name is empty"
+        return "The name is empty"
     if len(values["name"]) > NAME_MAX_LENGTH:
-        return f"name is longer than {NAME_MAX_LENGTH} characters"
+        return f"The name is longer than {NAME_MAX_LENGTH} characters"
     if not values["role"]:
-        return "role is empty (use teacher, coach or lead)"
+        return "The role is empty: write teacher, coach or lead"
     if values["role"] not in SCHOOL_ROLES:
-        return f"unknown role '{values['role']}' (use teacher, coach or lead)"
+        return f"“{values['role']}” is not a role here: write teacher, coach or lead"
     return None
 
 
@@ -176,10 +195,11 @@ def _check_row(parsed, line, values, positions, first_seen, seen_roles) -> None:
     cell["role"] = cell["role"].lower()
     problem = _row_problem(cell, short_by)
     if problem is None and (cell["email"], cell["role"]) in seen_roles:
-        problem = f"duplicate of line {seen_roles[cell['email'], cell['role']]}"
+        problem = f"The same person and role as line {seen_roles[cell['email'], cell['role']]}"
     earlier = first_seen.get(cell["email"])
     if problem is None and earlier is not None and earlier.name != cell["name"]:
-        problem = f"same email as line {earlier.line} with a different name ('{earlier.name}')"
+        problem = (f"The same email as line {earlier.line}, but a different name "
+                   f"(“{earlier.name}” there)")
     if problem:
         parsed.problems.append(RowProblem(line, problem, cell["email"]))
         return
@@ -216,9 +236,7 @@ def plan(school: School, parsed: ParsedFile) -> ImportPlan:
         if person is None:
             result.new_people.append(row)
         elif not person.active:
-            result.problems.append(RowProblem(
-                row.line, "belongs to a deactivated account: reactivate them first", row.email,
-            ))
+            result.problems.append(RowProblem(row.line, DEACTIVATED, row.email))
         else:
             if person.name != row.name and row.email not in named:
                 named.add(row.email)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import render_template
+from flask import render_template, request
 from flask_login import current_user
 
 from app.admin import bp
@@ -78,8 +78,12 @@ def add_coaching_triad(school_id: int):
 @bp.post("/pairs/<int:pair_id>/end")
 @admin_required
 def end_coaching_pair(pair_id: int):
+    """Two steps: "End" asks "Yes, end it?" in the row; only that answer ends the pair."""
     pair = pair_or_404(pair_id)
     school = pair.school
+    if request.form.get("confirm") != "yes":
+        return answer("admin/_pairs.html", _pairs_page,
+                      **_pairs_context(school, confirming=pair.id))
     end_pair(current_user, pair)
     db.session.commit()
     return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))

@@ -27,12 +27,14 @@ from app.admin.services import (
     timezone_names,
     trust_staff,
     update_school,
+    valid_timezones,
 )
 from app.extensions import db
 
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
-    return SchoolForm(timezones=timezone_names(), prefix=prefix, **kwargs)
+    return SchoolForm(timezones=timezone_names(), valid_timezones=valid_timezones(),
+                      prefix=prefix, **kwargs)
 
 
 def new_school_form(trust, **kwargs) -> SchoolForm:

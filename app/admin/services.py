@@ -7,6 +7,8 @@ A change refused by a rule raises RuleBroken naming the form field it concerns.
 from __future__ import annotations
 
 import re
+from functools import cache
+from importlib.resources import files
 from zoneinfo import available_timezones
 
 import sqlalchemy as sa
@@ -42,25 +44,56 @@ def audit(trust_id: int, actor: User | None, action: str, summary: str, **detail
 
 # Schools -------------------------------------------------------------------------------
 
+FIRST_TIMEZONE = "Europe/London"
+
+
+@cache
 def timezone_names() -> list[str]:
-    return sorted(available_timezones())
+    """The zones a school is offered: Europe/London first, then one canonical name per place
+    (tzdata's zone.tab, so no legacy aliases like Africa/Asmera), then UTC. Any valid IANA
+    name is still accepted (valid_timezones)."""
+    table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
+    canonical = {line.split("\t")[2] for line in table.splitlines()
+                 if line and not line.startswith("#")}
+    return [FIRST_TIMEZONE, *sorted(canonical - {FIRST_TIMEZONE}), "UTC"]
+
+
+def valid_timezones() -> set[str]:
+    return available_timezones()
 
 
 def slug_from(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")[:80]
 
 
+def _slug_owner(slug: str) -> int | None:
+    return db.session.scalar(sa.select(School.id).where(School.slug == slug))
+
+
 def _check_slug(slug: str, school: School | None) -> None:
     if not SLUG_PATTERN.match(slug):
         raise RuleBroken("slug", "Use lower-case letters, digits and hyphens (e.g. riverside).")
-    taken = db.session.scalar(sa.select(School.id).where(School.slug == slug))
+    taken = _slug_owner(slug)
     if taken is not None and (school is None or taken != school.id):
         raise RuleBroken("slug", f"The short name '{slug}' is already used by another school.")
 
 
+def _check_name(trust_id: int, name: str, school: School | None) -> None:
+    """Two schools of one trust with one name could not be told apart in any list."""
+    same = db.session.scalar(sa.select(School.id).where(
+        School.trust_id == trust_id, sa.func.lower(School.name) == name.lower()))
+    if same is not None and (school is None or same != school.id):
+        raise RuleBroken("name", f"A school called {name} already exists.")
+
+
 def create_school(actor: User, trust: Trust, name: str, slug: str, timezone: str,
                   cadence: str) -> School:
-    slug = slug or slug_from(name)
+    _check_name(trust.id, name, None)
+    if not slug:
+        slug = slug_from(name)
+        if _slug_owner(slug) is not None:
+            raise RuleBroken("slug", f"The short name made from this name, '{slug}', is used "
+                             "by another school: enter a different short name.")
     _check_slug(slug, None)
     school = School(trust_id=trust.id, name=name, slug=slug, timezone=timezone, cadence=cadence)
     db.session.add(school)
@@ -72,6 +105,8 @@ def create_school(actor: User, trust: Trust, name: str, slug: str, timezone: str
 
 def update_school(actor: User, school: School, **fields) -> dict:
     """Change name, slug, timezone or cadence; returns {field: [before, after]}."""
+    if "name" in fields:
+        _check_name(school.trust_id, fields["name"], school)
     if "slug" in fields:
         _check_slug(fields["slug"], school)
     changes = {

@@ -54,7 +54,12 @@ def navigation():
                 links.append((label, endpoint))
         return links
 
-    return {"nav_links": nav_links}
+    def nav_is_current(endpoint: str) -> bool:
+        """Is this nav item the page shown? Every admin page sits under "Admin"."""
+        shown = request.endpoint or ""
+        return shown == endpoint or (endpoint == "admin.index" and shown.startswith("admin."))
+
+    return {"nav_links": nav_links, "nav_is_current": nav_is_current}
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -1,9 +1,10 @@
 """Coverage: for each teacher of a lead's schools, when they were last visited and whether
 that is longer ago than the school's cadence allows (weekly 7 days, fortnightly 14).
 
-A teacher is overdue when more days than the cadence have passed since their last visit
-(in the school's own calendar), or when they have had no visit yet. "This half-term" is
-simply the last six weeks.
+A teacher's drop-in is due (`overdue`) when more days than the cadence have passed since
+their last visit (in the school's own calendar), or when they have had no visit yet. It says
+the coaching is late, never anything about the teacher. "Recent" visits are those of the
+last six weeks.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ HALF_TERM = timedelta(weeks=6)
 #: Rows shown at once; a trust lead narrows by school or coach to see the rest.
 MAX_ROWS = 300
 SORT_KEYS = ("teacher", "school", "coach", "last_visit", "visits", "step_status")
+CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every fortnight"}
 STATUS_ORDER = {"new": 0, "practising": 1, "embedded": 2, None: 3}
 
 
@@ -34,6 +36,7 @@ class TeacherCoverage:
     school: School
     coaches: list[tuple[int, str]] = field(default_factory=list)
     last_visit_on: date | None = None
+    last_visit_id: str | None = None
     days_since: int | None = None
     recent_visits: int = 0
     step_text: str | None = None
@@ -43,6 +46,11 @@ class TeacherCoverage:
     @property
     def cadence_days(self) -> int:
         return CADENCE_DAYS[self.school.cadence]
+
+    @property
+    def cadence_words(self) -> str:
+        """The cadence in plain words: "every week" or "every fortnight"."""
+        return CADENCE_WORDS[self.school.cadence]
 
     @property
     def coach_names(self) -> str:
@@ -81,7 +89,7 @@ def _last_visits(school_ids: list[int], since: datetime):
     )
     return db.session.execute(
         sa.select(stats.c.school_id, stats.c.teacher_id, stats.c.last_at, stats.c.recent,
-                  ActionStep.text, ActionStep.status)
+                  Visit.id, ActionStep.text, ActionStep.status)
         .join(Visit, sa.and_(Visit.school_id == stats.c.school_id,
                              Visit.teacher_id == stats.c.teacher_id,
                              Visit.started_at == stats.c.last_at))
@@ -102,7 +110,7 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
     for school_id, teacher_id, coach_id, coach_name in _current_coaches(school_ids, now.date()):
         if (school_id, teacher_id) in rows:
             rows[(school_id, teacher_id)].coaches.append((coach_id, coach_name))
-    for school_id, teacher_id, last_at, recent, step_text, step_status in _last_visits(
+    for school_id, teacher_id, last_at, recent, visit_id, step_text, step_status in _last_visits(
             school_ids, now - HALF_TERM):
         row = rows.get((school_id, teacher_id))
         if row is None:
@@ -110,6 +118,7 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         zone = ZoneInfo(row.school.timezone)
         row.last_visit_on = last_at.astimezone(zone).date()
         row.days_since = (now.astimezone(zone).date() - row.last_visit_on).days
+        row.last_visit_id = visit_id
         row.recent_visits = recent
         row.overdue = row.days_since > row.cadence_days
         row.step_text, row.step_status = step_text, step_status

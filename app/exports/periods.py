@@ -58,6 +58,23 @@ def parse_week(text: str | None) -> Period:
     return Period(monday, monday + timedelta(days=6), text)
 
 
+def monday_of_iso_week(label: str) -> date:
+    """'2026-W47' (a label this app made) → the Monday of that week."""
+    year, week = label.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def week_dates(label: str) -> str:
+    """'2026-W47' → 'Week of 16–22 Nov 2026' (or '30 Nov – 6 Dec 2026' across months)."""
+    monday = monday_of_iso_week(label)
+    sunday = monday + timedelta(days=6)
+    if monday.year != sunday.year:
+        return f"Week of {monday:%-d %b %Y} – {sunday:%-d %b %Y}"
+    if monday.month != sunday.month:
+        return f"Week of {monday:%-d %b} – {sunday:%-d %b %Y}"
+    return f"Week of {monday.day}–{sunday:%-d %b %Y}"
+
+
 def parse_day(text: str | None, field: str, name: str) -> date:
     try:
         return date.fromisoformat((text or "").strip())

@@ -17,10 +17,12 @@ from app.exports.coverage import CoverageFilters, coaches_of, coverage_rows, fil
 from app.exports.periods import (
     ExportInputError,
     Period,
+    iso_week_label,
     last_complete_week,
     monday_of,
     parse_date_range,
     parse_week,
+    week_dates,
 )
 from app.exports.services import (
     UnknownSchool,
@@ -139,4 +141,15 @@ def index():
             errors[error.field or "week"] = str(error)
     status = 400 if errors else 200
     return render_template("exports/index.html", schools=schools, values=values,
-                           errors=errors, kind=kind), status
+                           errors=errors, kind=kind, weeks=_recent_weeks(today)), status
+
+
+#: How many past weeks the week list offers (a school year); older ones: a date range.
+WEEKS_OFFERED = 52
+
+
+def _recent_weeks(today) -> list[tuple[str, str]]:
+    """(ISO week, "Week of 16–22 Nov 2026") for the last complete week and those before."""
+    last_monday = monday_of(today) - timedelta(weeks=1)
+    labels = [iso_week_label(last_monday - timedelta(weeks=back)) for back in range(WEEKS_OFFERED)]
+    return [(label, week_dates(label)) for label in labels]

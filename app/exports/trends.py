@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from app.exports.coverage import TeacherCoverage, coaches_of
-from app.exports.periods import iso_week_label, monday_of
+from app.exports.periods import iso_week_label, monday_of, monday_of_iso_week
 from app.extensions import db
 from app.models import School, Visit
 
@@ -68,6 +68,11 @@ class Trends:
     week_chart: dict
     share_chart: dict
     share_height: int
+
+    @property
+    def week_starts(self) -> list[date]:
+        """The Monday of each week, for labels a person reads ("16 Nov", not "W47")."""
+        return [monday_of_iso_week(week) for week in self.weeks]
 
 
 def _visits_since(school_ids: list[int], since: datetime):

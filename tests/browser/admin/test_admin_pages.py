@@ -100,7 +100,11 @@ def test_refused_pair_says_why_then_a_pair_is_added_and_ended(demo, laptop):
     laptop.get_by_role("button", name="Add pair").click()
     confirmation = laptop.get_by_role("main").get_by_role("status")
     expect(confirmation).to_contain_text("Priya Shah coaches Ben Carter")
-    laptop.get_by_role("button", name="End Priya Shah coaching Ben Carter").click()
+    laptop.get_by_role("button", name="End… Priya Shah coaching Ben Carter").click()
+    expect(laptop.get_by_text("End this pair?")).to_be_visible()
+    assert_accessible(laptop, "admin-pair-confirm-end")
+    laptop.get_by_role("button",
+                       name=re.compile("^Yes, end it.*Priya Shah coaching Ben Carter$")).click()
     expect(laptop.get_by_text("Ends today")).to_be_visible()
 
 
@@ -116,13 +120,20 @@ def test_import_preview_then_confirm(demo, laptop, tmp_path):
     laptop.get_by_label("CSV file").set_input_files(str(csv_file))
     laptop.get_by_role("button", name="Preview the import").click()
     expect(laptop.get_by_role("heading", name="2. Check the preview")).to_be_visible()
-    problem = "'bad-email' is not a valid email address"
+    problem = "“bad-email” is not a valid email address"
     expect(laptop.get_by_role("cell", name=problem)).to_be_visible()
     assert_accessible(laptop, "admin-import-preview")
     assert db.session.scalar(sa.select(User).where(User.email == "zara.khan@example.org")) is None
 
-    laptop.get_by_role("button", name="Import 2 roles").click()
+    laptop.get_by_role("button", name="Import 2 people (2 roles)").click()
     expect(laptop.get_by_role("heading", name="3. Imported")).to_be_visible()
+    expect(laptop.get_by_role("cell", name=problem)).to_be_visible()  # the row left out
+    laptop.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    laptop.get_by_role("button", name="Copy link for Zara Khan").click()
+    expect(laptop.locator(".copy-status").first).to_have_text("Copied.")
+    copied = laptop.evaluate("navigator.clipboard.readText()")
+    assert copied == laptop.get_by_label("Link for Zara Khan").input_value()
+    assert "/invite/" in copied
     assert_accessible(laptop, "admin-import-result")
     db.session.expire_all()
     zara = db.session.scalar(sa.select(User).where(User.email == "zara.khan@example.org"))
@@ -130,6 +141,35 @@ def test_import_preview_then_confirm(demo, laptop, tmp_path):
     assert [m.role for m in zara.memberships] == ["teacher"]
     assert tom.name == "Tom Baker"
     assert sorted(m.role for m in tom.memberships) == ["coach", "teacher"]
+
+
+def test_a_picture_is_refused_as_not_a_csv(demo, laptop, tmp_path):
+    _, school_id, _, _ = ids()
+    picture = tmp_path / "staff.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01")
+    sign_in(laptop, "admin@example.org")
+    laptop.goto(f"/admin/schools/{school_id}/import")
+    laptop.get_by_label("CSV file").set_input_files(str(picture))
+    laptop.get_by_role("button", name="Preview the import").click()
+    expect(laptop.get_by_text("That file isn't a CSV. Save it from your spreadsheet as CSV "
+                              "(UTF-8) and try again.")).to_be_visible()
+    assert_accessible(laptop, "admin-import-not-csv")
+
+
+def test_a_resized_text_box_does_not_break_the_csp_on_submit(demo, laptop):
+    """htmx used to copy a resized textarea's style attribute onto the swapped-in one."""
+    trust_id, _, _, _ = ids()
+    refused = []
+    laptop.on("console", lambda message: refused.append(message.text)
+              if "Content Security Policy" in message.text else None)
+    sign_in(laptop, "admin@example.org")
+    laptop.goto(f"/admin/trusts/{trust_id}/library")
+    laptop.locator("#title").evaluate("box => { box.style.height = '150px'; }")
+    laptop.get_by_role("button", name="Add step").click()
+    expect(laptop.get_by_text("Write the action step.")).to_be_visible()
+    laptop.get_by_role("button", name="Add step").click()
+    expect(laptop.get_by_text("Write the action step.")).to_be_visible()
+    assert refused == []
 
 
 def test_library_edit_inline_and_retire(demo, laptop):

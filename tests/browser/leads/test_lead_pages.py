@@ -85,12 +85,12 @@ def test_lead_filters_and_sorts_coverage_without_reloading(demo, laptop):
     assert_accessible(laptop, "leads-coverage-laptop")
     laptop.evaluate("window.stillTheSamePage = true")
 
-    laptop.get_by_label("Only overdue").check()
+    laptop.get_by_label("Only drop-ins due").check()
     expect(laptop).to_have_url(re.compile(r"overdue=1"))
-    expect(laptop.locator("table.coverage tbody tr:not(.is-overdue)")).to_have_count(0)
+    expect(laptop.locator("table.coverage tbody tr:not(.is-due)")).to_have_count(0)
     overdue = table_teachers(laptop)
     assert "Dan Lewis" in overdue and "Hannah Price" in overdue
-    expect(laptop.locator("table.coverage .badge.overdue")).to_have_count(len(overdue))
+    expect(laptop.locator("table.coverage .badge.due")).to_have_count(len(overdue))
 
     laptop.get_by_label("School", exact=True).select_option(label="Hillcrest Academy (weekly)")
     expect(laptop).to_have_url(re.compile(r"school=hillcrest"))
@@ -98,7 +98,7 @@ def test_lead_filters_and_sorts_coverage_without_reloading(demo, laptop):
         "Hillcrest Academy")
     assert "Dan Lewis" not in table_teachers(laptop)
 
-    laptop.get_by_label("Only overdue").uncheck()
+    laptop.get_by_label("Only drop-ins due").uncheck()
     expect(laptop.locator("table.coverage tbody tr")).to_have_count(4)  # Hillcrest's teachers
     laptop.get_by_role("link", name="Teacher").click()
     expect(laptop.locator("th[aria-sort=ascending]")).to_contain_text("Teacher")
