@@ -1,19 +1,7 @@
-// Admin pages: an invalid form answers 422 with its fragment re-rendered with the field
-// errors; htmx would not swap a 4xx by default, so let it (and move focus to the error).
+// Admin pages: after an invalid form comes back (422, swapped in by app.js), move focus to
+// the first error; and the "Copy link" buttons beside one-time sign-in links.
 (function () {
   "use strict";
-  // htmx "settles" the style attribute of an element swapped in with the same id by
-  // setting style="" as an attribute, which the CSP (style-src 'self') refuses: a resized
-  // textarea then logged an error on every submit. Settle everything but style.
-  if (window.htmx) {
-    window.htmx.config.attributesToSettle = ["class", "width", "height"];
-  }
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     if (!target || !target.querySelector) return;

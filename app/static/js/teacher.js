@@ -3,14 +3,6 @@
 (function () {
   "use strict";
 
-  // A refused form (422) comes back with its messages at the field: show it in place.
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    if (event.detail.xhr.status === 422) {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-
   // The button just pressed is gone after the swap: put focus on what changed, the first
   // field needing attention or else the fragment's status message.
   var swappedId = null;
