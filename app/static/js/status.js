@@ -31,7 +31,7 @@
     if (navigator.onLine === false) {
       // "All synced" would be untrue news offline: say where captures go instead.
       const offline = parts.length ? parts : ["drop-ins save on this phone"];
-      return { text: ["Offline"].concat(offline).join(" · "), state: state };
+      return { text: ["Offline"].concat(offline).join(" · "), state: state === "synced" ? "offline" : state };
     }
     return { text: parts.length ? parts.join(" · ") : "All synced", state: state };
   }

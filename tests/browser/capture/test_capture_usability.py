@@ -22,6 +22,8 @@ from tests.browser.capture.conftest import (
 from tests.browser.conftest import assert_accessible, sign_in
 
 TOM = "Tom Baker · Riverside Primary"
+#: An ISO-BMFF box header; the brand after it says whether it is HEIC/HEIF.
+HEADER = b"\0\0\0\x18ftyp"
 
 
 def test_an_error_goes_as_soon_as_its_field_is_fixed(coach):
@@ -48,7 +50,7 @@ def test_a_file_that_is_not_a_picture_is_refused_when_picked(coach):
         {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"Just some text, not a photo."},
         {"name": "lesson-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n..."},
         {"name": "work.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(90)},
-        {"name": "fake.heic", "mimeType": "image/heic", "buffer": b"\0\0\0\x18ftypabcd" + b"\0" * 20},
+        {"name": "fake.heic", "mimeType": "image/heic", "buffer": HEADER + b"abcd" + b"\0" * 20},
     ])
     error = coach.locator("#photos-error")
     expect(error).to_be_visible()
@@ -59,7 +61,7 @@ def test_a_file_that_is_not_a_picture_is_refused_when_picked(coach):
 
     # A picture picked next clears the message; what is saved holds only real pictures.
     coach.get_by_label("Photos").set_input_files([
-        {"name": "heif.heic", "mimeType": "image/heic", "buffer": b"\0\0\0\x18ftypheic" + b"\0" * 20},
+        {"name": "heif.heic", "mimeType": "image/heic", "buffer": HEADER + b"heic" + b"\0" * 20},
     ])
     expect(error).to_be_hidden()
     coach.context.set_offline(True)
@@ -113,7 +115,8 @@ def test_saved_message_says_it_was_sent_when_online(coach):
 
 def test_outbox_with_nothing_waiting_says_everything_synced(coach):
     coach.goto("/outbox")
-    expect(coach.get_by_role("heading", level=1)).to_have_text("Everything on this phone has synced")
+    heading = coach.get_by_role("heading", level=1)
+    expect(heading).to_have_text("Everything on this phone has synced")
     expect(coach.get_by_role("button", name="Retry now")).to_be_hidden()
     assert_accessible(coach, "outbox-empty-phone")
 
@@ -193,5 +196,6 @@ def test_sync_indicator_lines_up_with_the_content_on_a_laptop(demo, laptop):
         indicator, main = _box(laptop, "[data-sync-status-text]"), _box(laptop, "main")
         assert abs(indicator["x"] - main["x"]) <= 1, path
         assert abs(indicator["width"] - main["width"]) <= 1, path
-        padding = "(selector) => getComputedStyle(document.querySelector(selector)).paddingLeft"
-        assert laptop.evaluate(padding, "[data-sync-status-text]") == laptop.evaluate(padding, "main")
+        padding = "(css) => getComputedStyle(document.querySelector(css)).paddingLeft"
+        assert laptop.evaluate(padding, "[data-sync-status-text]") == laptop.evaluate(
+            padding, "main")
