@@ -63,14 +63,22 @@
     const teacher = teacherById(teacherSelect.value);
     showCurrentStep(teacher);
     fillLibrary();
+    recheck("teacher");
   }
 
   /* ---- the teacher's current step and the one-tap verdict on it ---- */
   const STATUS_WORDS = { new: "New", practising: "Practising", embedded: "Embedded" };
 
+  /** The step a verdict is about: the teacher's live step, but never the step of the
+      capture being fixed (it is this drop-in's own step, not the one before it). */
+  function stepToJudge(teacher) {
+    const step = teacher && teacher.current_step;
+    return step && step.visit_id !== visit.id ? step : null;
+  }
+
   function showCurrentStep(teacher) {
     const box = form.querySelector("[data-current-step]");
-    const step = teacher && teacher.current_step;
+    const step = stepToJudge(teacher);
     box.hidden = !step;
     if (visit.verdict && (!step || visit.verdict.visitId !== step.visit_id)) visit.verdict = null;
     if (!step) return;
@@ -85,7 +93,7 @@
   }
 
   function chooseVerdict(choice) {
-    const step = teacherById(teacherSelect.value).current_step;
+    const step = stepToJudge(teacherById(teacherSelect.value));
     const again = visit.verdict && visit.verdict.choice === choice;
     visit.verdict = again ? null : { choice: choice, visitId: step.visit_id, teacher: teacherSelect.value };
     touched();
@@ -149,9 +157,13 @@
   }
 
   function countStep() {
-    const length = stepInput.value.length;
+    const length = stepInput.value.trim().length;
     const counter = form.querySelector("[data-step-counter]");
     counter.textContent = length + " of " + STEP_MAX;
+    counter.classList.toggle("over", length > STEP_MAX);
+    // Too long is said at once (pasted text is never cut); other errors wait for Save.
+    if (length > STEP_MAX) showError("action_step", stepProblem());
+    else recheck("action_step");
     const chosen = data.library.find((s) => s.id === visit.libraryStepId);
     if (chosen && stepInput.value.trim() !== chosen.title) visit.libraryStepId = null; // written afresh
     form.querySelector("[data-library-choice]").textContent =
@@ -160,12 +172,24 @@
 
   /* ---- photos: downscaled on the device (photos.js), each removable and captionable ---- */
   async function addPhotos(files) {
+    const refused = [];
     for (const file of files) {
+      if (!(await window.Dropin.photos.isPicture(file))) {
+        refused.push(file.name);
+        continue;
+      }
       const photo = await window.Dropin.photos.downscaled(file);
       visit.photos.push({ id: crypto.randomUUID(), type: photo.type, bytes: photo.bytes, caption: "" });
     }
+    showError("photos", refused.length ? refusedMessage(refused) : "");
     touched();
     renderPhotos();
+  }
+
+  function refusedMessage(names) {
+    const quoted = names.map((name) => "\u201c" + name + "\u201d").join(", ");
+    return (names.length === 1 ? quoted + " is not a photo" : quoted + " are not photos") +
+      ": choose a JPEG, PNG, WebP or HEIC picture.";
   }
 
   function renderPhotos() {
@@ -185,16 +209,36 @@
     const error = form.querySelector('[data-error-for="' + name + '"]');
     error.textContent = message || "";
     error.hidden = !message;
-    const input = name === "teacher" ? teacherSelect : form.querySelector('[data-field="' + name + '"]');
+    const input = name === "teacher" ? teacherSelect
+      : form.querySelector('[data-field="' + name + '"]') || form.querySelector("[data-" + name + "]");
     if (input) input.toggleAttribute("aria-invalid", Boolean(message));
+  }
+
+  function teacherProblem() {
+    return teacherById(teacherSelect.value) ? "" : "Choose the teacher you visited.";
+  }
+
+  function stepProblem() {
+    const text = stepInput.value.trim();
+    if (!text) return "Write one action step, or choose one from the library.";
+    if (text.length > STEP_MAX) {
+      return "Shorten the step to " + STEP_MAX + " characters (" + (text.length - STEP_MAX) + " too many).";
+    }
+    return "";
+  }
+
+  const PROBLEMS = { teacher: teacherProblem, action_step: stepProblem };
+
+  /** A field whose error is showing gets it recomputed as soon as the field changes. */
+  function recheck(name) {
+    const error = form.querySelector('[data-error-for="' + name + '"]');
+    if (!error.hidden) showError(name, PROBLEMS[name]());
   }
 
   function validate() {
     const problems = [];
-    const teacherMessage = teacherById(teacherSelect.value) ? "" : "Choose the teacher you visited.";
-    const text = stepInput.value.trim();
-    const stepMessage = !text ? "Write one action step, or choose one from the library."
-      : text.length > STEP_MAX ? "Keep the action step to " + STEP_MAX + " characters." : "";
+    const teacherMessage = teacherProblem();
+    const stepMessage = stepProblem();
     showError("teacher", teacherMessage);
     showError("action_step", stepMessage);
     if (teacherMessage) problems.push(teacherSelect);
@@ -260,7 +304,7 @@
         });
         teacherById(payload.teacher_id).current_step.status = visit.verdict.choice;
       }
-      saved(teacherName);
+      saved(teacherName, visit.id);
     } catch (error) {
       alert.textContent = "Not saved: " + (error.message || error) + " Try again.";
       alert.hidden = false;
@@ -272,10 +316,25 @@
     }
   }
 
-  function saved(teacherName) {
+  /* What became of the last saved drop-in: "Saved on this phone: …" and then how far it got. */
+  let lastSaved = null;
+
+  async function describeLastSaved() {
+    if (!lastSaved) return;
+    const item = await outbox.get(lastSaved.id);
+    const progress = !item ? "Sent to the server."
+      : navigator.onLine === false ? "It syncs when the phone is online."
+        : item.state === "pending" || item.state === "sending" ? "Sending it now…"
+          : "It has not synced yet: see the list below.";
+    const message = form.querySelector("[data-saved-message]");
+    const text = "Saved on this phone: drop-in with " + lastSaved.teacherName + ". " + progress;
+    if (message.textContent !== text) message.textContent = text;
+  }
+
+  function saved(teacherName, id) {
     const editing = new URLSearchParams(location.search).has("edit");
-    form.querySelector("[data-saved-message]").textContent =
-      "Saved on this phone: drop-in with " + teacherName + ". It syncs when the phone is online.";
+    lastSaved = { id: id, teacherName: teacherName };
+    describeLastSaved();
     if (editing) {
       location.assign(document.querySelector("[data-sync-status-text]").getAttribute("href"));
       return;
@@ -317,8 +376,19 @@
     renderPhotos();
   }
 
+  /** /visits/new?teacher=<id> from a teacher's card: only a teacher this coach may
+      write for is chosen; anything else leaves the choice empty. */
+  function preselectTeacher(id) {
+    if (!id || !teacherById(id)) return;
+    teacherSelect.value = teacherById(id).id;
+    teacherChanged();
+  }
+
   function wireEvents() {
     form.addEventListener("submit", save);
+    outbox.onChange(describeLastSaved);
+    window.addEventListener("online", describeLastSaved);
+    window.addEventListener("offline", describeLastSaved);
     form.addEventListener("input", (event) => {
       touched();
       if (event.target === stepInput) countStep();
@@ -359,8 +429,9 @@
     countStep();
     tick();
     setInterval(tick, 1000);
-    const editing = new URLSearchParams(location.search).get("edit");
-    if (editing) loadForEditing(editing);
+    const query = new URLSearchParams(location.search);
+    if (query.get("edit")) loadForEditing(query.get("edit"));
+    else preselectTeacher(query.get("teacher"));
   });
 
   window.Dropin.capture = {

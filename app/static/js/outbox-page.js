@@ -75,6 +75,15 @@
       .slice(0, limit);
     if (!cards.length) cards.push(element("li", "card muted", "Nothing captured on this phone yet."));
     list.replaceChildren(...cards);
+    if (list.hasAttribute("data-outbox-page")) showWhetherAnythingWaits(waiting.length > 0);
+  }
+
+  /** The outbox page's heading and "Retry now" only while something is waiting. */
+  function showWhetherAnythingWaits(anything) {
+    const heading = anything ? "Waiting to sync" : "Everything on this phone has synced";
+    document.querySelector("[data-outbox-heading]").textContent = heading;
+    document.title = document.title.replace(/^[^·]*·/, heading + " ·");
+    document.querySelector("[data-retry-all]").hidden = !anything;
   }
 
   async function sendAgain(id) {

@@ -5,6 +5,20 @@
   const MAX_EDGE = 1600;
   const KEPT_TYPES = ["image/jpeg", "image/png", "image/webp"];
 
+  const HEIF_BRANDS = ["heic", "heix", "mif1", "msf1", "hevc"];
+
+  /** True when the file starts like a JPEG, PNG, WebP or HEIC/HEIF picture, whatever its
+      name says: anything else would only be refused by the server after syncing. */
+  async function isPicture(file) {
+    const head = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    const ascii = (from, to) => String.fromCharCode(...head.slice(from, to));
+    const startsWith = (bytes) => bytes.every((byte, index) => head[index] === byte);
+    return startsWith([0xff, 0xd8, 0xff])
+      || startsWith([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+      || (ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP")
+      || (ascii(4, 8) === "ftyp" && HEIF_BRANDS.includes(ascii(8, 12)));
+  }
+
   /** { type, bytes: ArrayBuffer } ready for the outbox. */
   async function downscaled(file) {
     const original = { type: file.type || "application/octet-stream", bytes: await file.arrayBuffer() };
@@ -63,5 +77,5 @@
     list.replaceChildren(...items);
   }
 
-  window.Dropin.photos = { downscaled, render };
+  window.Dropin.photos = { isPicture, downscaled, render };
 })();

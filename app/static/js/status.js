@@ -28,6 +28,11 @@
       parts.push(plural(waitingUpdates, "change waiting to sync", "changes waiting to sync"));
     }
     const state = attention || signIn ? "attention" : count(waiting) ? "waiting" : "synced";
+    if (navigator.onLine === false) {
+      // "All synced" would be untrue news offline: say where captures go instead.
+      const offline = parts.length ? parts : ["drop-ins save on this phone"];
+      return { text: ["Offline"].concat(offline).join(" · "), state: state === "synced" ? "offline" : state };
+    }
     return { text: parts.length ? parts.join(" · ") : "All synced", state: state };
   }
 
@@ -113,6 +118,8 @@
 
   document.addEventListener("DOMContentLoaded", () => {
     outbox.onChange(refreshIndicator);
+    window.addEventListener("online", refreshIndicator);
+    window.addEventListener("offline", refreshIndicator);
     refreshIndicator();
     guardSignOut();
     window.Dropin.sync.start();

@@ -78,14 +78,16 @@ def test_verdict_on_the_current_step_library_step_and_a_removed_photo(coach):
     assert previous.action_step.status == "embedded"
 
 
-def test_fresh_action_step_is_limited_to_280_characters_and_required(coach):
+def test_fresh_action_step_is_required_and_flagged_over_280_characters(coach):
     coach.get_by_role("button", name="Save").click()
     expect(coach.get_by_text("Choose the teacher you visited.")).to_be_visible()
     expect(coach.get_by_text("Write one action step")).to_be_visible()
     expect(coach.get_by_label("Teacher")).to_be_focused()
     coach.get_by_label("Action step").fill("x" * 300)
-    expect(coach.get_by_label("Action step")).to_have_value("x" * 280)
-    expect(coach.get_by_text("280 of 280")).to_be_visible()
+    # Kept whole, never cut in silence (test_capture_usability covers Save being blocked).
+    expect(coach.get_by_label("Action step")).to_have_value("x" * 300)
+    expect(coach.get_by_text("300 of 280")).to_be_visible()
+    expect(coach.get_by_text("Shorten the step to 280 characters (20 too many).")).to_be_visible()
 
 
 def test_double_tap_on_save_makes_one_visit(coach):
