@@ -33,7 +33,7 @@ def make_coach_with_two_teachers():
 
 
 def teacher_card(html: str, name: str) -> str:
-    start = html.index(f"<strong>{name}</strong>")
+    start = html.index(f"New drop-in with {name}</span>")
     return html[start:html.index("</li>", start)]
 
 
