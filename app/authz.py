@@ -25,7 +25,7 @@ from app.extensions import db
 from app.models import CoachingPair, Membership, School, TrustRole, User, Visit
 
 
-def _pair_is_current(today: date):
+def pair_is_current(today: date):
     return sa.and_(
         CoachingPair.since <= today,
         sa.or_(CoachingPair.until.is_(None), CoachingPair.until >= today),
@@ -60,7 +60,7 @@ def visible_visits_clause(user: User, today: date | None = None):
             CoachingPair.coach_id == user.id,
             CoachingPair.teacher_id == Visit.teacher_id,
             CoachingPair.school_id == Visit.school_id,
-            _pair_is_current(today),
+            pair_is_current(today),
         )
         .exists()
     )
@@ -105,7 +105,7 @@ def writable_coachees(user: User, today: date | None = None) -> list[Coachee]:
         sa.select(User, School)
         .join(CoachingPair, CoachingPair.teacher_id == User.id)
         .join(School, School.id == CoachingPair.school_id)
-        .where(CoachingPair.coach_id == user.id, _pair_is_current(today), User.active)
+        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active)
     ).all()
     led = db.session.execute(
         sa.select(User, School)

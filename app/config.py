@@ -53,6 +53,15 @@ class Config:
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_COOLDOWN = timedelta(minutes=1)
 
+    #: The site's address, for sign-in links the CLI prints or emails.
+    PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
+    #: Mixed into the service worker's version: set it to make every device update.
+    RELEASE = os.environ.get("RELEASE", "")
+    #: The sync loop's first retry delay (it doubles up to five minutes) and how long it
+    #: waits for an answer. Tests shorten both.
+    SYNC_RETRY_BASE_MS = 5000
+    SYNC_REQUEST_TIMEOUT_MS = 60000
+
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))
     SMTP_USER = os.environ.get("SMTP_USER")

@@ -10,7 +10,6 @@ http://127.0.0.1:5000). So `--invite` on a second run sends the links, changing 
 
 from __future__ import annotations
 
-import os
 import sys
 
 import click
@@ -81,9 +80,7 @@ def _waiting_for_a_password(import_plan) -> list[User]:
 
 
 def _links(people) -> list[str]:
-    base = os.environ.get("PUBLIC_URL") or current_app.config.get("PUBLIC_URL") \
-        or "http://127.0.0.1:5000"
-    with current_app.test_request_context(base_url=base):
+    with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         deliveries = [deliver(person, "invite") for person in people]
     return [
         f"invitation {d.user.email}: " + ("emailed" if d.emailed else d.link)

@@ -6,14 +6,6 @@ from app.capture import bp
 from app.capture.services import capture_context
 
 
-@bp.record_once
-def _defaults(state) -> None:
-    # The sync loop's first retry delay (it doubles up to five minutes) and how long it
-    # waits for an answer. Tests shorten both.
-    state.app.config.setdefault("SYNC_RETRY_BASE_MS", 5000)
-    state.app.config.setdefault("SYNC_REQUEST_TIMEOUT_MS", 60000)
-
-
 @bp.route("/visits/new")
 @login_required
 def new_visit():

@@ -7,32 +7,23 @@ import sqlalchemy as sa
 
 from app.authz import writable_coachees
 from app.extensions import db
-from app.models import ActionStep, LibraryStep, User, Visit
+from app.models import LibraryStep, User
+from app.visits.services import current_visits_by_teacher
 
 
-def current_steps(teacher_ids: list[int]) -> dict[int, dict]:
-    """Each teacher's live step: the action step of their latest visit."""
-    if not teacher_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Visit.teacher_id, Visit.id, Visit.started_at, ActionStep)
-        .join(ActionStep, ActionStep.visit_id == Visit.id)
-        .where(Visit.teacher_id.in_(teacher_ids))
-        .order_by(Visit.teacher_id, Visit.started_at.desc())
-    ).all()
-    steps: dict[int, dict] = {}
-    for teacher_id, visit_id, started_at, step in rows:
-        steps.setdefault(
-            teacher_id,
-            {
-                "visit_id": str(visit_id),
-                "text": step.text,
-                "status": step.status,
-                "acknowledged": step.acknowledged_at is not None,
-                "set_on": started_at.date().isoformat(),
-            },
-        )
-    return steps
+def current_steps(user: User, teacher_ids: list[int]) -> dict[int, dict]:
+    """Each teacher's live step (the action step of their latest visit), as page data."""
+    return {
+        teacher_id: {
+            "visit_id": str(visit.id),
+            "text": visit.action_step.text,
+            "status": visit.action_step.status,
+            "acknowledged": visit.action_step.acknowledged_at is not None,
+            "set_on": visit.started_at.date().isoformat(),
+        }
+        for teacher_id, visit in current_visits_by_teacher(user, teacher_ids).items()
+        if visit.action_step is not None
+    }
 
 
 def library_for(trust_ids: set[int]) -> list[dict]:
@@ -60,7 +51,7 @@ def library_for(trust_ids: set[int]) -> list[dict]:
 def capture_context(user: User) -> dict:
     """Everything the capture page embeds as JSON."""
     coachees = writable_coachees(user)
-    steps = current_steps([c.teacher.id for c in coachees])
+    steps = current_steps(user, [c.teacher.id for c in coachees])
     teachers = [
         {
             "id": c.teacher.id,

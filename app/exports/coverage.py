@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
-from app.authz import _pair_is_current
+from app.authz import pair_is_current
 from app.exports.services import UnknownSchool
 from app.extensions import db
 from app.models import CADENCE_DAYS, ActionStep, CoachingPair, Membership, School, User, Visit
@@ -69,7 +69,7 @@ def _current_coaches(school_ids: list[int], today: date):
     return db.session.execute(
         sa.select(CoachingPair.school_id, CoachingPair.teacher_id, User.id, User.name)
         .join(User, User.id == CoachingPair.coach_id)
-        .where(CoachingPair.school_id.in_(school_ids), _pair_is_current(today))
+        .where(CoachingPair.school_id.in_(school_ids), pair_is_current(today))
         .order_by(User.name)
     ).all()
 

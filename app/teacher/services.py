@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
-from app.authz import visible_visits, visible_visits_clause
+from app.authz import visible_visits
 from app.extensions import db
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
 
@@ -154,27 +154,3 @@ def journey(teacher: User) -> list[Term]:
         if category:
             last_of_category[category] = visit
     return [Term(name, steps) for name, steps in reversed(terms.items())]
-
-
-# For the coach: where each of their teachers is with their current step.
-
-
-def current_visits_by_teacher(viewer: User, teacher_ids: list[int]) -> dict[int, Visit]:
-    """Each teacher's latest visit that `viewer` may see: its step is the current one."""
-    if not teacher_ids:
-        return {}
-    newest_first = sa.func.row_number().over(
-        partition_by=Visit.teacher_id, order_by=(Visit.started_at.desc(), Visit.created_at.desc())
-    )
-    ranked = (
-        sa.select(Visit.id, newest_first.label("position"))
-        .where(Visit.teacher_id.in_(teacher_ids), visible_visits_clause(viewer))
-        .subquery()
-    )
-    visits = db.session.scalars(
-        sa.select(Visit)
-        .join(ranked, ranked.c.id == Visit.id)
-        .where(ranked.c.position == 1)
-        .options(selectinload(Visit.action_step), selectinload(Visit.school))
-    )
-    return {visit.teacher_id: visit for visit in visits}

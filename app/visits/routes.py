@@ -12,9 +12,8 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
-from app.teacher.services import current_visits_by_teacher
 from app.visits import bp
-from app.visits.services import Refused, coach_timeline
+from app.visits.services import Refused, coach_timeline, current_visits_by_teacher
 
 
 def _start_of_today_utc() -> datetime:

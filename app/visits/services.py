@@ -11,7 +11,13 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from app.authz import can_see_visit, school_for_new_visit, visible_school_ids, writable_coachees
+from app.authz import (
+    can_see_visit,
+    school_for_new_visit,
+    visible_school_ids,
+    visible_visits_clause,
+    writable_coachees,
+)
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, School, User, Visit, utcnow
@@ -286,3 +292,24 @@ def coach_timeline(user: User, before: str | None = None,
     more = len(visits) > page_size
     visits = visits[:page_size]
     return TimelinePage(visits, _cursor_of(visits[-1]) if more else None)
+
+
+def current_visits_by_teacher(viewer: User, teacher_ids: list[int]) -> dict[int, Visit]:
+    """Each teacher's latest visit that `viewer` may see: its step is the current one."""
+    if not teacher_ids:
+        return {}
+    newest_first = sa.func.row_number().over(
+        partition_by=Visit.teacher_id, order_by=(Visit.started_at.desc(), Visit.created_at.desc())
+    )
+    ranked = (
+        sa.select(Visit.id, newest_first.label("position"))
+        .where(Visit.teacher_id.in_(teacher_ids), visible_visits_clause(viewer))
+        .subquery()
+    )
+    visits = db.session.scalars(
+        sa.select(Visit)
+        .join(ranked, ranked.c.id == Visit.id)
+        .where(ranked.c.position == 1)
+        .options(selectinload(Visit.action_step), selectinload(Visit.school))
+    )
+    return {visit.teacher_id: visit for visit in visits}
