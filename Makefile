@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= dropin-demo
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test install install-dev chromium bench lint clean
+.PHONY: run test install install-dev chromium bench lint format clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ test: install-dev chromium
 bench: install-dev
 	$(BIN)/python -m bench
 
+# CI runs this before the tests: style never drifts.
 lint: install-dev
-	$(BIN)/ruff check app tests bench
+	$(BIN)/ruff check app tests bench wsgi.py
+	$(BIN)/ruff format --check app tests bench wsgi.py
+
+format: install-dev
+	$(BIN)/ruff format app tests bench wsgi.py
+	$(BIN)/ruff check --fix app tests bench wsgi.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info

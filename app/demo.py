@@ -68,26 +68,56 @@ PAIRS = [
 
 #: A small original starter library: (category, title, guidance).
 LIBRARY = [
-    ("Routines", "Greet pupils at the door and give a task that is on the desks as they arrive",
-     "Have the first task printed or on the board before the bell so nobody waits."),
-    ("Routines", "Give transitions a countdown and narrate the pupils who are ready",
-     "Count down from five; name what you see done well, not who is late."),
-    ("Questioning", "Ask the question, pause three seconds, then name who answers",
-     "Cold call after the pause so every pupil thinks first."),
-    ("Questioning", "Follow a right answer with 'how do you know?'",
-     "Push for the reasoning behind correct answers too."),
-    ("Checking understanding", "Use mini-whiteboards for one hinge question mid-lesson",
-     "Scan every board; decide to move on or reteach from what you see."),
-    ("Checking understanding", "Circulate during independent work with a route planned",
-     "Visit the pupils you are least sure of first."),
-    ("Modelling", "Think aloud while you model one worked example",
-     "Say the decisions you make, not just the steps."),
-    ("Modelling", "Show a strong and a weak answer side by side and ask what differs",
-     "Pupils name the success criteria themselves."),
-    ("Feedback", "Give whole-class feedback from five books at the start of the next lesson",
-     "Share one common error and one strong example."),
-    ("Feedback", "Leave time in the lesson for pupils to act on feedback",
-     "Ten minutes of 'fix it' time, with the first fix modelled."),
+    (
+        "Routines",
+        "Greet pupils at the door and give a task that is on the desks as they arrive",
+        "Have the first task printed or on the board before the bell so nobody waits.",
+    ),
+    (
+        "Routines",
+        "Give transitions a countdown and narrate the pupils who are ready",
+        "Count down from five; name what you see done well, not who is late.",
+    ),
+    (
+        "Questioning",
+        "Ask the question, pause three seconds, then name who answers",
+        "Cold call after the pause so every pupil thinks first.",
+    ),
+    (
+        "Questioning",
+        "Follow a right answer with 'how do you know?'",
+        "Push for the reasoning behind correct answers too.",
+    ),
+    (
+        "Checking understanding",
+        "Use mini-whiteboards for one hinge question mid-lesson",
+        "Scan every board; decide to move on or reteach from what you see.",
+    ),
+    (
+        "Checking understanding",
+        "Circulate during independent work with a route planned",
+        "Visit the pupils you are least sure of first.",
+    ),
+    (
+        "Modelling",
+        "Think aloud while you model one worked example",
+        "Say the decisions you make, not just the steps.",
+    ),
+    (
+        "Modelling",
+        "Show a strong and a weak answer side by side and ask what differs",
+        "Pupils name the success criteria themselves.",
+    ),
+    (
+        "Feedback",
+        "Give whole-class feedback from five books at the start of the next lesson",
+        "Share one common error and one strong example.",
+    ),
+    (
+        "Feedback",
+        "Leave time in the lesson for pupils to act on feedback",
+        "Ten minutes of 'fix it' time, with the first fix modelled.",
+    ),
 ]
 
 VISIT_NOTES = [
@@ -123,7 +153,8 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
     trust = _get_or_create(Trust, name="Demo Trust")
     schools = {
         slug: _get_or_create(
-            School, slug=slug,
+            School,
+            slug=slug,
             defaults={"trust_id": trust.id, "name": name, "cadence": cadence},
         )
         for name, slug, cadence in SCHOOLS
@@ -141,12 +172,18 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
     term_start = today - timedelta(days=70)
     for coach, teacher, slug in PAIRS:
         _get_or_create(
-            CoachingPair, coach_id=users[coach].id, teacher_id=users[teacher].id,
-            school_id=schools[slug].id, defaults={"since": term_start},
+            CoachingPair,
+            coach_id=users[coach].id,
+            teacher_id=users[teacher].id,
+            school_id=schools[slug].id,
+            defaults={"since": term_start},
         )
     library = [
         _get_or_create(
-            LibraryStep, trust_id=trust.id, school_id=None, title=title,
+            LibraryStep,
+            trust_id=trust.id,
+            school_id=None,
+            title=title,
             defaults={"category": category, "guidance": guidance},
         )
         for category, title, guidance in LIBRARY
@@ -168,7 +205,9 @@ def _seed_visits(users, schools, library, today: date) -> None:
                 continue
             days_ago = 3 + weeks_back * 7 + (3 - visit_number) * cadence_days + pair_index % 3
             started_at = datetime(
-                *(today - timedelta(days=days_ago)).timetuple()[:3], 9 + pair_index % 5, 15,
+                *(today - timedelta(days=days_ago)).timetuple()[:3],
+                9 + pair_index % 5,
+                15,
                 tzinfo=UTC,
             )
             step = library[(pair_index + visit_number) % len(library)]
@@ -205,5 +244,7 @@ def seed_demo_command(password: str) -> None:
     if not password:
         raise click.BadParameter("must not be empty", param_hint="--password")
     seed_demo(password)
-    click.echo("Demo data ready. Sign in as coach@example.org, teacher@example.org, "
-               "lead@example.org or admin@example.org.")
+    click.echo(
+        "Demo data ready. Sign in as coach@example.org, teacher@example.org, "
+        "lead@example.org or admin@example.org."
+    )

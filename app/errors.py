@@ -45,8 +45,11 @@ def handle_http_exception(error: HTTPException):
 def handle_csrf_error(error: CSRFError):
     if wants_json() and not current_user.is_authenticated:
         return error_response(401)
-    return error_response(400, "Your session form has expired. Reload the page and try again.",
-                          {"csrf_token": [error.description]})
+    return error_response(
+        400,
+        "Your session form has expired. Reload the page and try again.",
+        {"csrf_token": [error.description]},
+    )
 
 
 def handle_unexpected(error: Exception):

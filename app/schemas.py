@@ -257,5 +257,5 @@ class ErrorSchema(Schema):
     errors = fields.Dict(
         keys=fields.String(),
         values=fields.Raw(),
-        metadata={"description": "Messages per field, e.g. {\"teacher_id\": [\"…\"]}."},
+        metadata={"description": 'Messages per field, e.g. {"teacher_id": ["…"]}.'},
     )

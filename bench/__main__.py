@@ -7,8 +7,11 @@ from pathlib import Path
 
 
 def main() -> int:
-    names = [m.name for m in pkgutil.iter_modules([str(Path(__file__).parent)])
-             if not m.name.startswith("_")]
+    names = [
+        m.name
+        for m in pkgutil.iter_modules([str(Path(__file__).parent)])
+        if not m.name.startswith("_")
+    ]
     for name in sorted(names):
         module = importlib.import_module(f"bench.{name}")
         if hasattr(module, "main"):

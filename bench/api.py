@@ -38,7 +38,8 @@ from werkzeug.security import generate_password_hash
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 PG_SERVER = os.environ.get("BENCH_DATABASE_URL") or os.environ.get(
-    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
+    "TEST_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 PASSWORD = "bench-password-not-secret"
 COACHES = 20
 VISITS_PER_COACH = 20
@@ -54,8 +55,9 @@ def seed(database_url: str, photo_dir: str, coaches: int) -> list[tuple[str, int
     from app.extensions import db
     from app.models import CoachingPair, Membership, School, Trust, User
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": database_url, "PHOTO_DIR": photo_dir,
-                      "SECRET_KEY": "bench"})
+    app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": database_url, "PHOTO_DIR": photo_dir, "SECRET_KEY": "bench"}
+    )
     accounts = []
     with app.app_context():
         db.create_all()
@@ -65,18 +67,26 @@ def seed(database_url: str, photo_dir: str, coaches: int) -> list[tuple[str, int
         db.session.flush()
         password_hash = generate_password_hash(PASSWORD, "pbkdf2:sha256:1000")
         for n in range(coaches):
-            coach = User(email=f"coach{n}@bench.test", name=f"Coach {n}",
-                         password_hash=password_hash)
-            teacher = User(email=f"teacher{n}@bench.test", name=f"Teacher {n}",
-                           password_hash=password_hash)
+            coach = User(
+                email=f"coach{n}@bench.test", name=f"Coach {n}", password_hash=password_hash
+            )
+            teacher = User(
+                email=f"teacher{n}@bench.test", name=f"Teacher {n}", password_hash=password_hash
+            )
             db.session.add_all([coach, teacher])
             db.session.flush()
-            db.session.add_all([
-                Membership(user_id=coach.id, school_id=school.id, role="coach"),
-                Membership(user_id=teacher.id, school_id=school.id, role="teacher"),
-                CoachingPair(coach_id=coach.id, teacher_id=teacher.id, school_id=school.id,
-                             since=datetime.now(UTC).date() - timedelta(days=7)),
-            ])
+            db.session.add_all(
+                [
+                    Membership(user_id=coach.id, school_id=school.id, role="coach"),
+                    Membership(user_id=teacher.id, school_id=school.id, role="teacher"),
+                    CoachingPair(
+                        coach_id=coach.id,
+                        teacher_id=teacher.id,
+                        school_id=school.id,
+                        since=datetime.now(UTC).date() - timedelta(days=7),
+                    ),
+                ]
+            )
             accounts.append((coach.email, teacher.id))
         db.session.commit()
         db.session.remove()
@@ -104,7 +114,8 @@ def drop_postgres_database(url: str) -> None:
     engine = sa.create_engine(sa.make_url(PG_SERVER), isolation_level="AUTOCOMMIT")
     with engine.connect() as connection:
         connection.execute(
-            sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)'))
+            sa.text(f'DROP DATABASE IF EXISTS "{sa.make_url(url).database}" WITH (FORCE)')
+        )
     engine.dispose()
 
 
@@ -118,20 +129,45 @@ def free_port() -> int:
 
 
 def start_server(kind: str, database_url: str, photo_dir: str, port: int) -> subprocess.Popen:
-    env = {**os.environ, "DATABASE_URL": database_url, "PHOTO_DIR": photo_dir,
-           "SECRET_KEY": "bench-secret-key-not-for-production"}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "PHOTO_DIR": photo_dir,
+        "SECRET_KEY": "bench-secret-key-not-for-production",
+    }
     if kind == "gunicorn":
         env["DROPIN_ENV"] = "production"
-        command = [str(VENV_BIN / "gunicorn"), "--bind", f"127.0.0.1:{port}",
-                   "--workers", "2", "--threads", "4", "--worker-class", "gthread",
-                   "--log-level", "warning", "wsgi:app"]
+        command = [
+            str(VENV_BIN / "gunicorn"),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--threads",
+            "4",
+            "--worker-class",
+            "gthread",
+            "--log-level",
+            "warning",
+            "wsgi:app",
+        ]
     else:
         env["DROPIN_ENV"] = "development"
-        command = [str(VENV_BIN / "flask"), "--app", "app", "run", "--host", "127.0.0.1",
-                   "--port", str(port), "--with-threads"]
+        command = [
+            str(VENV_BIN / "flask"),
+            "--app",
+            "app",
+            "run",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--with-threads",
+        ]
     log = open(Path(photo_dir).parent / "server.log", "w")  # noqa: SIM115 (the server's)
-    server = subprocess.Popen(command, cwd=ROOT, env=env, stdout=log, stderr=log,
-                              start_new_session=True)
+    server = subprocess.Popen(
+        command, cwd=ROOT, env=env, stdout=log, stderr=log, start_new_session=True
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
@@ -187,25 +223,34 @@ class Device:
         _, page = self.send("GET", "/login")
         token = CSRF_META.search(page.decode()).group(1)
         form = urlencode({"email": email, "password": PASSWORD, "csrf_token": token})
-        status, _ = self.send("POST", "/login", form.encode(),
-                              {"Content-Type": "application/x-www-form-urlencoded"})
+        status, _ = self.send(
+            "POST", "/login", form.encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+        )
         assert status == 302, status
         _, page = self.send("GET", "/visits")
         self.token = CSRF_META.search(page.decode()).group(1)
 
     def put_visit(self, visit_id: str, capture: dict) -> int:
-        status, _ = self.send("PUT", f"/api/v1/visits/{visit_id}", json.dumps(capture).encode(),
-                              {"Content-Type": "application/json", "X-CSRFToken": self.token})
+        status, _ = self.send(
+            "PUT",
+            f"/api/v1/visits/{visit_id}",
+            json.dumps(capture).encode(),
+            {"Content-Type": "application/json", "X-CSRFToken": self.token},
+        )
         return status
 
 
 def capture_for(teacher_id: int, n: int) -> dict:
-    return {"teacher_id": teacher_id,
-            "started_at": (datetime.now(UTC) - timedelta(hours=n + 1)).isoformat(),
-            "duration_minutes": 10, "class_name": "9B", "subject": "Maths",
-            "notes": "Pupils explained their reasoning to a partner first. " * 4,
-            "action_step": {"text": "Pause three seconds after every question."},
-            "captured_offline": True}
+    return {
+        "teacher_id": teacher_id,
+        "started_at": (datetime.now(UTC) - timedelta(hours=n + 1)).isoformat(),
+        "duration_minutes": 10,
+        "class_name": "9B",
+        "subject": "Maths",
+        "notes": "Pupils explained their reasoning to a partner first. " * 4,
+        "action_step": {"text": "Pause three seconds after every question."},
+        "captured_offline": True,
+    }
 
 
 def sync_rates(port: int, accounts: list[tuple[str, int]]) -> tuple[float, float]:
@@ -215,8 +260,10 @@ def sync_rates(port: int, accounts: list[tuple[str, int]]) -> tuple[float, float
         device = Device(port)
         device.sign_in(email)
         devices.append(device)
-    plans = [[(str(uuid.uuid4()), capture_for(teacher_id, n)) for n in range(VISITS_PER_COACH)]
-             for _, teacher_id in accounts]
+    plans = [
+        [(str(uuid.uuid4()), capture_for(teacher_id, n)) for n in range(VISITS_PER_COACH)]
+        for _, teacher_id in accounts
+    ]
     rates = []
     for expected in (201, 200):  # first the new visits, then the same requests replayed
         elapsed = _send_all_at_once(devices, plans, expected)
@@ -239,8 +286,7 @@ def _send_all_at_once(devices: list[Device], plans: list, expected: int) -> floa
             if status != expected:
                 failures.append(status)
 
-    threads = [threading.Thread(target=run, args=pair)
-               for pair in zip(devices, plans, strict=True)]
+    threads = [threading.Thread(target=run, args=pair) for pair in zip(devices, plans, strict=True)]
     for thread in threads:
         thread.start()
     barrier.wait()
@@ -279,8 +325,10 @@ def bench_sync() -> list[tuple[str, str, float, float]]:
                     if database == "postgresql":
                         drop_postgres_database(url)
             results.append((database, kind, created, replayed))
-            print(f"  {database:10} {kind:9} new {created:6.0f}/s   replay {replayed:6.0f}/s",
-                  flush=True)
+            print(
+                f"  {database:10} {kind:9} new {created:6.0f}/s   replay {replayed:6.0f}/s",
+                flush=True,
+            )
     return results
 
 
@@ -312,15 +360,21 @@ def bench_photos(runs: int = 5) -> dict[str, float]:
             samples.append((time.perf_counter() - started) * 1000)
         label = "draft (reduced-size decode)" if draft else "full decode"
         timings[label] = statistics.median(samples)
-        print(f"  {label:28} median {timings[label]:5.0f} ms  (display "
-              f"{result.width}x{result.height}, {len(result.display) // 1024} KB; thumbnail "
-              f"{len(result.thumbnail) // 1024} KB)", flush=True)
+        print(
+            f"  {label:28} median {timings[label]:5.0f} ms  (display "
+            f"{result.width}x{result.height}, {len(result.display) // 1024} KB; thumbnail "
+            f"{len(result.thumbnail) // 1024} KB)",
+            flush=True,
+        )
     return timings
 
 
 def main() -> None:
-    print(f"Visits synced through the API ({COACHES} coaches at once, "
-          f"{VISITS_PER_COACH} visits each):", flush=True)
+    print(
+        f"Visits synced through the API ({COACHES} coaches at once, "
+        f"{VISITS_PER_COACH} visits each):",
+        flush=True,
+    )
     bench_sync()
     print("Photo pipeline:", flush=True)
     bench_photos()

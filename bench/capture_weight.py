@@ -25,8 +25,9 @@ ASSET = re.compile(r'<(?:script|link)[^>]+(?:src|href)="(/[^"]+)"')
 
 def _app(tmp: Path):
     config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    config.update(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.sqlite3'}",
-                  PHOTO_DIR=str(tmp / "photos"))
+    config.update(
+        SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp / 'bench.sqlite3'}", PHOTO_DIR=str(tmp / "photos")
+    )
     app = create_app(config)
     with app.app_context():
         db.create_all()
@@ -38,8 +39,9 @@ def _signed_in_client(app):
     client = app.test_client()
     login = client.get("/login").get_data(as_text=True)
     token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', login).group(1)
-    client.post("/login", data={"email": "coach@example.org", "password": PASSWORD,
-                                "csrf_token": token})
+    client.post(
+        "/login", data={"email": "coach@example.org", "password": PASSWORD, "csrf_token": token}
+    )
     return client
 
 
@@ -68,7 +70,7 @@ def measure() -> dict:
             for url in urls:
                 if url not in page:
                     precache[url] = _fetch(client, url)
-        for url in re.findall(r'importScripts\((.*?)\);', script)[0].split(", "):
+        for url in re.findall(r"importScripts\((.*?)\);", script)[0].split(", "):
             url = json.loads(url)
             if url not in page and url not in precache:
                 precache[url] = _fetch(client, url)
@@ -88,11 +90,15 @@ def main() -> dict:
     files = measure()
     page_raw, page_gz = _sizes(files["page"])
     all_raw, all_gz = _sizes({**files["page"], **files["precache"]})
-    print(f"capture page and its assets ({len(files['page'])} files): "
-          f"{page_raw / 1024:.1f} KB raw, {page_gz / 1024:.1f} KB gzip")
-    print(f"with the service worker's first-visit precache "
-          f"({len(files['page']) + len(files['precache'])} files): "
-          f"{all_raw / 1024:.1f} KB raw, {all_gz / 1024:.1f} KB gzip")
+    print(
+        f"capture page and its assets ({len(files['page'])} files): "
+        f"{page_raw / 1024:.1f} KB raw, {page_gz / 1024:.1f} KB gzip"
+    )
+    print(
+        f"with the service worker's first-visit precache "
+        f"({len(files['page']) + len(files['precache'])} files): "
+        f"{all_raw / 1024:.1f} KB raw, {all_gz / 1024:.1f} KB gzip"
+    )
     for url, data in sorted(files["page"].items()) + sorted(files["precache"].items()):
         print(f"  {url:45} {len(data):7d} B raw {_compressed(data):7d} B compressed")
     verdict = "within" if all_gz <= BUDGET_BYTES else "OVER"

@@ -26,14 +26,17 @@ from app.config import TestConfig
 from app.extensions import db
 from app.models import ActionStep, CoachingPair, Membership, School, Trust, TrustRole, User, Visit
 
-SERVER_URL = os.environ.get("BENCH_DATABASE_URL",
-                            "postgresql+psycopg://postgres@127.0.0.1:5432/postgres")
+SERVER_URL = os.environ.get(
+    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+)
 SCHOOLS = 100
 TEACHERS_PER_SCHOOL = 120
 COACHES_PER_SCHOOL = 4
 PASSWORD = "bench-password"  # noqa: S105  (a throwaway database)
-NOTES = ("Calm start, task on the board; most pupils settled quickly.\n"
-         "Hinge question on mini-whiteboards, two pupils unsure, \"retaught\" with a model.")
+NOTES = (
+    "Calm start, task on the board; most pupils settled quickly.\n"
+    'Hinge question on mini-whiteboards, two pupils unsure, "retaught" with a model.'
+)
 
 
 def throwaway_database() -> tuple[str, sa.URL]:
@@ -55,7 +58,7 @@ def drop_database(name: str, server: sa.URL) -> None:
 
 def insert(table, rows: list[dict]) -> None:
     for start in range(0, len(rows), 5000):
-        db.session.execute(table.insert(), rows[start:start + 5000])
+        db.session.execute(table.insert(), rows[start : start + 5000])
 
 
 def make_trust() -> dict:
@@ -64,18 +67,31 @@ def make_trust() -> dict:
     trust = Trust(name="Large Trust")
     db.session.add(trust)
     db.session.flush()
-    insert(School.__table__, [
-        {"trust_id": trust.id, "name": f"School {n:03d}", "slug": f"school-{n:03d}",
-         "timezone": "Asia/Dubai" if n % 10 == 0 else "Europe/London",
-         "cadence": "weekly" if n % 2 else "fortnightly", "created_at": datetime.now(UTC)}
-        for n in range(SCHOOLS)])
+    insert(
+        School.__table__,
+        [
+            {
+                "trust_id": trust.id,
+                "name": f"School {n:03d}",
+                "slug": f"school-{n:03d}",
+                "timezone": "Asia/Dubai" if n % 10 == 0 else "Europe/London",
+                "cadence": "weekly" if n % 2 else "fortnightly",
+                "created_at": datetime.now(UTC),
+            }
+            for n in range(SCHOOLS)
+        ],
+    )
     school_ids = list(db.session.scalars(sa.select(School.id).order_by(School.id)))
     people = []
     for n, _ in enumerate(school_ids):
-        people += [{"email": f"t{t}@s{n}.bench", "name": f"Teacher {t} of {n}"}
-                   for t in range(TEACHERS_PER_SCHOOL)]
-        people += [{"email": f"c{c}@s{n}.bench", "name": f"Coach {c} of {n}"}
-                   for c in range(COACHES_PER_SCHOOL)]
+        people += [
+            {"email": f"t{t}@s{n}.bench", "name": f"Teacher {t} of {n}"}
+            for t in range(TEACHERS_PER_SCHOOL)
+        ]
+        people += [
+            {"email": f"c{c}@s{n}.bench", "name": f"Coach {c} of {n}"}
+            for c in range(COACHES_PER_SCHOOL)
+        ]
     insert(User.__table__, [{**p, "active": True, "created_at": datetime.now(UTC)} for p in people])
     ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
     memberships, pairs, staff = [], [], {}
@@ -86,8 +102,15 @@ def make_trust() -> dict:
         staff[school_id] = (teachers, coaches)
         memberships += [{"user_id": t, "school_id": school_id, "role": "teacher"} for t in teachers]
         memberships += [{"user_id": c, "school_id": school_id, "role": "coach"} for c in coaches]
-        pairs += [{"school_id": school_id, "coach_id": coaches[i % COACHES_PER_SCHOOL],
-                   "teacher_id": t, "since": since} for i, t in enumerate(teachers)]
+        pairs += [
+            {
+                "school_id": school_id,
+                "coach_id": coaches[i % COACHES_PER_SCHOOL],
+                "teacher_id": t,
+                "since": since,
+            }
+            for i, t in enumerate(teachers)
+        ]
     insert(Membership.__table__, memberships)
     insert(CoachingPair.__table__, pairs)
     trust_lead = User(email="trust.lead@large.bench", name="Trust Lead")
@@ -112,15 +135,31 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
             teachers, coaches = trust["staff"][school_id]
             started_at = now - timedelta(seconds=rng.randrange(364 * 86400))
             visit_id = uuid.uuid4()
-            visits.append({
-                "id": visit_id, "school_id": school_id, "coach_id": rng.choice(coaches),
-                "teacher_id": rng.choice(teachers), "started_at": started_at,
-                "duration_minutes": 10, "class_name": "Year 8", "subject": "Maths",
-                "notes": NOTES, "captured_offline": False, "expected_photo_ids": [],
-                "created_at": started_at, "updated_at": started_at,
-            })
-            steps.append({"visit_id": visit_id, "status": "practising", "reflection": "",
-                          "text": "Ask the question, pause three seconds, then name who answers"})
+            visits.append(
+                {
+                    "id": visit_id,
+                    "school_id": school_id,
+                    "coach_id": rng.choice(coaches),
+                    "teacher_id": rng.choice(teachers),
+                    "started_at": started_at,
+                    "duration_minutes": 10,
+                    "class_name": "Year 8",
+                    "subject": "Maths",
+                    "notes": NOTES,
+                    "captured_offline": False,
+                    "expected_photo_ids": [],
+                    "created_at": started_at,
+                    "updated_at": started_at,
+                }
+            )
+            steps.append(
+                {
+                    "visit_id": visit_id,
+                    "status": "practising",
+                    "reflection": "",
+                    "text": "Ask the question, pause three seconds, then name who answers",
+                }
+            )
         insert(Visit.__table__, visits)
         insert(ActionStep.__table__, steps)
         db.session.commit()
@@ -157,8 +196,12 @@ def time_download(client) -> dict:
         total_bytes += len(chunk)
         lines += chunk.count(b"\r\n")
     response.close()
-    return {"first_byte": first_byte, "first_row": first_row or first_byte,
-            "total": time.perf_counter() - started, "bytes": total_bytes}
+    return {
+        "first_byte": first_byte,
+        "first_row": first_row or first_byte,
+        "total": time.perf_counter() - started,
+        "bytes": total_bytes,
+    }
 
 
 def peak_memory(client) -> int:
@@ -179,10 +222,13 @@ def measure_export(app, label: str) -> None:
         visits = db.session.scalar(sa.select(sa.func.count(Visit.id)))
     best = time_download(client)
     peak = peak_memory(client)
-    print(f"{label}: {visits:,} visits, {best['bytes'] / 1e6:.1f} MB CSV | first byte "
-          f"{best['first_byte'] * 1000:.0f} ms, first visit row {best['first_row'] * 1000:.0f} ms,"
-          f" total {best['total']:.2f} s ({visits / best['total']:,.0f} rows/s) | "
-          f"peak Python memory {peak / 1e6:.2f} MB", flush=True)
+    print(
+        f"{label}: {visits:,} visits, {best['bytes'] / 1e6:.1f} MB CSV | first byte "
+        f"{best['first_byte'] * 1000:.0f} ms, first visit row {best['first_row'] * 1000:.0f} ms,"
+        f" total {best['total']:.2f} s ({visits / best['total']:,.0f} rows/s) | "
+        f"peak Python memory {peak / 1e6:.2f} MB",
+        flush=True,
+    )
 
 
 def measure_coverage(app) -> None:
@@ -194,15 +240,19 @@ def measure_coverage(app) -> None:
             response = client.get("/coverage", headers=headers)
             assert response.status_code == 200
             timings.append(time.perf_counter() - started)
-        print(f"coverage, school of {TEACHERS_PER_SCHOOL} teachers, {label}: median "
-              f"{statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f} ms)",
-              flush=True)
+        print(
+            f"coverage, school of {TEACHERS_PER_SCHOOL} teachers, {label}: median "
+            f"{statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f} ms)",
+            flush=True,
+        )
     client = signed_in_client(app, "trust.lead@large.bench")
     started = time.perf_counter()
     client.get("/coverage")
-    print(f"coverage, trust lead of {SCHOOLS} schools ({SCHOOLS * TEACHERS_PER_SCHOOL:,} "
-          f"teachers, first 300 rows shown): {(time.perf_counter() - started) * 1000:.0f} ms",
-          flush=True)
+    print(
+        f"coverage, trust lead of {SCHOOLS} schools ({SCHOOLS * TEACHERS_PER_SCHOOL:,} "
+        f"teachers, first 300 rows shown): {(time.perf_counter() - started) * 1000:.0f} ms",
+        flush=True,
+    )
 
 
 def main() -> None:
@@ -217,14 +267,18 @@ def main() -> None:
             started = time.perf_counter()
             trust = make_trust()
             add_visits(trust, 20_000, rng)
-            print(f"setup: {SCHOOLS} schools, {SCHOOLS * TEACHERS_PER_SCHOOL:,} teachers, 20,000 "
-                  f"visits in {time.perf_counter() - started:.1f} s", flush=True)
+            print(
+                f"setup: {SCHOOLS} schools, {SCHOOLS * TEACHERS_PER_SCHOOL:,} teachers, 20,000 "
+                f"visits in {time.perf_counter() - started:.1f} s",
+                flush=True,
+            )
         measure_export(app, "year export, 20k")
         with app.app_context():
             started = time.perf_counter()
             add_visits(trust, 180_000, rng)
-            print(f"setup: 180,000 more visits in {time.perf_counter() - started:.1f} s",
-                  flush=True)
+            print(
+                f"setup: 180,000 more visits in {time.perf_counter() - started:.1f} s", flush=True
+            )
         measure_export(app, "year export, 200k")
         measure_coverage(app)
     finally:
@@ -232,6 +286,7 @@ def main() -> None:
             db.session.remove()
             db.engine.dispose()
         drop_database(name, server)
+
 
 if __name__ == "__main__":
     main()

@@ -57,8 +57,10 @@ def _time_imports(url: str) -> tuple[float, float]:
 
 
 def _report(name: str, first: float, second: float) -> None:
-    print(f"{name:<11} first import of {ROWS} rows {first:6.2f} s "
-          f"({ROWS / first:,.0f} rows/s); same file again {second:5.2f} s")
+    print(
+        f"{name:<11} first import of {ROWS} rows {first:6.2f} s "
+        f"({ROWS / first:,.0f} rows/s); same file again {second:5.2f} s"
+    )
 
 
 def main() -> None:

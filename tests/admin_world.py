@@ -42,9 +42,23 @@ def world(app):
     step = make_library_step(trust_a)
     visit = make_visit(coach, teacher, a1)
     db.session.commit()
-    return dict(trust_a=trust_a, trust_b=trust_b, a1=a1, a2=a2, b1=b1, admin=admin,
-                other_admin=other_admin, coach=coach, teacher=teacher, peer=peer, lead=lead,
-                trust_lead=trust_lead, pair=pair, step=step, visit=visit)
+    return dict(
+        trust_a=trust_a,
+        trust_b=trust_b,
+        a1=a1,
+        a2=a2,
+        b1=b1,
+        admin=admin,
+        other_admin=other_admin,
+        coach=coach,
+        teacher=teacher,
+        peer=peer,
+        lead=lead,
+        trust_lead=trust_lead,
+        pair=pair,
+        step=step,
+        visit=visit,
+    )
 
 
 def admin_urls(w) -> list[tuple[str, str]]:
@@ -52,7 +66,8 @@ def admin_urls(w) -> list[tuple[str, str]]:
     a1, trust, person = w["a1"].id, w["trust_a"].id, w["teacher"].id
     return [
         ("GET", "/admin/"),
-        ("GET", f"/admin/schools/{a1}"), ("POST", f"/admin/schools/{a1}"),
+        ("GET", f"/admin/schools/{a1}"),
+        ("POST", f"/admin/schools/{a1}"),
         ("POST", f"/admin/trusts/{trust}/schools"),
         ("POST", f"/admin/trusts/{trust}/people"),
         ("POST", f"/admin/trusts/{trust}/people/{w['trust_lead'].id}/remove"),
@@ -63,22 +78,28 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("POST", f"/admin/schools/{a1}/staff/{person}"),
         ("POST", f"/admin/schools/{a1}/staff/{person}/active"),
         ("POST", f"/admin/schools/{a1}/staff/{person}/link"),
-        ("GET", f"/admin/schools/{a1}/pairs"), ("POST", f"/admin/schools/{a1}/pairs"),
+        ("GET", f"/admin/schools/{a1}/pairs"),
+        ("POST", f"/admin/schools/{a1}/pairs"),
         ("POST", f"/admin/schools/{a1}/triads"),
         ("POST", f"/admin/pairs/{w['pair'].id}/end"),
         ("GET", f"/admin/schools/{a1}/import"),
         ("POST", f"/admin/schools/{a1}/import/preview"),
         ("POST", f"/admin/schools/{a1}/import"),
-        ("GET", f"/admin/trusts/{trust}/library"), ("POST", f"/admin/trusts/{trust}/library"),
-        ("GET", f"/admin/library/{w['step'].id}"), ("POST", f"/admin/library/{w['step'].id}"),
+        ("GET", f"/admin/trusts/{trust}/library"),
+        ("POST", f"/admin/trusts/{trust}/library"),
+        ("GET", f"/admin/library/{w['step'].id}"),
+        ("POST", f"/admin/library/{w['step'].id}"),
         ("POST", f"/admin/library/{w['step'].id}/retire"),
     ]
 
 
 def everything(w):
     """Every table's row count, to prove a refused request changed nothing."""
-    return {table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name != "login_failure"}
+    return {
+        table.name: db.session.scalar(sa.select(sa.func.count()).select_from(table))
+        for table in db.metadata.sorted_tables
+        if table.name != "login_failure"
+    }
 
 
 def sign_in(auth, email):
@@ -101,4 +122,3 @@ def field_errors(response) -> list[str]:
     html = response.get_data(as_text=True)
     errors = re.findall(r'<p class="error" id="[^"]+">([^<]+)</p>', html)
     return [unescape(error) for error in errors]
-

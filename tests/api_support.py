@@ -68,8 +68,13 @@ def build_world() -> dict:
     }
     visit = make_visit(people["coach"], people["teacher"], a1)
     db.session.commit()
-    return {"people": people, "schools": {"a1": a1, "a2": a2, "b1": b1}, "steps": steps,
-            "visit": visit, "trusts": {"a": trust_a, "b": trust_b}}
+    return {
+        "people": people,
+        "schools": {"a1": a1, "a2": a2, "b1": b1},
+        "steps": steps,
+        "visit": visit,
+        "trusts": {"a": trust_a, "b": trust_b},
+    }
 
 
 def capture_for(teacher, **changes) -> dict:
@@ -81,8 +86,10 @@ def capture_for(teacher, **changes) -> dict:
         "class_name": "9B",
         "subject": "Maths",
         "notes": "Pupils paired up quickly; cold-calling kept everyone thinking.",
-        "action_step": {"text": "Pause three seconds after every question.",
-                        "library_step_id": None},
+        "action_step": {
+            "text": "Pause three seconds after every question.",
+            "library_step_id": None,
+        },
     }
     body.update(changes)
     return body
@@ -121,19 +128,25 @@ class ApiClient:
         return self.request("GET", path, **kwargs)
 
     def put_visit(self, visit_id, body, **kwargs):
-        return self.request("PUT", f"/api/v1/visits/{visit_id}", json=body,
-                            headers=self.headers(), **kwargs)
+        return self.request(
+            "PUT", f"/api/v1/visits/{visit_id}", json=body, headers=self.headers(), **kwargs
+        )
 
     def get_visit(self, visit_id):
         return self.get(f"/api/v1/visits/{visit_id}")
 
     def patch_step(self, visit_id, change):
-        return self.request("PATCH", f"/api/v1/visits/{visit_id}/action-step", json=change,
-                            headers=self.headers())
+        return self.request(
+            "PATCH", f"/api/v1/visits/{visit_id}/action-step", json=change, headers=self.headers()
+        )
 
     def put_photo(self, visit_id, photo_id, data: bytes, content_type="image/jpeg", **headers):
-        return self.request("PUT", f"/api/v1/visits/{visit_id}/photos/{photo_id}", data=data,
-                            headers=self.headers(**{"Content-Type": content_type, **headers}))
+        return self.request(
+            "PUT",
+            f"/api/v1/visits/{visit_id}/photos/{photo_id}",
+            data=data,
+            headers=self.headers(**{"Content-Type": content_type, **headers}),
+        )
 
 
 def as_person(app, world: dict, name: str) -> ApiClient:

@@ -52,8 +52,9 @@ def make_user(
     roles: list[tuple[School, str]] = (),
 ) -> User:
     number = next(_counter)
-    user = User(email=email or f"user{number}@example.test", name=name or f"Person {number}",
-                active=active)
+    user = User(
+        email=email or f"user{number}@example.test", name=name or f"Person {number}", active=active
+    )
     user.set_password(password)
     db.session.add(user)
     db.session.flush()
@@ -70,34 +71,61 @@ def add_role(user: User, school_or_trust, role: str) -> None:
     db.session.flush()
 
 
-def make_pair(coach: User, teacher: User, school: School, since: date | None = None,
-              until: date | None = None) -> CoachingPair:
-    pair = CoachingPair(coach_id=coach.id, teacher_id=teacher.id, school_id=school.id,
-                        since=since or date.today() - timedelta(days=30), until=until)
+def make_pair(
+    coach: User, teacher: User, school: School, since: date | None = None, until: date | None = None
+) -> CoachingPair:
+    pair = CoachingPair(
+        coach_id=coach.id,
+        teacher_id=teacher.id,
+        school_id=school.id,
+        since=since or date.today() - timedelta(days=30),
+        until=until,
+    )
     db.session.add(pair)
     db.session.flush()
     return pair
 
 
-def make_library_step(trust: Trust, school: School | None = None, category: str = "Questioning",
-                      title: str | None = None) -> LibraryStep:
-    step = LibraryStep(trust_id=trust.id, school_id=school.id if school else None,
-                       category=category, title=title or f"Step {next(_counter)}")
+def make_library_step(
+    trust: Trust,
+    school: School | None = None,
+    category: str = "Questioning",
+    title: str | None = None,
+) -> LibraryStep:
+    step = LibraryStep(
+        trust_id=trust.id,
+        school_id=school.id if school else None,
+        category=category,
+        title=title or f"Step {next(_counter)}",
+    )
     db.session.add(step)
     db.session.flush()
     return step
 
 
-def make_visit(coach: User, teacher: User, school: School, started_at: datetime | None = None,
-               step_text: str = "Pause three seconds after each question",
-               status: str = "new", **fields) -> Visit:
+def make_visit(
+    coach: User,
+    teacher: User,
+    school: School,
+    started_at: datetime | None = None,
+    step_text: str = "Pause three seconds after each question",
+    status: str = "new",
+    **fields,
+) -> Visit:
     started_at = started_at or datetime.now(UTC) - timedelta(hours=1)
     library_step = fields.pop("library_step", None)
-    visit = Visit(id=fields.pop("id", uuid.uuid4()), school_id=school.id, coach_id=coach.id,
-                  teacher_id=teacher.id, started_at=started_at,
-                  duration_minutes=fields.pop("duration_minutes", 10), **fields)
-    visit.action_step = ActionStep(text=step_text, status=status,
-                                   library_step_id=library_step.id if library_step else None)
+    visit = Visit(
+        id=fields.pop("id", uuid.uuid4()),
+        school_id=school.id,
+        coach_id=coach.id,
+        teacher_id=teacher.id,
+        started_at=started_at,
+        duration_minutes=fields.pop("duration_minutes", 10),
+        **fields,
+    )
+    visit.action_step = ActionStep(
+        text=step_text, status=status, library_step_id=library_step.id if library_step else None
+    )
     db.session.add(visit)
     db.session.flush()
     return visit

@@ -33,9 +33,7 @@ def revealing_exif(orientation: int = 6) -> Image.Exif:
     exif[ORIENTATION] = orientation
     exif[MAKE] = "PhoneMaker"
     exif[MODEL] = "Phone 15 Pro"
-    exif.get_ifd(GPS_IFD).update(
-        {1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)}
-    )
+    exif.get_ifd(GPS_IFD).update({1: "N", 2: (51.0, 30.0, 26.0), 3: "W", 4: (0.0, 7.0, 39.0)})
     return exif
 
 
@@ -43,12 +41,18 @@ def srgb_profile() -> bytes:
     return ImageCms.ImageCmsProfile(ImageCms.createProfile("sRGB")).tobytes()
 
 
-def jpeg_with_gps_and_orientation(width: int = 800, height: int = 600,
-                                  orientation: int = 6) -> bytes:
+def jpeg_with_gps_and_orientation(
+    width: int = 800, height: int = 600, orientation: int = 6
+) -> bytes:
     buffer = io.BytesIO()
     two_colour_image(width, height).save(
-        buffer, "JPEG", quality=90, exif=revealing_exif(orientation).tobytes(),
-        comment=SECRET_COMMENT, icc_profile=srgb_profile())
+        buffer,
+        "JPEG",
+        quality=90,
+        exif=revealing_exif(orientation).tobytes(),
+        comment=SECRET_COMMENT,
+        icc_profile=srgb_profile(),
+    )
     return buffer.getvalue()
 
 
@@ -89,8 +93,9 @@ def webp_with_exif(width: int = 640, height: int = 480) -> bytes:
 
 def heic_with_exif(width: int = 1200, height: int = 900) -> bytes:
     buffer = io.BytesIO()
-    two_colour_image(width, height).save(buffer, "HEIF", quality=80,
-                                         exif=revealing_exif(1).tobytes())
+    two_colour_image(width, height).save(
+        buffer, "HEIF", quality=80, exif=revealing_exif(1).tobytes()
+    )
     return buffer.getvalue()
 
 
@@ -111,13 +116,21 @@ def not_an_image() -> bytes:
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return (struct.pack(">I", len(data)) + kind + data
-            + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
+    return (
+        struct.pack(">I", len(data))
+        + kind
+        + data
+        + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    )
 
 
 def dimension_bomb(width: int = 100_000, height: int = 100_000) -> bytes:
     """A tiny PNG whose header claims a huge image: decoding it would need gigabytes."""
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     pixels = zlib.compress(b"\x00" * 1024)
-    return (b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", pixels)
-            + _png_chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", pixels)
+        + _png_chunk(b"IEND", b"")
+    )

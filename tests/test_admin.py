@@ -19,16 +19,16 @@ from tests.factories import (
 )
 
 
-@pytest.mark.parametrize("role", ["coach", "teacher", "peer", "lead", "trust_lead",
-                                  "other_admin"])
+@pytest.mark.parametrize("role", ["coach", "teacher", "peer", "lead", "trust_lead", "other_admin"])
 def test_everyone_but_the_trusts_admin_gets_404_on_every_admin_url(world, client, auth, role):
     token = sign_in(auth, world[role].email)
     before = everything(world)
     for method, url in admin_urls(world):
         if role == "other_admin" and url == "/admin/":
             continue  # their own dashboard
-        response = client.open(url, method=method, headers={"X-CSRFToken": token},
-                               data={"csrf_token": token})
+        response = client.open(
+            url, method=method, headers={"X-CSRFToken": token}, data={"csrf_token": token}
+        )
         assert response.status_code == 404, (role, method, url)
     assert everything(world) == before
 
@@ -69,19 +69,25 @@ def test_adding_a_school_makes_its_slug_and_writes_an_audit_event(world, admin):
     assert "<html" not in response.get_data(as_text=True)
     school = db.session.scalar(sa.select(School).where(School.slug == "oak-lane"))
     assert (school.trust_id, school.cadence, school.timezone) == (
-        world["trust_a"].id, "weekly", "Europe/London")
+        world["trust_a"].id,
+        "weekly",
+        "Europe/London",
+    )
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "school.create"))
     assert event.actor_id == world["admin"].id and "Oak Lane" in event.summary
 
 
-@pytest.mark.parametrize("fields, message", [
-    ({"slug": "Not A Slug!"}, "Use lower-case letters, digits and hyphens"),
-    ({"slug": "b1"}, "already used by another school"),
-    ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list"),
-    ({"cadence": "daily"}, "Choose weekly or fortnightly."),
-    ({"name": ""}, "Enter the school's name."),
-    ({"name": "B1"}, "The short name made from this name, 'b1', is used by another"),
-])
+@pytest.mark.parametrize(
+    "fields, message",
+    [
+        ({"slug": "Not A Slug!"}, "Use lower-case letters, digits and hyphens"),
+        ({"slug": "b1"}, "already used by another school"),
+        ({"timezone": "Mars/Olympus"}, "Choose a time zone from the list"),
+        ({"cadence": "daily"}, "Choose weekly or fortnightly."),
+        ({"name": ""}, "Enter the school's name."),
+        ({"name": "B1"}, "The short name made from this name, 'b1', is used by another"),
+    ],
+)
 def test_invalid_school_fields_are_shown_at_the_field_with_422(world, admin, fields, message):
     before = everything(world)
     url = f"/admin/trusts/{world['trust_a'].id}/schools"
@@ -111,8 +117,9 @@ def test_the_time_zone_list_offers_canonical_zones_london_first(world, admin, cl
 
 
 def test_a_legacy_time_zone_name_is_still_accepted(world, admin):
-    response = admin(f"/admin/trusts/{world['trust_a'].id}/schools",
-                     new_school(world, timezone="Africa/Asmera"))
+    response = admin(
+        f"/admin/trusts/{world['trust_a'].id}/schools", new_school(world, timezone="Africa/Asmera")
+    )
     assert response.status_code == 200
     school = db.session.scalar(sa.select(School).where(School.slug == "oak-lane"))
     assert school.timezone == "Africa/Asmera"
@@ -120,9 +127,15 @@ def test_a_legacy_time_zone_name_is_still_accepted(world, admin):
 
 def test_editing_cadence_and_timezone(world, admin):
     a1 = world["a1"]
-    response = admin(f"/admin/schools/{a1.id}", {
-        "school-name": "Alder", "school-slug": "a1", "school-timezone": "Europe/Dublin",
-        "school-cadence": "weekly"})
+    response = admin(
+        f"/admin/schools/{a1.id}",
+        {
+            "school-name": "Alder",
+            "school-slug": "a1",
+            "school-timezone": "Europe/Dublin",
+            "school-cadence": "weekly",
+        },
+    )
     assert response.status_code == 200
     db.session.refresh(a1)
     assert (a1.timezone, a1.cadence) == ("Europe/Dublin", "weekly")
@@ -131,21 +144,28 @@ def test_editing_cadence_and_timezone(world, admin):
 
 
 def test_adding_a_person_shows_their_one_time_link(world, admin, client):
-    response = admin(f"/admin/schools/{world['a1'].id}/staff", {
-        "staff-email": "New.Person@Example.org", "staff-name": "New Person",
-        "staff-roles": ["teacher", "coach"]})
+    response = admin(
+        f"/admin/schools/{world['a1'].id}/staff",
+        {
+            "staff-email": "New.Person@Example.org",
+            "staff-name": "New Person",
+            "staff-roles": ["teacher", "coach"],
+        },
+    )
     assert response.status_code == 200
     person = db.session.scalar(sa.select(User).where(User.email == "new.person@example.org"))
     assert person.password_hash is None
     assert sorted(m.role for m in person.memberships) == ["coach", "teacher"]
-    link = re.search(r'>http://localhost(/invite/[^<]+)</textarea>',
-                     response.get_data(as_text=True))
+    link = re.search(
+        r">http://localhost(/invite/[^<]+)</textarea>", response.get_data(as_text=True)
+    )
     assert link, "the invitation link is shown to the admin"
 
 
 def test_adding_a_person_without_a_role_or_with_a_bad_email(world, admin):
-    response = admin(f"/admin/schools/{world['a1'].id}/staff", {
-        "staff-email": "not an email", "staff-name": ""})
+    response = admin(
+        f"/admin/schools/{world['a1'].id}/staff", {"staff-email": "not an email", "staff-name": ""}
+    )
     assert response.status_code == 422
     errors = field_errors(response)
     assert "Enter a valid email address, like name@school.org." in errors
@@ -156,8 +176,7 @@ def test_adding_a_person_without_a_role_or_with_a_bad_email(world, admin):
 def test_deactivated_person_cannot_sign_in_and_their_visits_stay(world, admin, auth, client):
     teacher, visit = world["teacher"], world["visit"]
 
-    response = admin(f"/admin/schools/{world['a1'].id}/staff/{teacher.id}/active",
-                     {"active": "no"})
+    response = admin(f"/admin/schools/{world['a1'].id}/staff/{teacher.id}/active", {"active": "no"})
 
     assert response.status_code == 200
     db.session.refresh(teacher)
@@ -174,8 +193,9 @@ def test_the_admin_cannot_deactivate_themself(world, admin):
     # the admin holds no school role; give one so the URL resolves through the school
     add_role(world["admin"], world["a1"], "lead")
     db.session.commit()
-    response = admin(f"/admin/schools/{world['a1'].id}/staff/{world['admin'].id}/active",
-                     {"active": "no"})
+    response = admin(
+        f"/admin/schools/{world['a1'].id}/staff/{world['admin'].id}/active", {"active": "no"}
+    )
     assert response.status_code == 422
     assert "You cannot deactivate your own account." in response.get_data(as_text=True)
 
@@ -188,8 +208,10 @@ def test_sign_in_link_is_a_reset_link_for_someone_with_a_password(world, admin):
 
 def test_editing_roles_and_name(world, admin):
     teacher = world["teacher"]
-    response = admin(f"/admin/schools/{world['a1'].id}/staff/{teacher.id}",
-                     {"name": "Tia T. Teacher", "roles": ["teacher", "coach"]})
+    response = admin(
+        f"/admin/schools/{world['a1'].id}/staff/{teacher.id}",
+        {"name": "Tia T. Teacher", "roles": ["teacher", "coach"]},
+    )
     assert response.status_code == 200
     db.session.refresh(teacher)
     assert teacher.name == "Tia T. Teacher"
@@ -200,8 +222,10 @@ def test_editing_roles_and_name(world, admin):
 
 def test_audit_trail_lists_changes_newest_first_and_pages(world, admin, client):
     for number in range(55):
-        admin(f"/admin/trusts/{world['trust_a'].id}/library",
-              {"school_id": 0, "category": "Routines", "title": f"Step number {number}"})
+        admin(
+            f"/admin/trusts/{world['trust_a'].id}/library",
+            {"school_id": 0, "category": "Routines", "title": f"Step number {number}"},
+        )
     first = client.get(f"/admin/trusts/{world['trust_a'].id}/audit").get_data(as_text=True)
     assert "Step number 54" in first and "Step number 0&#39;" not in first
     assert "Ada Admin" in first
@@ -213,9 +237,14 @@ def test_audit_trail_lists_changes_newest_first_and_pages(world, admin, client):
 def test_trust_roles_can_be_added_but_not_your_own_admin_removed(world, admin):
     trust = world["trust_a"]
     prefix = f"trust-{trust.id}-"
-    response = admin(f"/admin/trusts/{trust.id}/people", {
-        prefix + "email": "second@example.org", prefix + "name": "Sam Second",
-        prefix + "role": "admin"})
+    response = admin(
+        f"/admin/trusts/{trust.id}/people",
+        {
+            prefix + "email": "second@example.org",
+            prefix + "name": "Sam Second",
+            prefix + "role": "admin",
+        },
+    )
     assert response.status_code == 200
     assert "/invite/" in response.get_data(as_text=True)
     own = admin(f"/admin/trusts/{trust.id}/people/{world['admin'].id}/remove", {"role": "admin"})
@@ -229,12 +258,20 @@ def test_admins_see_no_visits(world):
 
 
 def test_membership_changes_are_audited(world, admin):
-    admin(f"/admin/schools/{world['a1'].id}/staff/{world['teacher'].id}",
-          {"name": "Tia Teacher", "roles": ["coach"]})
+    admin(
+        f"/admin/schools/{world['a1'].id}/staff/{world['teacher'].id}",
+        {"name": "Tia Teacher", "roles": ["coach"]},
+    )
     event = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "staff.update"))
     assert event.details["roles_removed"] == ["teacher"]
-    assert db.session.scalar(sa.select(sa.func.count()).select_from(Membership).where(
-        Membership.user_id == world["teacher"].id)) == 1
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(Membership)
+            .where(Membership.user_id == world["teacher"].id)
+        )
+        == 1
+    )
 
 
 def test_page_csrf_meta_is_present(world, client, auth):
@@ -255,9 +292,16 @@ def test_a_trust_lead_without_a_password_gets_an_invitation_link(world, admin):
 def test_without_htmx_a_form_post_answers_the_whole_page(world, client, auth):
     token = sign_in(auth, "admin@a")
     prefix = f"new-school-{world['trust_a'].id}-"
-    response = client.post(f"/admin/trusts/{world['trust_a'].id}/schools", data={
-        "csrf_token": token, prefix + "name": "Oak", prefix + "slug": "a1",
-        prefix + "timezone": "Europe/London", prefix + "cadence": "weekly"})
+    response = client.post(
+        f"/admin/trusts/{world['trust_a'].id}/schools",
+        data={
+            "csrf_token": token,
+            prefix + "name": "Oak",
+            prefix + "slug": "a1",
+            prefix + "timezone": "Europe/London",
+            prefix + "cadence": "weekly",
+        },
+    )
     assert response.status_code == 422
     html = response.get_data(as_text=True)
     assert "<html" in html and "already used by another school" in html

@@ -17,7 +17,6 @@ def world(app):
     return build_world()
 
 
-
 def saved_step(world) -> ActionStep:
     db.session.expire_all()
     return db.session.get(ActionStep, world["visit"].action_step.id)
@@ -39,8 +38,10 @@ def test_the_teacher_acknowledges_once(app, world):
 
 def test_the_teacher_reflects_and_marks_progress(app, world):
     teacher = as_person(app, world, "teacher")
-    change = {"reflection": "  Waiting felt long, but more hands went up.  ",
-              "status": "practising"}
+    change = {
+        "reflection": "  Waiting felt long, but more hands went up.  ",
+        "status": "practising",
+    }
     response = teacher.patch_step(world["visit"].id, change)
     assert response.status_code == 200
     step = saved_step(world)
@@ -70,22 +71,26 @@ def test_the_coach_or_a_lead_may_set_the_status_only(app, world, person):
     assert step.acknowledged_at is None and step.reflection == ""
 
 
-@pytest.mark.parametrize("person", ["other_teacher", "peer", "a2_coach", "admin", "b_coach",
-                                    "b_trust_lead"])
+@pytest.mark.parametrize(
+    "person", ["other_teacher", "peer", "a2_coach", "admin", "b_coach", "b_trust_lead"]
+)
 def test_anyone_else_gets_404_and_changes_nothing(app, world, person):
     response = as_person(app, world, person).patch_step(world["visit"].id, {"status": "embedded"})
     assert response.status_code == 404
     assert saved_step(world).status == "new"
 
 
-@pytest.mark.parametrize("change, field", [
-    ({}, "_schema"),
-    ({"status": "outstanding"}, "status"),
-    ({"acknowledged": False}, "acknowledged"),
-    ({"acknowledged": "yes"}, "acknowledged"),
-    ({"reflection": "x" * 2001}, "reflection"),
-    ({"grade": 3}, "grade"),
-])
+@pytest.mark.parametrize(
+    "change, field",
+    [
+        ({}, "_schema"),
+        ({"status": "outstanding"}, "status"),
+        ({"acknowledged": False}, "acknowledged"),
+        ({"acknowledged": "yes"}, "acknowledged"),
+        ({"reflection": "x" * 2001}, "reflection"),
+        ({"grade": 3}, "grade"),
+    ],
+)
 def test_bad_changes_name_the_field(app, world, change, field):
     response = as_person(app, world, "teacher").patch_step(world["visit"].id, change)
     assert response.status_code == 422

@@ -35,7 +35,8 @@ def test_the_contract_operations_and_answers_are_there(document):
     assert {"200", "201", "401", "404", "409", "413", "422"} <= set(put_visit["responses"])
     put_photo = paths["/api/v1/visits/{visit_id}/photos/{photo_id}"]["put"]
     assert {"image/jpeg", "image/png", "image/webp", "image/heic"} <= set(
-        put_photo["requestBody"]["content"])
+        put_photo["requestBody"]["content"]
+    )
     assert {"201", "200", "409", "413", "415", "422"} <= set(put_photo["responses"])
     assert "X-Photo-Caption" in [p["name"] for p in put_photo["parameters"]]
     assert "patch" in paths["/api/v1/visits/{visit_id}/action-step"]

@@ -28,7 +28,6 @@ def coach(app, world) -> ApiClient:
     return as_person(app, world, "coach")
 
 
-
 def stored_files(app) -> set[Path]:
     return {path for path in Path(app.config["PHOTO_DIR"]).rglob("*") if path.is_file()}
 
@@ -74,9 +73,14 @@ def test_other_bytes_under_the_same_id_are_a_conflict(app, world, coach):
 
 def test_a_photo_id_from_another_visit_is_a_conflict(app, world, coach):
     photo_id = str(uuid.uuid4())
-    other = coach.put_visit(uuid.uuid4(), {
-        "teacher_id": world["people"]["teacher"].id, "started_at": "2026-11-20T09:00:00Z",
-        "action_step": {"text": "Narrate the positive."}})
+    other = coach.put_visit(
+        uuid.uuid4(),
+        {
+            "teacher_id": world["people"]["teacher"].id,
+            "started_at": "2026-11-20T09:00:00Z",
+            "action_step": {"text": "Narrate the positive."},
+        },
+    )
     assert other.status_code == 201
     data = fx.plain_jpeg(300, 200)
     assert coach.put_photo(world["visit"].id, photo_id, data).status_code == 201
@@ -86,14 +90,19 @@ def test_a_photo_id_from_another_visit_is_a_conflict(app, world, coach):
 def test_the_visit_is_complete_once_every_expected_photo_arrived(app, world, coach):
     visit_id = str(uuid.uuid4())
     photo_ids = [str(uuid.uuid4()), str(uuid.uuid4())]
-    body = {"teacher_id": world["people"]["teacher"].id, "started_at": "2026-11-20T09:00:00Z",
-            "action_step": {"text": "Narrate the positive."}, "photo_ids": photo_ids}
+    body = {
+        "teacher_id": world["people"]["teacher"].id,
+        "started_at": "2026-11-20T09:00:00Z",
+        "action_step": {"text": "Narrate the positive."},
+        "photo_ids": photo_ids,
+    }
     assert coach.put_visit(visit_id, body).get_json()["complete"] is False
 
     first = coach.put_photo(visit_id, photo_ids[0], fx.plain_jpeg(400, 300))
     assert first.get_json()["visit_complete"] is False
-    second = coach.put_photo(visit_id, photo_ids[1], fx.heic_with_exif(400, 300),
-                             content_type="image/heic")
+    second = coach.put_photo(
+        visit_id, photo_ids[1], fx.heic_with_exif(400, 300), content_type="image/heic"
+    )
     assert second.status_code == 201 and second.get_json()["visit_complete"] is True
 
     visit = coach.get_visit(visit_id).get_json()
@@ -103,18 +112,23 @@ def test_the_visit_is_complete_once_every_expected_photo_arrived(app, world, coa
     assert visit["photos"][0]["width"] == 400
 
 
-@pytest.mark.parametrize("data, content_type, status", [
-    (fx.not_an_image(), "image/jpeg", 415),           # a PDF named photo.jpg
-    (fx.gif(), "image/png", 415),                     # an image, of a type not accepted
-    (fx.plain_jpeg(300, 200), "application/pdf", 415),
-    (fx.plain_jpeg(300, 200), "text/plain", 415),
-    (b"", "image/jpeg", 415),
-    (fx.truncated_jpeg(), "image/jpeg", 422),
-    (fx.dimension_bomb(), "image/png", 413),
-    (fx.dimension_bomb(8000, 7000), "image/png", 413),
-], ids=["pdf", "gif", "pdf-type", "text-type", "empty", "truncated", "bomb", "big-bomb"])
-def test_bad_files_get_their_4xx_and_leave_nothing_behind(app, world, coach, data,
-                                                          content_type, status):
+@pytest.mark.parametrize(
+    "data, content_type, status",
+    [
+        (fx.not_an_image(), "image/jpeg", 415),  # a PDF named photo.jpg
+        (fx.gif(), "image/png", 415),  # an image, of a type not accepted
+        (fx.plain_jpeg(300, 200), "application/pdf", 415),
+        (fx.plain_jpeg(300, 200), "text/plain", 415),
+        (b"", "image/jpeg", 415),
+        (fx.truncated_jpeg(), "image/jpeg", 422),
+        (fx.dimension_bomb(), "image/png", 413),
+        (fx.dimension_bomb(8000, 7000), "image/png", 413),
+    ],
+    ids=["pdf", "gif", "pdf-type", "text-type", "empty", "truncated", "bomb", "big-bomb"],
+)
+def test_bad_files_get_their_4xx_and_leave_nothing_behind(
+    app, world, coach, data, content_type, status
+):
     before = stored_files(app)
     photo_id = str(uuid.uuid4())
     response = coach.put_photo(world["visit"].id, photo_id, data, content_type=content_type)
@@ -133,14 +147,15 @@ def test_a_photo_over_the_size_limit_is_refused_with_413(app, world, coach, monk
     assert stored_files(app) == before and photo_rows() == 0
 
 
-def test_a_chunked_photo_over_the_limit_is_refused_while_streaming(app, world, coach,
-                                                                   monkeypatch):
+def test_a_chunked_photo_over_the_limit_is_refused_while_streaming(app, world, coach, monkeypatch):
     data = fx.plain_jpeg(1200, 900)
     monkeypatch.setitem(app.config, "MAX_PHOTO_BYTES", len(data) - 1)
     response = coach.request(
-        "PUT", f"/api/v1/visits/{world['visit'].id}/photos/{uuid.uuid4()}",
+        "PUT",
+        f"/api/v1/visits/{world['visit'].id}/photos/{uuid.uuid4()}",
         environ_overrides={"wsgi.input": io.BytesIO(data), "wsgi.input_terminated": True},
-        headers=coach.headers(**{"Content-Type": "image/jpeg", "Transfer-Encoding": "chunked"}))
+        headers=coach.headers(**{"Content-Type": "image/jpeg", "Transfer-Encoding": "chunked"}),
+    )
     assert response.status_code == 413
     assert photo_rows() == 0
 
@@ -148,16 +163,18 @@ def test_a_chunked_photo_over_the_limit_is_refused_while_streaming(app, world, c
 def test_a_percent_encoded_caption_is_kept(app, world, coach):
     photo_id = str(uuid.uuid4())
     caption = "Siân's group: fractions ✓"
-    response = coach.put_photo(world["visit"].id, photo_id, fx.plain_jpeg(300, 200),
-                               **{"X-Photo-Caption": quote(caption)})
+    response = coach.put_photo(
+        world["visit"].id, photo_id, fx.plain_jpeg(300, 200), **{"X-Photo-Caption": quote(caption)}
+    )
     assert response.status_code == 201 and response.get_json()["caption"] == caption
     assert db.session.get(Photo, uuid.UUID(photo_id)).caption == caption
 
 
 @pytest.mark.parametrize("header", [quote("x" * 201), "%FF%FE", "nul%00byte"])
 def test_a_bad_caption_is_named(app, world, coach, header):
-    response = coach.put_photo(world["visit"].id, uuid.uuid4(), fx.plain_jpeg(300, 200),
-                               **{"X-Photo-Caption": header})
+    response = coach.put_photo(
+        world["visit"].id, uuid.uuid4(), fx.plain_jpeg(300, 200), **{"X-Photo-Caption": header}
+    )
     assert response.status_code == 422
     assert list(response.get_json()["errors"]) == ["caption"]
     assert photo_rows() == 0
@@ -171,8 +188,9 @@ def test_a_photo_for_a_visit_that_does_not_exist_is_404(app, world, coach):
 @pytest.mark.parametrize("person", [p for p in SEES_THE_VISIT if p != "coach"])
 def test_only_the_visits_coach_can_add_a_photo(app, world, person):
     before = stored_files(app)
-    response = as_person(app, world, person).put_photo(world["visit"].id, uuid.uuid4(),
-                                                       fx.plain_jpeg(300, 200))
+    response = as_person(app, world, person).put_photo(
+        world["visit"].id, uuid.uuid4(), fx.plain_jpeg(300, 200)
+    )
     assert response.status_code == 404
     assert stored_files(app) == before and photo_rows() == 0
 
@@ -180,11 +198,17 @@ def test_only_the_visits_coach_can_add_a_photo(app, world, person):
 @pytest.mark.parametrize("person", SEES_THE_VISIT)
 def test_a_photo_is_served_only_to_those_who_may_see_its_visit(app, world, coach, person):
     photo_id = str(uuid.uuid4())
-    assert coach.put_photo(world["visit"].id, photo_id,
-                           fx.jpeg_with_gps_and_orientation(2400, 1800)).status_code == 201
+    assert (
+        coach.put_photo(
+            world["visit"].id, photo_id, fx.jpeg_with_gps_and_orientation(2400, 1800)
+        ).status_code
+        == 201
+    )
     viewer = as_person(app, world, person)
-    for path, size in ((f"/photos/{photo_id}", (1200, 1600)),
-                       (f"/photos/{photo_id}/thumbnail", (240, 320))):
+    for path, size in (
+        (f"/photos/{photo_id}", (1200, 1600)),
+        (f"/photos/{photo_id}/thumbnail", (240, 320)),
+    ):
         response = viewer.get(path)
         if SEES_THE_VISIT[person]:
             assert response.status_code == 200
@@ -201,8 +225,11 @@ def test_photos_need_a_signed_in_user(app, world, coach, client):
     coach.put_photo(world["visit"].id, photo_id, fx.plain_jpeg(300, 200))
     response = client.get(f"/photos/{photo_id}")
     assert response.status_code == 302 and "/login" in response.headers["Location"]
-    unauthenticated = client.put(f"/api/v1/visits/{world['visit'].id}/photos/{uuid.uuid4()}",
-                                 data=b"x", content_type="image/jpeg")
+    unauthenticated = client.put(
+        f"/api/v1/visits/{world['visit'].id}/photos/{uuid.uuid4()}",
+        data=b"x",
+        content_type="image/jpeg",
+    )
     assert unauthenticated.status_code == 401 and unauthenticated.is_json
 
 
@@ -234,8 +261,9 @@ def test_a_replay_with_a_new_caption_changes_only_the_caption(app, world, coach)
     photo_id, data = str(uuid.uuid4()), fx.plain_jpeg(300, 200)
     assert coach.put_photo(world["visit"].id, photo_id, data).status_code == 201
     before = stored_files(app)
-    replay = coach.put_photo(world["visit"].id, photo_id, data,
-                             **{"X-Photo-Caption": "Exit%20tickets"})
+    replay = coach.put_photo(
+        world["visit"].id, photo_id, data, **{"X-Photo-Caption": "Exit%20tickets"}
+    )
     assert replay.status_code == 200 and replay.get_json()["caption"] == "Exit tickets"
     assert stored_files(app) == before and photo_rows() == 1
 
@@ -244,8 +272,9 @@ def test_the_browser_revalidates_a_photo_with_its_etag(app, world, coach):
     photo_id = str(uuid.uuid4())
     coach.put_photo(world["visit"].id, photo_id, fx.plain_jpeg(300, 200))
     first = coach.get(f"/photos/{photo_id}/thumbnail")
-    again = coach.get(f"/photos/{photo_id}/thumbnail",
-                      headers={"If-None-Match": first.headers["ETag"]})
+    again = coach.get(
+        f"/photos/{photo_id}/thumbnail", headers={"If-None-Match": first.headers["ETag"]}
+    )
     assert again.status_code == 304 and again.get_data() == b""
 
 

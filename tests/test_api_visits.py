@@ -24,7 +24,6 @@ def api(client):
     return ApiClient(client)
 
 
-
 def count(model) -> int:
     db.session.expire_all()
     return db.session.scalar(sa.select(sa.func.count()).select_from(model))
@@ -34,9 +33,13 @@ def test_a_new_visit_is_created_with_201_and_its_id(world, api):
     teacher = world["people"]["teacher"]
     api.sign_in("coach@a1.test")
     visit_id = str(uuid.uuid4())
-    body = capture_for(teacher, captured_offline=True, photo_ids=[str(uuid.uuid4())],
-                       created_at="2026-11-23T09:00:00+00:00",
-                       updated_at="2026-11-23T09:05:00+00:00")
+    body = capture_for(
+        teacher,
+        captured_offline=True,
+        photo_ids=[str(uuid.uuid4())],
+        created_at="2026-11-23T09:00:00+00:00",
+        updated_at="2026-11-23T09:05:00+00:00",
+    )
     body["action_step"]["library_step_id"] = world["steps"]["a1_only"].id
 
     response = api.put_visit(visit_id, body)
@@ -98,8 +101,9 @@ def test_the_coach_can_edit_their_visit_and_the_latest_edit_wins(world, api):
     assert response.get_json()["notes"] == "Second thoughts."
     assert response.get_json()["action_step"]["text"] == "Cold-call after the pause."
 
-    older = capture_for(teacher, notes="An edit made earlier, delivered late.",
-                        updated_at="2026-11-23T09:05:00Z")
+    older = capture_for(
+        teacher, notes="An edit made earlier, delivered late.", updated_at="2026-11-23T09:05:00Z"
+    )
     late = api.put_visit(visit_id, older)
     assert late.status_code == 200
     assert late.get_json()["notes"] == "Second thoughts."
@@ -119,8 +123,9 @@ def test_an_edit_cannot_move_a_visit_to_a_teacher_the_coach_may_not_write_for(wo
     assert db.session.get(Visit, uuid.UUID(visit_id)).teacher_id == world["people"]["teacher"].id
 
 
-@pytest.mark.parametrize("person, status", [("b_coach", 404), ("a2_coach", 404),
-                                            ("school_lead", 409), ("teacher", 409)])
+@pytest.mark.parametrize(
+    "person, status", [("b_coach", 404), ("a2_coach", 404), ("school_lead", 409), ("teacher", 409)]
+)
 def test_someone_else_sending_the_visit_id_changes_nothing(app, world, person, status):
     visit = world["visit"]
     before = (visit.notes, visit.updated_at, visit.teacher_id)
@@ -135,11 +140,15 @@ def test_someone_else_sending_the_visit_id_changes_nothing(app, world, person, s
 
 def test_a_visit_for_a_teacher_the_coach_may_not_write_for_is_refused(world, api):
     api.sign_in("coach@a1.test")
-    for teacher_id in (world["people"]["b_teacher"].id, world["people"]["other_teacher"].id,
-                       999_999):
+    for teacher_id in (
+        world["people"]["b_teacher"].id,
+        world["people"]["other_teacher"].id,
+        999_999,
+    ):
         visit_id = str(uuid.uuid4())
-        response = api.put_visit(visit_id, capture_for(world["people"]["teacher"],
-                                                       teacher_id=teacher_id))
+        response = api.put_visit(
+            visit_id, capture_for(world["people"]["teacher"], teacher_id=teacher_id)
+        )
         assert response.status_code == 422
         assert list(response.get_json()["errors"]) == ["teacher_id"]
         assert response.get_json()["id"] == visit_id
@@ -154,7 +163,8 @@ def test_a_library_step_from_another_school_or_trust_is_refused(world, api, step
     response = api.put_visit(uuid.uuid4(), body)
     assert response.status_code == 422
     assert response.get_json()["errors"] == {
-        "action_step": {"library_step_id": ["Not a step in this school's library."]}}
+        "action_step": {"library_step_id": ["Not a step in this school's library."]}
+    }
 
 
 def test_a_retired_library_step_still_syncs(world, api):
@@ -208,8 +218,9 @@ BAD_BODIES = [
 ]
 
 
-@pytest.mark.parametrize("field, spoil", BAD_BODIES,
-                         ids=[f"{field}-{i}" for i, (field, _) in enumerate(BAD_BODIES)])
+@pytest.mark.parametrize(
+    "field, spoil", BAD_BODIES, ids=[f"{field}-{i}" for i, (field, _) in enumerate(BAD_BODIES)]
+)
 def test_each_bad_field_is_named_in_a_422(world, api, field, spoil):
     api.sign_in("coach@a1.test")
     body = capture_for(world["people"]["teacher"])
@@ -240,28 +251,37 @@ def test_a_start_within_the_clock_skew_is_accepted(world, api):
 
 def test_optional_fields_take_their_defaults(world, api):
     api.sign_in("coach@a1.test")
-    body = {"teacher_id": world["people"]["teacher"].id,
-            "started_at": "2026-11-20T09:00:00+00:00",
-            "action_step": {"text": "Use mini whiteboards."}}
+    body = {
+        "teacher_id": world["people"]["teacher"].id,
+        "started_at": "2026-11-20T09:00:00+00:00",
+        "action_step": {"text": "Use mini whiteboards."},
+    }
     response = api.put_visit(uuid.uuid4(), body)
     assert response.status_code == 201
     answer = response.get_json()
     assert (answer["duration_minutes"], answer["notes"], answer["complete"]) == (10, "", True)
 
 
-@pytest.mark.parametrize("data, content_type, status", [
-    (b"{not json", "application/json", 400),
-    (b"", "application/json", 400),
-    (b"\xff\xfe\x00", "application/json", 400),
-    (b"[1, 2]", "application/json", 422),
-    (b"teacher_id=1", "application/x-www-form-urlencoded", 415),
-    (b"{}", "text/plain", 415),
-])
+@pytest.mark.parametrize(
+    "data, content_type, status",
+    [
+        (b"{not json", "application/json", 400),
+        (b"", "application/json", 400),
+        (b"\xff\xfe\x00", "application/json", 400),
+        (b"[1, 2]", "application/json", 422),
+        (b"teacher_id=1", "application/x-www-form-urlencoded", 415),
+        (b"{}", "text/plain", 415),
+    ],
+)
 def test_bodies_that_are_not_a_json_object_are_refused(world, api, data, content_type, status):
     api.sign_in("coach@a1.test")
     visit_id = str(uuid.uuid4())
-    response = api.request("PUT", f"/api/v1/visits/{visit_id}", data=data,
-                              headers=api.headers(**{"Content-Type": content_type}))
+    response = api.request(
+        "PUT",
+        f"/api/v1/visits/{visit_id}",
+        data=data,
+        headers=api.headers(**{"Content-Type": content_type}),
+    )
     assert response.status_code == status
     assert response.is_json and response.get_json()["id"] == visit_id
 
@@ -291,21 +311,24 @@ class EndlessBody:
 def test_a_chunked_body_over_the_limit_is_refused_without_reading_it_all(app, world, api):
     api.sign_in("coach@a1.test")
     stream = EndlessBody()
-    response = api.request("PUT",
+    response = api.request(
+        "PUT",
         f"/api/v1/visits/{uuid.uuid4()}",
         environ_overrides={"wsgi.input": stream, "wsgi.input_terminated": True},
-        headers=api.headers(**{"Content-Type": "application/json",
-                               "Transfer-Encoding": "chunked"}))
+        headers=api.headers(**{"Content-Type": "application/json", "Transfer-Encoding": "chunked"}),
+    )
     assert response.status_code == 413
     assert stream.read_bytes <= app.config["MAX_JSON_BYTES"] + 1
 
 
 def test_unauthenticated_requests_get_401_json_never_a_redirect(world, client):
     visit_id = str(world["visit"].id)
-    for response in (client.get(f"/api/v1/visits/{visit_id}"),
-                     client.put(f"/api/v1/visits/{visit_id}", json={}),
-                     client.patch(f"/api/v1/visits/{visit_id}/action-step", json={}),
-                     client.get("/api/v1/library-steps")):
+    for response in (
+        client.get(f"/api/v1/visits/{visit_id}"),
+        client.put(f"/api/v1/visits/{visit_id}", json={}),
+        client.patch(f"/api/v1/visits/{visit_id}/action-step", json={}),
+        client.get("/api/v1/library-steps"),
+    ):
         assert response.status_code == 401
         assert response.is_json and "Location" not in response.headers
     assert client.get(f"/api/v1/visits/{visit_id}").get_json()["id"] == visit_id
@@ -314,8 +337,9 @@ def test_unauthenticated_requests_get_401_json_never_a_redirect(world, client):
 def test_a_write_without_the_csrf_token_is_refused(world, api):
     api.sign_in("coach@a1.test")
     visit_id = str(uuid.uuid4())
-    response = api.request("PUT",f"/api/v1/visits/{visit_id}",
-                              json=capture_for(world["people"]["teacher"]))
+    response = api.request(
+        "PUT", f"/api/v1/visits/{visit_id}", json=capture_for(world["people"]["teacher"])
+    )
     assert response.status_code == 400
     assert response.get_json()["id"] == visit_id
     assert "csrf_token" in response.get_json()["errors"]
@@ -383,8 +407,15 @@ def test_ten_concurrent_replays_leave_exactly_one_visit(app, world):
     statuses = _send_at_once(app, "coach@a1.test", lambda c: c.put_visit(visit_id, body))
 
     assert statuses == [200] * 9 + [201]
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(Visit).where(Visit.id == visit_id)) == 1
-    assert db.session.scalar(
-        sa.select(sa.func.count()).select_from(ActionStep)
-        .where(ActionStep.visit_id == visit_id)) == 1
+    assert (
+        db.session.scalar(sa.select(sa.func.count()).select_from(Visit).where(Visit.id == visit_id))
+        == 1
+    )
+    assert (
+        db.session.scalar(
+            sa.select(sa.func.count())
+            .select_from(ActionStep)
+            .where(ActionStep.visit_id == visit_id)
+        )
+        == 1
+    )

@@ -38,8 +38,13 @@ def world(app):
     add_role(people["b_trust_lead"], trust_b, "trust_lead")
 
     make_pair(people["coach"], people["teacher"], a1)
-    make_pair(people["coach"], people["former_coachee"], a1,
-              since=date.today() - timedelta(days=90), until=date.today() - timedelta(days=1))
+    make_pair(
+        people["coach"],
+        people["former_coachee"],
+        a1,
+        since=date.today() - timedelta(days=90),
+        until=date.today() - timedelta(days=1),
+    )
     make_pair(people["peer"], people["other_teacher"], a1)  # a triad member coaching a peer
     make_pair(people["a2_coach"], people["a2_teacher"], a2)
     make_pair(people["b_coach"], people["b_teacher"], b1)
@@ -68,8 +73,14 @@ EXPECTED_VISITS = {
     "a2_teacher": {"a2"},
     "a2_coach": {"a2"},
     "school_lead": {"coach_teacher", "coach_former", "peer_other", "lead_teacher", "lead_former"},
-    "trust_lead": {"coach_teacher", "coach_former", "peer_other", "lead_teacher", "lead_former",
-                   "a2"},
+    "trust_lead": {
+        "coach_teacher",
+        "coach_former",
+        "peer_other",
+        "lead_teacher",
+        "lead_former",
+        "a2",
+    },
     "admin": set(),
     "b_teacher": {"b1"},
     "b_coach": {"b1"},
@@ -136,10 +147,19 @@ def test_roles_are_listed_once_each(world):
     assert authz.roles_of(people["admin"]) == ["admin"]
 
 
-@pytest.mark.parametrize("person, visible", [("teacher", True), ("coach", True),
-                                             ("school_lead", True), ("trust_lead", True),
-                                             ("other_teacher", False), ("a2_coach", False),
-                                             ("b_trust_lead", False), ("admin", False)])
+@pytest.mark.parametrize(
+    "person, visible",
+    [
+        ("teacher", True),
+        ("coach", True),
+        ("school_lead", True),
+        ("trust_lead", True),
+        ("other_teacher", False),
+        ("a2_coach", False),
+        ("b_trust_lead", False),
+        ("admin", False),
+    ],
+)
 def test_who_may_see_a_teacher(world, person, visible):
     people, _ = world
     assert authz.can_see_teacher(people[person], people["teacher"].id) == visible

@@ -41,8 +41,14 @@ def coach_with_coachees():
 def test_capture_page_embeds_the_coachs_teachers_current_steps_and_library(app, client, auth):
     trust, other_trust, school, coach, mine, former, stranger = coach_with_coachees()
     older = make_visit(coach, mine, school, datetime.now(UTC) - timedelta(days=20), "Old step")
-    latest = make_visit(coach, mine, school, datetime.now(UTC) - timedelta(days=3),
-                        "Pause after questions", status="practising")
+    latest = make_visit(
+        coach,
+        mine,
+        school,
+        datetime.now(UTC) - timedelta(days=3),
+        "Pause after questions",
+        status="practising",
+    )
     make_library_step(trust, title="Cold call after the pause")
     make_library_step(other_trust, title="Another trust's step")
     db.session.commit()
@@ -65,8 +71,14 @@ def test_capture_page_has_the_labelled_fields_and_no_inline_code(app, client, au
     db.session.commit()
     auth.login("coach@example.test")
     html = client.get("/visits/new").get_data(as_text=True)
-    labels = [("teacher", "Teacher"), ("class-name", "Class"), ("subject", "Subject"),
-              ("notes", "Notes"), ("photos", "Photos"), ("action-step", "Action step")]
+    labels = [
+        ("teacher", "Teacher"),
+        ("class-name", "Class"),
+        ("subject", "Subject"),
+        ("notes", "Notes"),
+        ("photos", "Photos"),
+        ("action-step", "Action step"),
+    ]
     for field_id, label in labels:
         assert f'<label for="{field_id}"' in html and f">{label}</label>" in html
     assert 'accept="image/*" capture="environment" multiple' in html
@@ -127,8 +139,13 @@ def test_service_worker_is_served_from_the_root_uncached_with_a_content_version(
     assert response.headers["Service-Worker-Allowed"] == "/"
     script = response.get_data(as_text=True)
     version = re.search(r'const VERSION = "([0-9a-f]{16})"', script).group(1)
-    for url in ("/static/js/outbox.js", "/static/js/capture.js", "/static/vendor/idb-8.0.4.umd.js",
-                "/static/icons/maskable-512.png", "/offline"):
+    for url in (
+        "/static/js/outbox.js",
+        "/static/js/capture.js",
+        "/static/vendor/idb-8.0.4.umd.js",
+        "/static/icons/maskable-512.png",
+        "/offline",
+    ):
         assert f'"{url}"' in script
     assert '"/visits/new"' in script
     assert client.get("/sw.js").get_data(as_text=True) == script  # same shell, same version
@@ -157,8 +174,12 @@ def test_manifest_makes_the_app_installable(client):
     assert manifest["start_url"] == "/visits/new"
     assert manifest["theme_color"] == "#0b5563"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
-    assert {("192x192", "any"), ("512x512", "any"), ("192x192", "maskable"),
-            ("512x512", "maskable")} <= sizes
+    assert {
+        ("192x192", "any"),
+        ("512x512", "any"),
+        ("192x192", "maskable"),
+        ("512x512", "maskable"),
+    } <= sizes
 
 
 def test_offline_page_needs_no_sign_in(client):
@@ -174,9 +195,14 @@ def test_signed_in_pages_carry_the_sync_indicator_and_the_outbox_scripts(app, cl
     assert "data-sync-status" not in signed_out and "outbox.js" not in signed_out
     auth.login("coach@example.test")
     html = client.get("/visits").get_data(as_text=True)
-    assert 'data-sync-status' in html and 'href="/outbox"' in html
-    for script in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js", "js/status.js",
-                   "js/pwa.js"):
+    assert "data-sync-status" in html and 'href="/outbox"' in html
+    for script in (
+        "vendor/idb-8.0.4.umd.js",
+        "js/outbox.js",
+        "js/sync.js",
+        "js/status.js",
+        "js/pwa.js",
+    ):
         assert f'src="/static/{script}" defer' in html
     assert '<meta name="dropin-sync-base-ms" content="5000">' in html
     assert '<meta name="dropin-service-worker" content="/sw.js">' in html

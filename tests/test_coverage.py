@@ -21,10 +21,12 @@ def make_schools(now: datetime):
     """A weekly and a fortnightly school, teachers last visited at the edges of each cadence."""
     trust = make_trust("Cadence Trust")
     weekly = make_school(trust, "weekly-high", name="Weekly High", cadence="weekly")
-    fortnightly = make_school(trust, "fortnightly-primary", name="Fortnightly Primary",
-                              cadence="fortnightly")
-    coach = make_user("coach@cadence.test", name="Cora Coach",
-                      roles=[(weekly, "coach"), (fortnightly, "coach")])
+    fortnightly = make_school(
+        trust, "fortnightly-primary", name="Fortnightly Primary", cadence="fortnightly"
+    )
+    coach = make_user(
+        "coach@cadence.test", name="Cora Coach", roles=[(weekly, "coach"), (fortnightly, "coach")]
+    )
     other_coach = make_user("otto@cadence.test", name="Otto Other", roles=[(weekly, "coach")])
     lead = make_user("lead@cadence.test", name="Lee Lead", roles=[(weekly, "lead")])
     trust_lead = make_user("trust@cadence.test", name="Tess Trust")
@@ -34,8 +36,9 @@ def make_schools(now: datetime):
     teachers = {}
 
     def teacher(name, school, coached_by=coach, active=True):
-        user = make_user(f"{name.lower()}@cadence.test", name=name, active=active,
-                         roles=[(school, "teacher")])
+        user = make_user(
+            f"{name.lower()}@cadence.test", name=name, active=active, roles=[(school, "teacher")]
+        )
         if coached_by:
             make_pair(coached_by, user, school, since=now.date() - timedelta(days=100))
         teachers[name] = user
@@ -44,27 +47,39 @@ def make_schools(now: datetime):
     def visit(name, school, when, **fields):
         return make_visit(coach, teachers[name], school, when, **fields)
 
-    teacher("Wendy", weekly)            # 7 days ago: due today, not overdue
+    teacher("Wendy", weekly)  # 7 days ago: due today, not overdue
     visit("Wendy", weekly, now - timedelta(days=7))
     teacher("Will", weekly, other_coach)  # 8 days ago: overdue
     visit("Will", weekly, now - timedelta(days=8))
-    teacher("Wren", weekly)             # 23:30 UTC on 7 June is 00:30 on 8 June in London
+    teacher("Wren", weekly)  # 23:30 UTC on 7 June is 00:30 on 8 June in London
     # With NOW: 23:30 UTC on Sunday 7 June, which is 00:30 on Monday 8 June in London.
     visit("Wren", weekly, now - timedelta(days=7, hours=12, minutes=30))
     teacher("Wyn", weekly, coached_by=None)  # never visited, no coach: overdue
-    teacher("Walt", weekly, active=False)    # left the school: not listed
-    teacher("Faye", fortnightly)        # 14 days: not overdue
+    teacher("Walt", weekly, active=False)  # left the school: not listed
+    teacher("Faye", fortnightly)  # 14 days: not overdue
     visit("Faye", fortnightly, now - timedelta(days=14))
-    teacher("Finn", fortnightly)        # 15 days: overdue
+    teacher("Finn", fortnightly)  # 15 days: overdue
     visit("Finn", fortnightly, now - timedelta(days=15))
-    teacher("Flo", fortnightly)         # an old visit, then a recent one: not overdue
+    teacher("Flo", fortnightly)  # an old visit, then a recent one: not overdue
     visit("Flo", fortnightly, now - timedelta(days=50), step_text="Old step", status="embedded")
-    visit("Flo", fortnightly, now - timedelta(days=2), step_text="Cold call after the pause",
-          status="practising")
+    visit(
+        "Flo",
+        fortnightly,
+        now - timedelta(days=2),
+        step_text="Cold call after the pause",
+        status="practising",
+    )
     db.session.commit()
-    return {"weekly": weekly, "fortnightly": fortnightly, "coach": coach,
-            "other_coach": other_coach, "lead": lead, "trust_lead": trust_lead, "admin": admin,
-            "teachers": teachers}
+    return {
+        "weekly": weekly,
+        "fortnightly": fortnightly,
+        "coach": coach,
+        "other_coach": other_coach,
+        "lead": lead,
+        "trust_lead": trust_lead,
+        "admin": admin,
+        "teachers": teachers,
+    }
 
 
 @pytest.fixture
@@ -87,8 +102,14 @@ def test_exactly_the_overdue_teachers_are_flagged_per_cadence(schools):
     rows = by_name(coverage_rows([schools["weekly"], schools["fortnightly"]], NOW))
     assert set(rows) == {"Wendy", "Will", "Wren", "Wyn", "Faye", "Finn", "Flo"}
     assert {name for name, row in rows.items() if row.overdue} == {"Will", "Wyn", "Finn"}
-    assert [rows[name].days_since for name in ("Wendy", "Will", "Wren", "Faye", "Finn", "Flo")] \
-        == [7, 8, 7, 14, 15, 2]
+    assert [rows[name].days_since for name in ("Wendy", "Will", "Wren", "Faye", "Finn", "Flo")] == [
+        7,
+        8,
+        7,
+        14,
+        15,
+        2,
+    ]
     assert rows["Wyn"].days_since is None and rows["Wyn"].last_visit_on is None
 
 
@@ -110,13 +131,21 @@ def test_filters_and_sorting(schools):
     assert [row.teacher_name for row in overdue.rows] == ["Finn", "Will", "Wyn"]
     otto = filter_and_sort(rows, CoverageFilters(coach_id=schools["other_coach"].id))
     assert [row.teacher_name for row in otto.rows] == ["Will"]
-    weekly = filter_and_sort(rows, CoverageFilters(school=schools["weekly"], sort="teacher",
-                                                   descending=True))
+    weekly = filter_and_sort(
+        rows, CoverageFilters(school=schools["weekly"], sort="teacher", descending=True)
+    )
     assert [row.teacher_name for row in weekly.rows] == ["Wyn", "Wren", "Will", "Wendy"]
     oldest_first = filter_and_sort(rows, CoverageFilters())
     # By default the longest since a visit first, never visited at the top.
     assert [row.teacher_name for row in oldest_first.rows] == [
-        "Wyn", "Finn", "Faye", "Will", "Wendy", "Wren", "Flo"]
+        "Wyn",
+        "Finn",
+        "Faye",
+        "Will",
+        "Wendy",
+        "Wren",
+        "Flo",
+    ]
     assert (weekly.total, weekly.overdue) == (4, 2)
 
 
@@ -139,24 +168,30 @@ def test_trends_count_visits_per_week_and_share_within_cadence(schools):
 def test_coach_summary_counts_this_weeks_visits_and_overdue_coachees(schools):
     both = [schools["weekly"], schools["fortnightly"]]
     rows = coverage_rows(both, NOW)
-    make_visit(schools["coach"], schools["teachers"]["Wendy"], schools["weekly"],
-               NOW - timedelta(hours=2))
+    make_visit(
+        schools["coach"], schools["teachers"]["Wendy"], schools["weekly"], NOW - timedelta(hours=2)
+    )
     db.session.commit()
     summary = {c.name: c for c in coach_summaries(both, rows, NOW)}
-    assert (summary["Cora Coach"].coachees, summary["Cora Coach"].visits_this_week,
-            summary["Cora Coach"].overdue) == (5, 1, 1)
+    assert (
+        summary["Cora Coach"].coachees,
+        summary["Cora Coach"].visits_this_week,
+        summary["Cora Coach"].overdue,
+    ) == (5, 1, 1)
     assert (summary["Otto Other"].coachees, summary["Otto Other"].overdue) == (1, 1)
 
 
 # --- over HTTP -------------------------------------------------------------------------
+
 
 def teacher_names(html: str) -> list[str]:
     body = html.split("<tbody>")[1].split("</tbody>")[0]
     return re.findall(r'<th scope="row">([^<]+)</th>', body)
 
 
-@pytest.mark.parametrize("email", ["coach@cadence.test", "wendy@cadence.test",
-                                   "admin@cadence.test"])
+@pytest.mark.parametrize(
+    "email", ["coach@cadence.test", "wendy@cadence.test", "admin@cadence.test"]
+)
 @pytest.mark.parametrize("path", ["/coverage", "/exports"])
 def test_lead_pages_are_not_found_for_other_roles(live_schools, client, auth, email, path):
     auth.login(email)
@@ -181,13 +216,15 @@ def test_trust_lead_sees_every_school_with_trends_and_coaches(live_schools, clie
     assert '<title id="weekly-weekly-high-title">Weekly High: visits per week</title>' in html
     assert '<desc id="share-desc">' in html
     assert "style=" not in html
-    assert "<h2 id=\"coaches-heading\">Coaches</h2>" in html
+    assert '<h2 id="coaches-heading">Coaches</h2>' in html
 
 
 def test_htmx_gets_the_table_fragment_only(live_schools, client, auth):
     auth.login("trust@cadence.test")
-    response = client.get("/coverage?overdue=1&sort=teacher&school=fortnightly-primary",
-                          headers={"HX-Request": "true"})
+    response = client.get(
+        "/coverage?overdue=1&sort=teacher&school=fortnightly-primary",
+        headers={"HX-Request": "true"},
+    )
     html = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "<html" not in html and "<h1>" not in html
@@ -198,8 +235,9 @@ def test_htmx_gets_the_table_fragment_only(live_schools, client, auth):
 
 def test_sort_links_keep_the_filters_and_toggle_direction(live_schools, client, auth):
     auth.login("trust@cadence.test")
-    html = client.get("/coverage?school=fortnightly-primary&sort=teacher",
-                      headers={"HX-Request": "true"}).get_data(as_text=True)
+    html = client.get(
+        "/coverage?school=fortnightly-primary&sort=teacher", headers={"HX-Request": "true"}
+    ).get_data(as_text=True)
     link = re.search(r'id="sort-teacher"[^>]*href="([^"]+)"', html).group(1)
     link = link.replace("&amp;", "&")
     assert link == "/coverage?school=fortnightly-primary&sort=teacher&dir=desc"
@@ -212,18 +250,17 @@ def test_coach_filter_over_http(live_schools, client, auth):
     auth.login("trust@cadence.test")
     otto = live_schools["other_coach"].id
     html = client.get(f"/coverage?coach={otto}", headers={"HX-Request": "true"}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert teacher_names(html) == ["Will"]
     assert client.get("/coverage?school=nowhere").status_code == 404
     # a meaningless coach or sort is ignored, never an error
     assert client.get("/coverage?coach=abc&sort=nonsense").status_code == 200
 
 
-def test_a_due_drop_in_is_worded_about_the_coaching_at_the_last_visit(live_schools, client,
-                                                                      auth):
+def test_a_due_drop_in_is_worded_about_the_coaching_at_the_last_visit(live_schools, client, auth):
     auth.login("trust@cadence.test")
-    html = client.get("/coverage?school=fortnightly-primary&sort=teacher").get_data(
-        as_text=True)
+    html = client.get("/coverage?school=fortnightly-primary&sort=teacher").get_data(as_text=True)
     finn_row = html.split('<th scope="row">Finn</th>')[1].split("</tr>")[0]
     last_visit_cell = finn_row.split('<td class="last-visit">')[1].split("</td>")[0]
     assert "Drop-in due" in last_visit_cell and "14-day cadence" in last_visit_cell

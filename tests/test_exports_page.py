@@ -30,12 +30,20 @@ def test_page_offers_the_last_complete_week_and_only_the_leads_schools(lead, cli
     assert "Their School" not in html
 
 
-@pytest.mark.parametrize("query, location", [
-    ("download=week&week=2026-W13&school=mine", "/exports/visits.csv?week=2026-W13&school=mine"),
-    ("download=week&week=2026-W13&school=", "/exports/visits.csv?week=2026-W13"),
-    ("download=range&from=2026-03-01&to=2026-03-31&school=mine",
-     "/exports/visits.csv?from=2026-03-01&to=2026-03-31&school=mine"),
-])
+@pytest.mark.parametrize(
+    "query, location",
+    [
+        (
+            "download=week&week=2026-W13&school=mine",
+            "/exports/visits.csv?week=2026-W13&school=mine",
+        ),
+        ("download=week&week=2026-W13&school=", "/exports/visits.csv?week=2026-W13"),
+        (
+            "download=range&from=2026-03-01&to=2026-03-31&school=mine",
+            "/exports/visits.csv?from=2026-03-01&to=2026-03-31&school=mine",
+        ),
+    ],
+)
 def test_valid_choices_go_to_the_download(lead, client, auth, query, location):
     auth.login("lead@page.test")
     response = client.get(f"/exports?{query}")
@@ -43,15 +51,22 @@ def test_valid_choices_go_to_the_download(lead, client, auth, query, location):
     assert response.headers["Location"] == location
 
 
-@pytest.mark.parametrize("query, field, message", [
-    ("download=week&week=2026-W99", "week", "2026 has no week 99."),
-    ("download=week&week=2026-W13&school=theirs", "school", "Choose one of your schools."),
-    ("download=range&from=2026-03-31&to=2026-03-01", "to",
-     "The last day must be on or after the first day."),
-    ("download=range&from=&to=2026-03-01", "from", "Enter the first day as a date"),
-])
-def test_invalid_choices_come_back_with_the_message_at_the_field(lead, client, auth, query,
-                                                                 field, message):
+@pytest.mark.parametrize(
+    "query, field, message",
+    [
+        ("download=week&week=2026-W99", "week", "2026 has no week 99."),
+        ("download=week&week=2026-W13&school=theirs", "school", "Choose one of your schools."),
+        (
+            "download=range&from=2026-03-31&to=2026-03-01",
+            "to",
+            "The last day must be on or after the first day.",
+        ),
+        ("download=range&from=&to=2026-03-01", "from", "Enter the first day as a date"),
+    ],
+)
+def test_invalid_choices_come_back_with_the_message_at_the_field(
+    lead, client, auth, query, field, message
+):
     auth.login("lead@page.test")
     response = client.get(f"/exports?{query}")
     html = response.get_data(as_text=True)

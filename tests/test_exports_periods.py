@@ -16,10 +16,14 @@ from app.exports.periods import (
 def test_week_windows_follow_each_schools_clock():
     week = parse_week("2026-W13")  # UK clocks go forward on Sunday 29 March 2026
     assert (week.first_day, week.last_day) == (date(2026, 3, 23), date(2026, 3, 29))
-    assert week.utc_window("Europe/London") == (datetime(2026, 3, 23, 0, tzinfo=UTC),
-                                                datetime(2026, 3, 29, 23, tzinfo=UTC))
-    assert week.utc_window("Asia/Tokyo") == (datetime(2026, 3, 22, 15, tzinfo=UTC),
-                                             datetime(2026, 3, 29, 15, tzinfo=UTC))
+    assert week.utc_window("Europe/London") == (
+        datetime(2026, 3, 23, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 23, tzinfo=UTC),
+    )
+    assert week.utc_window("Asia/Tokyo") == (
+        datetime(2026, 3, 22, 15, tzinfo=UTC),
+        datetime(2026, 3, 29, 15, tzinfo=UTC),
+    )
 
 
 def test_iso_years_with_53_weeks():
@@ -46,9 +50,19 @@ def test_date_range_limits():
         parse_date_range("2025-11-23", "2026-11-24")
 
 
-@pytest.mark.parametrize("cell, safe", [
-    ("=1+1", "'=1+1"), ("+44 20", "'+44 20"), ("-2", "'-2"), ("@SUM(A1)", "'@SUM(A1)"),
-    ("\tx", "'\tx"), ("\rx", "'\rx"), ("a=b", "a=b"), ("", ""), (" =x", " =x"),
-])
+@pytest.mark.parametrize(
+    "cell, safe",
+    [
+        ("=1+1", "'=1+1"),
+        ("+44 20", "'+44 20"),
+        ("-2", "'-2"),
+        ("@SUM(A1)", "'@SUM(A1)"),
+        ("\tx", "'\tx"),
+        ("\rx", "'\rx"),
+        ("a=b", "a=b"),
+        ("", ""),
+        (" =x", " =x"),
+    ],
+)
 def test_formula_cells_are_neutralised(cell, safe):
     assert neutralise_formula(cell) == safe

@@ -18,19 +18,34 @@ HEADER = "email,name,role"
 BAD_KINDS = [
     ("empty email", lambda n: f",Person {n},teacher", "The email is empty"),
     ("bad email", lambda n: f"person{n}.example.org,Person {n},teacher", "not a valid email"),
-    ("long email", lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher",
-     "The email is longer than 254"),
+    (
+        "long email",
+        lambda n: f"{'x' * 250}{n}@example.org,Person {n},teacher",
+        "The email is longer than 254",
+    ),
     ("empty name", lambda n: f"noname{n}@example.org,,teacher", "The name is empty"),
-    ("long name", lambda n: f"longname{n}@example.org,{'N' * 201},coach",
-     "The name is longer than 200"),
+    (
+        "long name",
+        lambda n: f"longname{n}@example.org,{'N' * 201},coach",
+        "The name is longer than 200",
+    ),
     ("empty role", lambda n: f"norole{n}@example.org,Person {n},", "The role is empty"),
-    ("unknown role", lambda n: f"role{n}@example.org,Person {n},headteacher",
-     "“headteacher” is not a role here: write teacher, coach or lead"),
-    ("duplicate", lambda n: f"good{n}@example.org,Good Person {n},teacher",
-     "The same person and role as line"),
+    (
+        "unknown role",
+        lambda n: f"role{n}@example.org,Person {n},headteacher",
+        "“headteacher” is not a role here: write teacher, coach or lead",
+    ),
+    (
+        "duplicate",
+        lambda n: f"good{n}@example.org,Good Person {n},teacher",
+        "The same person and role as line",
+    ),
     ("other name", lambda n: f"good{n}@example.org,Someone Else,lead", "but a different name"),
-    ("short line", lambda n: f"short{n}@example.org,Person {n}",
-     "The line has 1 value fewer than the header line"),
+    (
+        "short line",
+        lambda n: f"short{n}@example.org,Person {n}",
+        "The line has 1 value fewer than the header line",
+    ),
 ]
 
 
@@ -67,7 +82,8 @@ def school(app):
 
 def imported_roles(school) -> set[tuple[str, str]]:
     rows = db.session.execute(
-        sa.select(User.email, Membership.role).join(Membership)
+        sa.select(User.email, Membership.role)
+        .join(Membership)
         .where(Membership.school_id == school.id)
     )
     return {(email, role) for email, role in rows}
@@ -121,8 +137,11 @@ def test_cli_imports_the_good_rows_reports_bad_lines_and_is_idempotent(school, r
 
     assert first.exit_code == EXIT_SOME_ROWS_BAD, first.output
     assert imported_roles(school) == good
-    reported = {int(line.split(":")[0].removeprefix("line ")) for line in
-                first.stderr.splitlines() if line.startswith("line ")}
+    reported = {
+        int(line.split(":")[0].removeprefix("line "))
+        for line in first.stderr.splitlines()
+        if line.startswith("line ")
+    }
     assert reported == set(bad)
     assert "line 10: The email is empty" in first.stderr
     before = snapshot()
@@ -156,12 +175,14 @@ def test_cli_refuses_a_file_without_the_columns(school, runner, tmp_path):
     assert "missing email, name, role" in result.stderr
 
 
-def test_cli_with_invite_prints_a_link_for_each_person_without_a_password(
-        school, runner, tmp_path):
+def test_cli_with_invite_prints_a_link_for_each_person_without_a_password(school, runner, tmp_path):
     make_user("has.password@example.org", roles=[(school, "teacher")])
     db.session.commit()
-    path = write(tmp_path, "email,name,role\na@example.org,Ann Ash,teacher\n"
-                           "b@example.org,Bo Bell,coach\nhas.password@example.org,H P,teacher\n")
+    path = write(
+        tmp_path,
+        "email,name,role\na@example.org,Ann Ash,teacher\n"
+        "b@example.org,Bo Bell,coach\nhas.password@example.org,H P,teacher\n",
+    )
     first = runner.invoke(args=["import-staff", path, "--school", "riverside"])
     assert "2 new people need a sign-in link" in first.stdout
     before = snapshot()
@@ -171,7 +192,9 @@ def test_cli_with_invite_prints_a_link_for_each_person_without_a_password(
     assert result.exit_code == 0, result.output
     links = [line for line in result.stdout.splitlines() if line.startswith("invitation ")]
     assert [line.split(":")[0] for line in links] == [
-        "invitation a@example.org", "invitation b@example.org"]
+        "invitation a@example.org",
+        "invitation b@example.org",
+    ]
     assert all("http://127.0.0.1:5000/invite/" in line for line in links)
     assert snapshot() == before
 
@@ -197,13 +220,16 @@ def test_a_database_failure_midway_leaves_nothing_written(school, runner, tmp_pa
     assert db.session.scalar(sa.select(sa.func.count()).select_from(AuditEvent)) == 0
 
 
-@pytest.mark.parametrize("encoding, text", [
-    ("utf-8-sig", "email,name,role\r\na@example.org,Siân Evans,teacher\r\n"),
-    ("utf-8", "email;name;role\na@example.org;Siân Evans;teacher\n"),
-    ("cp1252", "Email;Name;Role\r\na@example.org;Siân Evans;teacher\r\n"),
-    ("utf-8", "Staff ID,Role,Email,Name,Year\n17,Teacher,A@Example.org,Siân Evans,Y3\n"),
-    ("utf-8", 'email,name,role\n"a@example.org","Evans, Siân",teacher\n'),
-])
+@pytest.mark.parametrize(
+    "encoding, text",
+    [
+        ("utf-8-sig", "email,name,role\r\na@example.org,Siân Evans,teacher\r\n"),
+        ("utf-8", "email;name;role\na@example.org;Siân Evans;teacher\n"),
+        ("cp1252", "Email;Name;Role\r\na@example.org;Siân Evans;teacher\r\n"),
+        ("utf-8", "Staff ID,Role,Email,Name,Year\n17,Teacher,A@Example.org,Siân Evans,Y3\n"),
+        ("utf-8", 'email,name,role\n"a@example.org","Evans, Siân",teacher\n'),
+    ],
+)
 def test_bom_windows_lines_semicolons_and_any_column_order(school, encoding, text):
     parsed = importer.parse(importer.decode(text.encode(encoding)))
     assert parsed.problems == []
@@ -213,8 +239,7 @@ def test_bom_windows_lines_semicolons_and_any_column_order(school, encoding, tex
 
 
 def test_line_numbers_count_quoted_line_breaks_and_blank_lines(school):
-    text = ('email,name,role\n\n"a@example.org","Ann\nAsh",teacher\n'
-            "bad-email,Bo,teacher\n")
+    text = 'email,name,role\n\n"a@example.org","Ann\nAsh",teacher\nbad-email,Bo,teacher\n'
     parsed = importer.parse(text)
     assert [(problem.line, problem.reason) for problem in parsed.problems] == [
         (5, "“bad-email” is not a valid email address")
@@ -225,7 +250,8 @@ def test_an_existing_person_keeps_their_name_and_gets_the_role(school):
     person = make_user("ann@example.org", name="Ann Ash", roles=[(school, "teacher")])
     db.session.commit()
     import_plan, created = importer.import_staff(
-        school, "email,name,role\nANN@example.org,Annie Ash,coach\n", None, source="test")
+        school, "email,name,role\nANN@example.org,Annie Ash,coach\n", None, source="test"
+    )
     db.session.commit()
     assert created == []
     assert person.name == "Ann Ash"
@@ -237,7 +263,8 @@ def test_a_deactivated_account_is_reported_not_given_roles(school):
     make_user("gone@example.org", active=False)
     db.session.commit()
     import_plan, _ = importer.import_staff(
-        school, "email,name,role\ngone@example.org,Gone,teacher\n", None, source="test")
+        school, "email,name,role\ngone@example.org,Gone,teacher\n", None, source="test"
+    )
     assert [problem.reason for problem in import_plan.problems] == [
         "This email belongs to a deactivated account: reactivate the person first"
     ]

@@ -38,8 +38,9 @@ def set_password(client, path: str, password: str = NEW_PASSWORD, confirm: str |
     if page.status_code != 200:
         return page
     token = csrf_token_from(page.get_data(as_text=True))
-    return client.post(path, data={"password": password, "confirm": confirm or password,
-                                   "csrf_token": token})
+    return client.post(
+        path, data={"password": password, "confirm": confirm or password, "csrf_token": token}
+    )
 
 
 def test_invitation_sets_the_password_once_then_is_dead(invited, client, auth):
@@ -53,8 +54,14 @@ def test_invitation_sets_the_password_once_then_is_dead(invited, client, auth):
     again = client.get(path)
     assert again.status_code == 410
     assert invitations.USED in again.get_data(as_text=True)
-    replay = client.post(path, data={"password": "another password!", "confirm":
-                                     "another password!", "csrf_token": auth.csrf_token()})
+    replay = client.post(
+        path,
+        data={
+            "password": "another password!",
+            "confirm": "another password!",
+            "csrf_token": auth.csrf_token(),
+        },
+    )
     assert replay.status_code == 410
     db.session.refresh(invited)
     assert invited.check_password(NEW_PASSWORD)
@@ -83,11 +90,14 @@ def test_the_lifetime_comes_from_configuration(invited, app, client):
         del app.config["INVITATION_MAX_AGE"]
 
 
-@pytest.mark.parametrize("mangle", [
-    lambda token: token[:-3] + "abc",           # signature does not match
-    lambda token: "not-a-token",
-    lambda token: token.replace(".", "", 1),
-])
+@pytest.mark.parametrize(
+    "mangle",
+    [
+        lambda token: token[:-3] + "abc",  # signature does not match
+        lambda token: "not-a-token",
+        lambda token: token.replace(".", "", 1),
+    ],
+)
 def test_a_tampered_link_is_refused_not_a_500(invited, client, mangle):
     response = client.get(path_of(mangle(invitations.make_token(invited, "invite"))))
     assert response.status_code == 410
@@ -194,10 +204,15 @@ def test_with_smtp_the_invitation_is_emailed_and_its_link_works(app, client, aut
     auth.login("admin@example.org")
     token = auth.page_csrf_token("/admin/")
 
-    response = client.post(f"/admin/schools/{school.id}/staff", headers={
-        "HX-Request": "true", "X-CSRFToken": token}, data={
-        "staff-email": "mia.mail@example.org", "staff-name": "Mia Mail",
-        "staff-roles": ["teacher"]})
+    response = client.post(
+        f"/admin/schools/{school.id}/staff",
+        headers={"HX-Request": "true", "X-CSRFToken": token},
+        data={
+            "staff-email": "mia.mail@example.org",
+            "staff-name": "Mia Mail",
+            "staff-roles": ["teacher"],
+        },
+    )
 
     assert response.status_code == 200
     assert "We emailed Mia Mail a link" in response.get_data(as_text=True)

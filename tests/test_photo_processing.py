@@ -27,8 +27,14 @@ def assert_no_metadata(data: bytes) -> None:
     assert image.format == "JPEG"
     assert len(image.getexif()) == 0
     assert not {"exif", "icc_profile", "comment", "xmp", "photoshop"} & set(image.info)
-    for marker in (b"Exif", b"PhoneMaker", b"Phone 15", fx.SECRET_COMMENT, b"ICC_PROFILE",
-                   b"http://ns.adobe.com/xap"):
+    for marker in (
+        b"Exif",
+        b"PhoneMaker",
+        b"Phone 15",
+        fx.SECRET_COMMENT,
+        b"ICC_PROFILE",
+        b"http://ns.adobe.com/xap",
+    ):
         assert marker not in data
 
 
@@ -57,14 +63,18 @@ def test_a_phone_jpeg_comes_out_upright_with_no_gps_or_any_metadata():
     assert opened(result.thumbnail).size == (240, 320)
 
 
-@pytest.mark.parametrize("orientation, size, top_left", [
-    (1, (1600, 1200), "red"), (3, (1600, 1200), "blue"),
-    (6, (1200, 1600), "red"), (8, (1200, 1600), "blue"),
-])
+@pytest.mark.parametrize(
+    "orientation, size, top_left",
+    [
+        (1, (1600, 1200), "red"),
+        (3, (1600, 1200), "blue"),
+        (6, (1200, 1600), "red"),
+        (8, (1200, 1600), "blue"),
+    ],
+)
 @pytest.mark.parametrize("draft", [True, False])
 def test_a_big_photo_is_shrunk_to_1600_and_320(orientation, size, top_left, draft):
-    result = process_photo(fx.jpeg_with_gps_and_orientation(3200, 2400, orientation),
-                           draft=draft)
+    result = process_photo(fx.jpeg_with_gps_and_orientation(3200, 2400, orientation), draft=draft)
     display, thumbnail = opened(result.display), opened(result.thumbnail)
     assert display.size == size == (result.width, result.height)
     assert max(thumbnail.size) == 320
@@ -119,8 +129,9 @@ def test_iphone_heic_becomes_a_clean_jpeg():
     assert colour_at(opened(result.display), 100, 450) == "red"
 
 
-@pytest.mark.parametrize("make_bytes", [fx.not_an_image, fx.gif, lambda: b"",
-                                        lambda: b"\xff\xd8\xff"])
+@pytest.mark.parametrize(
+    "make_bytes", [fx.not_an_image, fx.gif, lambda: b"", lambda: b"\xff\xd8\xff"]
+)
 def test_non_images_and_other_types_are_refused_with_415(make_bytes):
     with pytest.raises(NotAnImage) as refused:
         process_photo(make_bytes())

@@ -49,16 +49,43 @@ def world(app) -> World:
     make_pair(coach, colleague, school)
     questioning = make_library_step(trust, category="Questioning", title="Pause, then name")
     follow_up = make_library_step(trust, category="Questioning", title="Ask how they know")
-    first = make_visit(coach, teacher, school, NOW - timedelta(days=28),
-                       step_text=questioning.title, library_step=questioning, status="embedded",
-                       notes="Hands up mostly.")
-    second = make_visit(coach, teacher, school, NOW - timedelta(days=14),
-                        step_text="Start with the task on the desks", status="practising")
-    latest = make_visit(coach, teacher, school, NOW - timedelta(days=2), step_text=follow_up.title,
-                        library_step=follow_up, notes="Lively discussion in pairs.",
-                        class_name="Year 4", subject="Maths")
-    colleagues_visit = make_visit(coach, colleague, school, NOW - timedelta(days=1),
-                                  step_text="Colleague's private step", notes="Colleague's notes")
+    first = make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=28),
+        step_text=questioning.title,
+        library_step=questioning,
+        status="embedded",
+        notes="Hands up mostly.",
+    )
+    second = make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=14),
+        step_text="Start with the task on the desks",
+        status="practising",
+    )
+    latest = make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=2),
+        step_text=follow_up.title,
+        library_step=follow_up,
+        notes="Lively discussion in pairs.",
+        class_name="Year 4",
+        subject="Maths",
+    )
+    colleagues_visit = make_visit(
+        coach,
+        colleague,
+        school,
+        NOW - timedelta(days=1),
+        step_text="Colleague's private step",
+        notes="Colleague's notes",
+    )
     colleagues_visit.action_step.reflection = "Colleague's private reflection"
     db.session.commit()
     return World(school, coach, teacher, colleague, first, second, latest, colleagues_visit)
@@ -70,8 +97,9 @@ def page_token(client) -> str:
 
 def post_step(client, visit, action: str, data: dict | None = None, htmx: bool = True):
     form = {"csrf_token": page_token(client), **(data or {})}
-    return client.post(f"/teacher/steps/{visit.id}/{action}", data=form,
-                       headers=HTMX if htmx else {})
+    return client.post(
+        f"/teacher/steps/{visit.id}/{action}", data=form, headers=HTMX if htmx else {}
+    )
 
 
 def step_of(visit) -> ActionStep:
@@ -107,8 +135,9 @@ def test_a_teacher_without_visits_sees_a_friendly_empty_page(client, auth, world
 
 def test_a_teacher_who_also_coaches_sees_only_their_own_step(client, auth, world):
     """A peer coach sees their coachee's visits on the coach's pages, never here."""
-    peer = make_user("peer@school.test", "Sian Evans",
-                     roles=[(world.school, "teacher"), (world.school, "coach")])
+    peer = make_user(
+        "peer@school.test", "Sian Evans", roles=[(world.school, "teacher"), (world.school, "coach")]
+    )
     make_pair(peer, world.colleague, world.school)
     make_visit(world.coach, peer, world.school, NOW - timedelta(days=5), step_text="Peer own step")
     db.session.commit()
@@ -163,8 +192,9 @@ def test_moving_the_status_on_records_when(client, auth, world):
 
 
 @pytest.mark.parametrize("status", ["", "graded", "outstanding"])
-def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(client, auth, world,
-                                                                         status):
+def test_an_unknown_status_is_refused_with_a_message_and_changes_nothing(
+    client, auth, world, status
+):
     auth.login("teacher@school.test")
     response = post_step(client, world.latest, "status", {"status": status})
     assert response.status_code == 422
@@ -207,8 +237,12 @@ def test_bytes_that_are_not_utf8_never_cause_an_error(client, auth, world):
     """An encoded lone surrogate: the form decoder replaces it, so it saves."""
     auth.login("teacher@school.test")
     body = f"csrf_token={page_token(client)}&reflection=tried%ED%A0%80it".encode()
-    response = client.post(f"/teacher/steps/{world.latest.id}/reflection", data=body,
-                           content_type="application/x-www-form-urlencoded", headers=HTMX)
+    response = client.post(
+        f"/teacher/steps/{world.latest.id}/reflection",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        headers=HTMX,
+    )
     assert response.status_code == 200
     assert step_of(world.latest).reflection.startswith("tried")
 
@@ -227,7 +261,8 @@ def test_a_too_long_reflection_is_given_back_to_edit(client, auth, world):
     auth.login("teacher@school.test")
     text = "long " * 450
     html = post_step(client, world.latest, "reflection", {"reflection": text}).get_data(
-        as_text=True)
+        as_text=True
+    )
     assert text.strip() in html
 
 
@@ -236,8 +271,7 @@ def test_without_htmx_a_change_returns_to_the_page(client, auth, world):
     response = post_step(client, world.latest, "acknowledge", htmx=False)
     assert response.status_code == 302
     assert response.headers["Location"].endswith("/teacher")
-    response = post_step(client, world.latest, "reflection", {"reflection": "x" * 2001},
-                         htmx=False)
+    response = post_step(client, world.latest, "reflection", {"reflection": "x" * 2001}, htmx=False)
     assert response.status_code == 422
     assert "<html" in response.get_data(as_text=True)
 
@@ -251,8 +285,10 @@ def test_changes_need_the_csrf_token(client, auth, world):
 
 def test_csrf_token_in_the_header_is_enough(client, auth, world):
     auth.login("teacher@school.test")
-    response = client.post(f"/teacher/steps/{world.latest.id}/acknowledge",
-                           headers={**HTMX, "X-CSRFToken": page_token(client)})
+    response = client.post(
+        f"/teacher/steps/{world.latest.id}/acknowledge",
+        headers={**HTMX, "X-CSRFToken": page_token(client)},
+    )
     assert response.status_code == 200
 
 
@@ -264,8 +300,11 @@ def test_an_earlier_step_can_be_updated_too(client, auth, world):
 
 # Strictly their own
 
-CHANGES = [("acknowledge", {}), ("status", {"status": "embedded"}),
-           ("reflection", {"reflection": "Not mine to write"})]
+CHANGES = [
+    ("acknowledge", {}),
+    ("status", {"status": "embedded"}),
+    ("reflection", {"reflection": "Not mine to write"}),
+]
 
 
 @pytest.mark.parametrize("action, data", CHANGES)
@@ -275,7 +314,10 @@ def test_another_teachers_step_cannot_be_changed(client, auth, world, action, da
     assert response.status_code == 404
     step = step_of(world.colleagues_visit)
     assert (step.acknowledged_at, step.status, step.reflection) == (
-        None, "new", "Colleague's private reflection")
+        None,
+        "new",
+        "Colleague's private reflection",
+    )
 
 
 @pytest.mark.parametrize("action, data", CHANGES)
@@ -292,11 +334,18 @@ def test_a_made_up_visit_id_answers_404(client, auth, world):
     auth.login("teacher@school.test")
     response = post_step(client, world.latest, "acknowledge")
     assert response.status_code == 200
-    response = client.post("/teacher/steps/00000000-0000-4000-8000-000000000000/acknowledge",
-                           data={"csrf_token": page_token(client)}, headers=HTMX)
+    response = client.post(
+        "/teacher/steps/00000000-0000-4000-8000-000000000000/acknowledge",
+        data={"csrf_token": page_token(client)},
+        headers=HTMX,
+    )
     assert response.status_code == 404
-    assert client.post("/teacher/steps/not-a-uuid/acknowledge",
-                       data={"csrf_token": page_token(client)}).status_code == 404
+    assert (
+        client.post(
+            "/teacher/steps/not-a-uuid/acknowledge", data={"csrf_token": page_token(client)}
+        ).status_code
+        == 404
+    )
 
 
 # History
@@ -305,21 +354,30 @@ def test_a_made_up_visit_id_answers_404(client, auth, world):
 def test_history_lists_every_step_newest_first_and_only_their_own(client, auth, world):
     auth.login("teacher@school.test")
     html = client.get("/teacher/history").get_data(as_text=True)
-    positions = [html.index(text) for text in
-                 ("Ask how they know", "Start with the task on the desks", "Pause, then name")]
+    positions = [
+        html.index(text)
+        for text in ("Ask how they know", "Start with the task on the desks", "Pause, then name")
+    ]
     assert positions == sorted(positions)
     assert "3 steps" in html
     assert "Hands up mostly." in html  # the notes of an earlier drop-in
     assert "Colleague" not in html
 
 
-@pytest.mark.parametrize("query, shown, hidden", [
-    ("status=practising", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
-    ("status=embedded", ["Pause, then name"], ["Ask how they know", "Start with the task"]),
-    ("category=Questioning", ["Ask how they know", "Pause, then name"], ["Start with the task"]),
-    ("category=own-words", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
-    ("status=new&category=Questioning", ["Ask how they know"], ["Pause, then name"]),
-])
+@pytest.mark.parametrize(
+    "query, shown, hidden",
+    [
+        ("status=practising", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
+        ("status=embedded", ["Pause, then name"], ["Ask how they know", "Start with the task"]),
+        (
+            "category=Questioning",
+            ["Ask how they know", "Pause, then name"],
+            ["Start with the task"],
+        ),
+        ("category=own-words", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
+        ("status=new&category=Questioning", ["Ask how they know"], ["Pause, then name"]),
+    ],
+)
 def test_history_filters_by_status_and_kind_of_step(client, auth, world, query, shown, hidden):
     auth.login("teacher@school.test")
     html = client.get(f"/teacher/history?{query}").get_data(as_text=True)
@@ -334,13 +392,14 @@ def test_history_filter_answers_htmx_with_just_the_list(client, auth, world):
     response = client.get("/teacher/history?status=embedded", headers=HTMX)
     html = response.get_data(as_text=True)
     assert "<html" not in html
-    assert html.lstrip().startswith("<section id=\"history-list\"")
+    assert html.lstrip().startswith('<section id="history-list"')
     assert "1 step shown" in html
     assert "HX-Request" in response.headers["Vary"]
 
 
-@pytest.mark.parametrize("query", ["status=graded", "category=%3Cscript%3E", "status=",
-                                   "category=" + "x" * 500])
+@pytest.mark.parametrize(
+    "query", ["status=graded", "category=%3Cscript%3E", "status=", "category=" + "x" * 500]
+)
 def test_unknown_filters_show_everything_rather_than_fail(client, auth, world, query):
     auth.login("teacher@school.test")
     response = client.get(f"/teacher/history?{query}")
@@ -350,25 +409,31 @@ def test_unknown_filters_show_everything_rather_than_fail(client, auth, world, q
 
 def test_no_matching_steps_says_how_to_widen_the_filter(client, auth, world):
     auth.login("teacher@school.test")
-    html = client.get("/teacher/history?status=embedded&category=own-words").get_data(
-        as_text=True)
+    html = client.get("/teacher/history?status=embedded&category=own-words").get_data(as_text=True)
     assert "No steps match these filters" in html
 
 
 # The journey
 
 
-def test_journey_groups_terms_newest_first_and_links_steps_of_the_same_kind(client, auth,
-                                                                            world):
+def test_journey_groups_terms_newest_first_and_links_steps_of_the_same_kind(client, auth, world):
     trust = make_trust()
     routines = make_library_step(trust, category="Routines", title="Meet them at the door")
     routines_next = make_library_step(trust, category="Routines", title="Countdown transitions")
     teacher = make_user("journey@school.test", roles=[(world.school, "teacher")])
-    for day, library_step in [((2025, 9, 15), routines), ((2025, 10, 6), None),
-                              ((2026, 1, 12), routines_next)]:
-        make_visit(world.coach, teacher, world.school, datetime(*day, 9, tzinfo=UTC),
-                   step_text=library_step.title if library_step else "Model one example aloud",
-                   library_step=library_step)
+    for day, library_step in [
+        ((2025, 9, 15), routines),
+        ((2025, 10, 6), None),
+        ((2026, 1, 12), routines_next),
+    ]:
+        make_visit(
+            world.coach,
+            teacher,
+            world.school,
+            datetime(*day, 9, tzinfo=UTC),
+            step_text=library_step.title if library_step else "Model one example aloud",
+            library_step=library_step,
+        )
     db.session.commit()
     auth.login("journey@school.test")
     html = client.get("/teacher/journey").get_data(as_text=True)

@@ -25,16 +25,20 @@ def person(app, world, name) -> ApiClient:
 
 def teacher_post(teacher: ApiClient, path: str, data: dict | None = None):
     token = csrf_token_from(teacher.get("/teacher").get_data(as_text=True))
-    return teacher.request("POST", path, data={"csrf_token": token, **(data or {})},
-                           headers=HTMX)
+    return teacher.request("POST", path, data={"csrf_token": token, **(data or {})}, headers=HTMX)
 
 
 def coach_puts_a_visit(app, world, photo_id: uuid.UUID | None = None) -> uuid.UUID:
     visit_id = uuid.uuid4()
-    body = capture_for(world["people"]["teacher"], notes="Calm start; hinge question worked.",
-                       action_step={"text": "Ask one hinge question before moving on.",
-                                    "library_step_id": world["steps"]["trust_wide"].id},
-                       photo_ids=[str(photo_id)] if photo_id else [])
+    body = capture_for(
+        world["people"]["teacher"],
+        notes="Calm start; hinge question worked.",
+        action_step={
+            "text": "Ask one hinge question before moving on.",
+            "library_step_id": world["steps"]["trust_wide"].id,
+        },
+        photo_ids=[str(photo_id)] if photo_id else [],
+    )
     coach = person(app, world, "coach")
     response = coach.put_visit(visit_id, body)
     assert response.status_code == 201, response.get_json()
@@ -56,8 +60,9 @@ def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(app
     steps = f"/teacher/steps/{visit_id}"
     assert teacher_post(teacher, f"{steps}/acknowledge").status_code == 200
     reflection = "Tried it in period 3: half the class had it, so I retaught with an example."
-    assert teacher_post(teacher, f"{steps}/reflection",
-                        {"reflection": reflection}).status_code == 200
+    assert (
+        teacher_post(teacher, f"{steps}/reflection", {"reflection": reflection}).status_code == 200
+    )
     assert teacher_post(teacher, f"{steps}/status", {"status": "practising"}).status_code == 200
 
     coach = person(app, world, "coach")
@@ -106,15 +111,19 @@ def test_another_teacher_gets_404_for_everything_of_this_teacher(app, world):
     photo_id = uuid.uuid4()
     visit_id = coach_puts_a_visit(app, world, photo_id)
     teacher = person(app, world, "teacher")
-    teacher_post(teacher, f"/teacher/steps/{visit_id}/reflection",
-                 {"reflection": "Private thoughts"})
+    teacher_post(
+        teacher, f"/teacher/steps/{visit_id}/reflection", {"reflection": "Private thoughts"}
+    )
 
     colleague = person(app, world, "other_teacher")
     assert colleague.get_visit(visit_id).status_code == 404
     assert colleague.patch_step(visit_id, {"acknowledged": True}).status_code == 404
     assert colleague.patch_step(visit_id, {"status": "embedded"}).status_code == 404
-    for action, data in [("acknowledge", {}), ("status", {"status": "embedded"}),
-                         ("reflection", {"reflection": "Overwritten"})]:
+    for action, data in [
+        ("acknowledge", {}),
+        ("status", {"status": "embedded"}),
+        ("reflection", {"reflection": "Overwritten"}),
+    ]:
         response = teacher_post(colleague, f"/teacher/steps/{visit_id}/{action}", data)
         assert response.status_code == 404
     assert colleague.get(f"/photos/{photo_id}").status_code == 404
@@ -127,4 +136,7 @@ def test_another_teacher_gets_404_for_everything_of_this_teacher(app, world):
 
     step = person(app, world, "coach").get_visit(visit_id).get_json()["action_step"]
     assert (step["acknowledged_at"], step["status"], step["reflection"]) == (
-        None, "new", "Private thoughts")
+        None,
+        "new",
+        "Private thoughts",
+    )

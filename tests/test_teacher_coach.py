@@ -21,10 +21,22 @@ def make_coach_with_two_teachers():
     other = make_user("other@school.test", "Amara Okafor", roles=[(school, "teacher")])
     make_pair(coach, teacher, school)
     make_pair(coach, other, school)
-    make_visit(coach, teacher, school, NOW - timedelta(days=20), step_text="An older step",
-               status="embedded")
-    latest = make_visit(coach, teacher, school, NOW - timedelta(days=3),
-                        step_text="Narrate the pupils who are ready", status="practising")
+    make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=20),
+        step_text="An older step",
+        status="embedded",
+    )
+    latest = make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=3),
+        step_text="Narrate the pupils who are ready",
+        status="practising",
+    )
     latest.action_step.acknowledged_at = NOW - timedelta(days=2)
     latest.action_step.status_changed_at = datetime(2026, 11, 18, 10, tzinfo=UTC)
     latest.action_step.reflection = "Transitions were quicker."
@@ -34,11 +46,10 @@ def make_coach_with_two_teachers():
 
 def teacher_card(html: str, name: str) -> str:
     start = html.index(f"New drop-in with {name}</span>")
-    return html[start:html.index("</li>", start)]
+    return html[start : html.index("</li>", start)]
 
 
-def test_the_coach_sees_each_teachers_current_step_and_where_they_are_with_it(client, auth,
-                                                                               app):
+def test_the_coach_sees_each_teachers_current_step_and_where_they_are_with_it(client, auth, app):
     make_coach_with_two_teachers()
     auth.login("coach@school.test")
     html = client.get("/visits").get_data(as_text=True)
@@ -56,6 +67,7 @@ def test_the_coach_sees_each_teachers_current_step_and_where_they_are_with_it(cl
 
 # The visit page: the coach sees the teacher's side and sets the status.
 
+
 def coach_and_visit():
     school = make_school(make_trust())
     coach = make_user("coach@school.test", roles=[(school, "coach")])
@@ -64,17 +76,24 @@ def coach_and_visit():
     other_coach = make_user("coach2@school.test", roles=[(school, "coach")])
     make_pair(coach, teacher, school)
     make_pair(other_coach, colleague, school)
-    visit = make_visit(coach, teacher, school, NOW - timedelta(days=3),
-                       step_text="Narrate the pupils who are ready")
+    visit = make_visit(
+        coach,
+        teacher,
+        school,
+        NOW - timedelta(days=3),
+        step_text="Narrate the pupils who are ready",
+    )
     db.session.commit()
     return visit
 
 
 def post_status(client, visit, status, htmx=True):
     token = csrf_token_from(client.get("/visits").get_data(as_text=True))
-    return client.post(f"/visits/{visit.id}/action-step/status",
-                       data={"csrf_token": token, "status": status},
-                       headers={"HX-Request": "true"} if htmx else {})
+    return client.post(
+        f"/visits/{visit.id}/action-step/status",
+        data={"csrf_token": token, "status": status},
+        headers={"HX-Request": "true"} if htmx else {},
+    )
 
 
 def saved_status(visit):

@@ -22,14 +22,20 @@ def world(app):
     return build_world()
 
 
-
 def add_visits(world, count: int, start: datetime | None = None) -> list:
     """`count` visits by the coach for the teacher, one hour apart, newest first."""
     people, school = world["people"], world["schools"]["a1"]
     start = start or datetime(2026, 11, 20, 15, 0, tzinfo=UTC)
-    visits = [make_visit(people["coach"], people["teacher"], school,
-                         started_at=start - timedelta(hours=i), notes=f"Visit {i}")
-              for i in range(count)]
+    visits = [
+        make_visit(
+            people["coach"],
+            people["teacher"],
+            school,
+            started_at=start - timedelta(hours=i),
+            notes=f"Visit {i}",
+        )
+        for i in range(count)
+    ]
     db.session.commit()
     return visits
 
@@ -48,7 +54,7 @@ def test_the_landing_page_shows_the_newest_page_of_the_coachs_visits(app, world)
     coach = as_person(app, world, "coach")
     html = coach.get("/visits").get_data(as_text=True)
     assert "<h1>Drop-ins</h1>" in html
-    timeline = html[html.index('id="timeline"'):]
+    timeline = html[html.index('id="timeline"') :]
     links = visit_links(timeline)
     assert links[0] == str(world["visit"].id)  # an hour ago: the newest
     assert len(links) == len(set(links)) == TIMELINE_PAGE_SIZE
@@ -59,7 +65,7 @@ def test_show_earlier_loads_the_next_pages_as_fragments_until_the_end(app, world
     visits = add_visits(world, 24)
     coach = as_person(app, world, "coach")
     first = coach.get("/visits").get_data(as_text=True)
-    timeline = first[first.index('id="timeline"'):]
+    timeline = first[first.index('id="timeline"') :]
     seen = visit_links(timeline)[1:]  # after the world's own visit, the newest
     link = more_link(timeline)
     pages = 0
@@ -109,9 +115,15 @@ def test_the_timeline_holds_only_visits_the_coach_wrote(app, world):
     assert set(visit_links(html)) == {str(world["visit"].id)}
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "2026-11-20T10:00:00_zz",
-                                    "0001-01-01T00:00:00+01:00_" + uuid.uuid4().hex,
-                                    "2026-11-20T10:00:00_" + uuid.uuid4().hex])
+@pytest.mark.parametrize(
+    "cursor",
+    [
+        "nonsense",
+        "2026-11-20T10:00:00_zz",
+        "0001-01-01T00:00:00+01:00_" + uuid.uuid4().hex,
+        "2026-11-20T10:00:00_" + uuid.uuid4().hex,
+    ],
+)
 def test_a_bad_cursor_is_a_400_not_a_500(app, world, cursor):
     response = as_person(app, world, "coach").get(f"/visits/timeline?before={cursor}")
     assert response.status_code == 400
@@ -124,8 +136,15 @@ def test_the_visit_page_shows_notes_step_and_photos(app, world):
     db.session.commit()
     coach = as_person(app, world, "coach")
     photo_id = str(uuid.uuid4())
-    assert coach.put_photo(visit.id, photo_id, fx.jpeg_with_gps_and_orientation(),
-                           **{"X-Photo-Caption": "Table%203"}).status_code == 201
+    assert (
+        coach.put_photo(
+            visit.id,
+            photo_id,
+            fx.jpeg_with_gps_and_orientation(),
+            **{"X-Photo-Caption": "Table%203"},
+        ).status_code
+        == 201
+    )
 
     response = coach.get(f"/visits/{visit.id}")
     assert response.status_code == 200
@@ -148,8 +167,7 @@ def test_the_step_fragment_shows_acknowledgement_and_reflection(app, world):
     step.reflection = "More hands went up after the pause."
     step.status = "practising"
     db.session.commit()
-    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(
-        as_text=True)
+    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(as_text=True)
     teacher_name = world["people"]["teacher"].name
     assert f"Acknowledged by {teacher_name} on 21 November" in html
     assert f"{teacher_name}&#39;s reflection" in html
@@ -161,20 +179,23 @@ def test_the_step_fragment_shows_acknowledgement_and_reflection(app, world):
     assert "Acknowledged by you on 21 November" in html and "Your reflection" in html
 
 
-@pytest.mark.parametrize("person, back", [("coach", "Back to Drop-ins"),
-                                          ("teacher", "Back to My step"),
-                                          ("trust_lead", "Back to your home page")])
+@pytest.mark.parametrize(
+    "person, back",
+    [
+        ("coach", "Back to Drop-ins"),
+        ("teacher", "Back to My step"),
+        ("trust_lead", "Back to your home page"),
+    ],
+)
 def test_back_goes_to_each_persons_own_page(app, world, person, back):
-    html = as_person(app, world, person).get(f"/visits/{world['visit'].id}").get_data(
-        as_text=True)
+    html = as_person(app, world, person).get(f"/visits/{world['visit'].id}").get_data(as_text=True)
     assert back in html
 
 
 def test_a_visit_still_waiting_for_photos_says_so(app, world):
     world["visit"].expected_photo_ids = [str(uuid.uuid4())]
     db.session.commit()
-    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(
-        as_text=True)
+    html = as_person(app, world, "coach").get(f"/visits/{world['visit'].id}").get_data(as_text=True)
     assert "Still waiting for photos" in html
 
 

@@ -35,23 +35,32 @@ def admin_required(view: Callable) -> Callable:
 
 
 def administered_trusts() -> list[Trust]:
-    return list(db.session.scalars(
-        sa.select(Trust).where(Trust.id.in_(administered_trust_ids(current_user)))
-        .order_by(Trust.name)
-    ))
+    return list(
+        db.session.scalars(
+            sa.select(Trust)
+            .where(Trust.id.in_(administered_trust_ids(current_user)))
+            .order_by(Trust.name)
+        )
+    )
 
 
 def trust_or_404(trust_id: int) -> Trust:
-    trust = db.session.scalar(sa.select(Trust).where(
-        Trust.id == trust_id, Trust.id.in_(administered_trust_ids(current_user))))
+    trust = db.session.scalar(
+        sa.select(Trust).where(
+            Trust.id == trust_id, Trust.id.in_(administered_trust_ids(current_user))
+        )
+    )
     if trust is None:
         abort(404)
     return trust
 
 
 def school_or_404(school_id: int) -> School:
-    school = db.session.scalar(sa.select(School).where(
-        School.id == school_id, School.trust_id.in_(administered_trust_ids(current_user))))
+    school = db.session.scalar(
+        sa.select(School).where(
+            School.id == school_id, School.trust_id.in_(administered_trust_ids(current_user))
+        )
+    )
     if school is None:
         abort(404)
     return school

@@ -35,8 +35,11 @@ def _fail(message: str) -> None:
 @bp.cli.command("import-staff")
 @click.argument("file", type=click.File("rb"))
 @click.option("--school", "slug", required=True, help="The school's short name (slug).")
-@click.option("--invite", is_flag=True,
-              help="Email (or print) a sign-in link to everyone in the file without a password.")
+@click.option(
+    "--invite",
+    is_flag=True,
+    help="Email (or print) a sign-in link to everyone in the file without a password.",
+)
 def import_staff_command(file, slug: str, invite: bool) -> None:
     """Import staff from a CSV with the columns email,name,role."""
     school = db.session.scalar(sa.select(School).where(School.slug == slug.strip().lower()))
@@ -60,9 +63,11 @@ def import_staff_command(file, slug: str, invite: bool) -> None:
     for line in links:
         click.echo(line)
     if created and not invite:
-        click.echo(f"{len(created)} new people need a sign-in link: run again with --invite "
-                   "(the import itself changes nothing the second time) or make links on "
-                   "their pages in Set-up.")
+        click.echo(
+            f"{len(created)} new people need a sign-in link: run again with --invite "
+            "(the import itself changes nothing the second time) or make links on "
+            "their pages in Set-up."
+        )
     click.echo(
         f"{school.name}: {len(created)} new people, {import_plan.changes} roles added, "
         f"{len(import_plan.unchanged)} already there, {len(import_plan.problems)} bad rows."
@@ -75,14 +80,16 @@ def _waiting_for_a_password(import_plan) -> list[User]:
     """Everyone in the file (new or not) who has not set a password yet."""
     rows = import_plan.new_people + import_plan.new_roles + import_plan.unchanged
     emails = sorted({row.email for row in rows})
-    return [person for email, person in existing_people(emails).items()
-            if person.password_hash is None and person.active]
+    return [
+        person
+        for email, person in existing_people(emails).items()
+        if person.password_hash is None and person.active
+    ]
 
 
 def _links(people) -> list[str]:
     with current_app.test_request_context(base_url=current_app.config["PUBLIC_URL"]):
         deliveries = [deliver(person, "invite") for person in people]
     return [
-        f"invitation {d.user.email}: " + ("emailed" if d.emailed else d.link)
-        for d in deliveries
+        f"invitation {d.user.email}: " + ("emailed" if d.emailed else d.link) for d in deliveries
     ]

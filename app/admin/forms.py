@@ -31,8 +31,13 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 from app.models import ACTION_STEP_MAX_LENGTH, CADENCES, SCHOOL_ROLES
 
-ROLE_LABELS = {"teacher": "Teacher", "coach": "Coach", "lead": "School lead",
-               "trust_lead": "Trust lead", "admin": "Admin"}
+ROLE_LABELS = {
+    "teacher": "Teacher",
+    "coach": "Coach",
+    "lead": "School lead",
+    "trust_lead": "Trust lead",
+    "admin": "Admin",
+}
 #: Largest CSV accepted on the web; it travels back as one field of the (multipart)
 #: confirm form, which Werkzeug caps at 500 KB. Bigger files go through `flask import-staff`.
 MAX_IMPORT_BYTES = 400_000
@@ -53,27 +58,50 @@ class CheckboxesField(SelectMultipleField):
 
 
 def email_field():
-    return EmailField("Email", filters=[_lower], validators=[
-        DataRequired("Enter an email address."), Length(max=EMAIL_MAX_LENGTH),
-        Email("Enter a valid email address, like name@school.org."),
-    ], render_kw={"autocomplete": "off", "spellcheck": "false"})
+    return EmailField(
+        "Email",
+        filters=[_lower],
+        validators=[
+            DataRequired("Enter an email address."),
+            Length(max=EMAIL_MAX_LENGTH),
+            Email("Enter a valid email address, like name@school.org."),
+        ],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
+    )
 
 
 def name_field():
-    return StringField("Full name", filters=[_strip], validators=[
-        DataRequired("Enter the person's name."), Length(max=NAME_MAX_LENGTH),
-    ], render_kw={"autocomplete": "off"})
+    return StringField(
+        "Full name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter the person's name."),
+            Length(max=NAME_MAX_LENGTH),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
 
 
 class SchoolForm(FlaskForm):
-    name = StringField("School name", filters=[_strip], validators=[
-        DataRequired("Enter the school's name."), Length(max=200)])
-    slug = StringField("Short name", filters=[_lower], validators=[Length(max=80)],
-                       render_kw={"spellcheck": "false", "autocomplete": "off"})
+    name = StringField(
+        "School name",
+        filters=[_strip],
+        validators=[DataRequired("Enter the school's name."), Length(max=200)],
+    )
+    slug = StringField(
+        "Short name",
+        filters=[_lower],
+        validators=[Length(max=80)],
+        render_kw={"spellcheck": "false", "autocomplete": "off"},
+    )
     timezone = SelectField("Time zone", default="Europe/London", validate_choice=False)
-    cadence = SelectField("Coaching cadence", default="fortnightly", validate_choice=False,
-                          choices={c: c.capitalize() for c in CADENCES},
-                          validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")])
+    cadence = SelectField(
+        "Coaching cadence",
+        default="fortnightly",
+        validate_choice=False,
+        choices={c: c.capitalize() for c in CADENCES},
+        validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")],
+    )
 
     def __init__(self, *args, timezones: list[str], valid_timezones: set[str], **kwargs):
         super().__init__(*args, **kwargs)
@@ -81,21 +109,28 @@ class SchoolForm(FlaskForm):
         current = self.timezone.data
         extra = [current] if current in valid_timezones and current not in timezones else []
         self.timezone.choices = [*timezones, *extra]
-        self.timezone.validators = [AnyOf(
-            valid_timezones, "Choose a time zone from the list, like Europe/London.")]
+        self.timezone.validators = [
+            AnyOf(valid_timezones, "Choose a time zone from the list, like Europe/London.")
+        ]
 
 
 class StaffForm(FlaskForm):
     email = email_field()
     name = name_field()
-    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
-                            validators=[DataRequired("Choose at least one role.")])
+    roles = CheckboxesField(
+        "Roles",
+        choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
+        validators=[DataRequired("Choose at least one role.")],
+    )
 
 
 class StaffEditForm(FlaskForm):
     name = name_field()
-    roles = CheckboxesField("Roles", choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
-                            validators=[DataRequired("Choose at least one role.")])
+    roles = CheckboxesField(
+        "Roles",
+        choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
+        validators=[DataRequired("Choose at least one role.")],
+    )
 
 
 class TrustRoleForm(FlaskForm):
@@ -111,36 +146,61 @@ def chosen(message: str) -> list:
 
 class PairForm(FlaskForm):
     # The service checks who may coach whom, with a clearer message than "Not a valid choice".
-    coach_id = SelectField("Coach", coerce=int, validate_choice=False,
-                           validators=chosen("Choose a coach."))
-    teacher_id = SelectField("Person coached", coerce=int, validate_choice=False,
-                             validators=chosen("Choose who they coach."))
-    since = DateField("From", default=date.today,
-                      validators=[InputRequired("Enter the date the coaching starts.")])
+    coach_id = SelectField(
+        "Coach", coerce=int, validate_choice=False, validators=chosen("Choose a coach.")
+    )
+    teacher_id = SelectField(
+        "Person coached",
+        coerce=int,
+        validate_choice=False,
+        validators=chosen("Choose who they coach."),
+    )
+    since = DateField(
+        "From",
+        default=date.today,
+        validators=[InputRequired("Enter the date the coaching starts.")],
+    )
 
 
 class TriadForm(FlaskForm):
-    first_id = SelectField("First peer", coerce=int, validate_choice=False,
-                           validators=chosen("Choose a peer."))
-    second_id = SelectField("Second peer", coerce=int, validate_choice=False,
-                            validators=chosen("Choose a peer."))
-    third_id = SelectField("Third peer", coerce=int, validate_choice=False,
-                           validators=chosen("Choose a peer."))
-    since = DateField("From", default=date.today,
-                      validators=[InputRequired("Enter the date the coaching starts.")])
+    first_id = SelectField(
+        "First peer", coerce=int, validate_choice=False, validators=chosen("Choose a peer.")
+    )
+    second_id = SelectField(
+        "Second peer", coerce=int, validate_choice=False, validators=chosen("Choose a peer.")
+    )
+    third_id = SelectField(
+        "Third peer", coerce=int, validate_choice=False, validators=chosen("Choose a peer.")
+    )
+    since = DateField(
+        "From",
+        default=date.today,
+        validators=[InputRequired("Enter the date the coaching starts.")],
+    )
 
 
 class LibraryStepForm(FlaskForm):
     school_id = SelectField("For", coerce=int, default=0)
-    category = StringField("Category", filters=[_strip], validators=[
-        DataRequired("Enter a category, like Questioning."), Length(max=80)],
-        render_kw={"list": "categories", "autocomplete": "off"})
-    title = TextAreaField("Action step", filters=[_strip], validators=[
-        DataRequired("Write the action step."),
-        Length(max=ACTION_STEP_MAX_LENGTH,
-               message=f"Keep the step to {ACTION_STEP_MAX_LENGTH} characters or fewer.")])
-    guidance = TextAreaField("Guidance for the coach", filters=[_strip],
-                             validators=[Optional(), Length(max=2000)])
+    category = StringField(
+        "Category",
+        filters=[_strip],
+        validators=[DataRequired("Enter a category, like Questioning."), Length(max=80)],
+        render_kw={"list": "categories", "autocomplete": "off"},
+    )
+    title = TextAreaField(
+        "Action step",
+        filters=[_strip],
+        validators=[
+            DataRequired("Write the action step."),
+            Length(
+                max=ACTION_STEP_MAX_LENGTH,
+                message=f"Keep the step to {ACTION_STEP_MAX_LENGTH} characters or fewer.",
+            ),
+        ],
+    )
+    guidance = TextAreaField(
+        "Guidance for the coach", filters=[_strip], validators=[Optional(), Length(max=2000)]
+    )
 
 
 class ImportUploadForm(FlaskForm):
@@ -152,18 +212,32 @@ class ImportConfirmForm(FlaskForm):
 
 
 class SetPasswordForm(FlaskForm):
-    password = PasswordField("New password", validators=[
-        DataRequired("Choose a password."),
-        Length(min=MIN_PASSWORD_LENGTH, max=500,
-               message=f"Use at least {MIN_PASSWORD_LENGTH} characters."),
-    ], render_kw={"autocomplete": "new-password"})
-    confirm = PasswordField("Type it again", validators=[
-        DataRequired("Type the password again."),
-        EqualTo("password", "The two passwords are not the same."),
-    ], render_kw={"autocomplete": "new-password"})
+    password = PasswordField(
+        "New password",
+        validators=[
+            DataRequired("Choose a password."),
+            Length(
+                min=MIN_PASSWORD_LENGTH,
+                max=500,
+                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
+            ),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+    confirm = PasswordField(
+        "Type it again",
+        validators=[
+            DataRequired("Type the password again."),
+            EqualTo("password", "The two passwords are not the same."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
 
 
 class ResetRequestForm(FlaskForm):
-    email = EmailField("Email", filters=[_lower], validators=[
-        DataRequired("Enter your email address."), Length(max=EMAIL_MAX_LENGTH)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"})
+    email = EmailField(
+        "Email",
+        filters=[_lower],
+        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX_LENGTH)],
+        render_kw={"autocomplete": "username", "spellcheck": "false"},
+    )

@@ -16,13 +16,13 @@ from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, p
 from app.admin.invitations import deliver
 from app.extensions import db
 
-NOT_A_CSV = ("That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and "
-             "try again.")
+NOT_A_CSV = "That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and try again."
 
 
 def _import_page(school, form=None, **context) -> str:
-    return render_template("admin/import.html", school=school,
-                           form=form or ImportUploadForm(formdata=None), **context)
+    return render_template(
+        "admin/import.html", school=school, form=form or ImportUploadForm(formdata=None), **context
+    )
 
 
 @bp.route("/schools/<int:school_id>/import")
@@ -63,8 +63,13 @@ def preview_import(school_id: int):
             form.csv_file.errors = [str(error)]
         else:
             confirm = ImportConfirmForm(formdata=None, csv_text=text)
-            return answer("admin/_import_preview.html", _import_page, school=school,
-                          plan=import_plan, confirm=confirm)
+            return answer(
+                "admin/_import_preview.html",
+                _import_page,
+                school=school,
+                plan=import_plan,
+                confirm=confirm,
+            )
     return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
 
 
@@ -85,5 +90,10 @@ def confirm_import(school_id: int):
     created = apply_plan(import_plan, current_user, source="web")
     deliveries = [deliver(person, "invite") for person in created]
     db.session.commit()
-    return answer("admin/_import_result.html", _import_page, school=school, plan=import_plan,
-                  deliveries=deliveries)
+    return answer(
+        "admin/_import_result.html",
+        _import_page,
+        school=school,
+        plan=import_plan,
+        deliveries=deliveries,
+    )

@@ -137,8 +137,10 @@ def _email_problem(email: str) -> str | None:
 
 def _row_problem(values: dict[str, str], short_by: int) -> str | None:
     if short_by:
-        return (f"The line has {short_by} {'value' if short_by == 1 else 'values'} fewer "
-                "than the header line")
+        return (
+            f"The line has {short_by} {'value' if short_by == 1 else 'values'} fewer "
+            "than the header line"
+        )
     email_problem = _email_problem(values["email"])
     if email_problem:
         return email_problem
@@ -156,8 +158,9 @@ def _row_problem(values: dict[str, str], short_by: int) -> str | None:
 def _records(text: str) -> Iterable[tuple[int, list[str]]]:
     """(line number where the record starts, values); quoted line breaks are allowed."""
     first_line = text.lstrip("\ufeff").split("\n", 1)[0]
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""),
-                        delimiter=_delimiter(first_line))
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=_delimiter(first_line)
+    )
     next_line = 1
     for values in reader:
         yield next_line, values
@@ -198,8 +201,9 @@ def _check_row(parsed, line, values, positions, first_seen, seen_roles) -> None:
         problem = f"The same person and role as line {seen_roles[cell['email'], cell['role']]}"
     earlier = first_seen.get(cell["email"])
     if problem is None and earlier is not None and earlier.name != cell["name"]:
-        problem = (f"The same email as line {earlier.line}, but a different name "
-                   f"(“{earlier.name}” there)")
+        problem = (
+            f"The same email as line {earlier.line}, but a different name (“{earlier.name}” there)"
+        )
     if problem:
         parsed.problems.append(RowProblem(line, problem, cell["email"]))
         return
@@ -266,11 +270,16 @@ def apply_plan(import_plan: ImportPlan, actor: User | None, source: str) -> list
         for row in import_plan.new_people + import_plan.new_roles
     )
     audit(
-        school.trust_id, actor, "staff.import",
+        school.trust_id,
+        actor,
+        "staff.import",
         f"Imported staff into {school.name}: {len(created)} new people, "
         f"{import_plan.changes} roles added, {len(import_plan.problems)} bad rows",
-        source=source, school=school.slug, new_people=len(created),
-        roles_added=import_plan.changes, unchanged=len(import_plan.unchanged),
+        source=source,
+        school=school.slug,
+        new_people=len(created),
+        roles_added=import_plan.changes,
+        unchanged=len(import_plan.unchanged),
         bad_lines=[problem.line for problem in import_plan.problems][:200],
     )
     db.session.flush()

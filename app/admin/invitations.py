@@ -23,10 +23,18 @@ from app.models import User
 
 PURPOSES = {
     # purpose: (salt, endpoint, config key of max age, default max age)
-    "invite": ("dropin-invitation", "auth.accept_invitation", "INVITATION_MAX_AGE",
-               timedelta(days=7)),
-    "reset": ("dropin-password-reset", "auth.reset_password", "PASSWORD_RESET_MAX_AGE",
-              timedelta(days=1)),
+    "invite": (
+        "dropin-invitation",
+        "auth.accept_invitation",
+        "INVITATION_MAX_AGE",
+        timedelta(days=7),
+    ),
+    "reset": (
+        "dropin-password-reset",
+        "auth.reset_password",
+        "PASSWORD_RESET_MAX_AGE",
+        timedelta(days=1),
+    ),
 }
 
 EXPIRED = "This link has expired. Ask your Dropin administrator for a new one."
@@ -55,8 +63,9 @@ def _serializer(purpose: str, issued_at: int | None = None) -> URLSafeTimedSeria
         def get_timestamp(self) -> int:
             return issued_at
 
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt=salt,
-                                  signer=BackdatedSigner)
+    return URLSafeTimedSerializer(
+        current_app.config["SECRET_KEY"], salt=salt, signer=BackdatedSigner
+    )
 
 
 def make_token(user: User, purpose: str, issued_at: int | None = None) -> str:
@@ -72,9 +81,7 @@ def max_age(purpose: str) -> timedelta:
 def user_for_token(token: str, purpose: str) -> User:
     """The person the link is for, or LinkRefused with a message for them."""
     try:
-        payload = _serializer(purpose).loads(
-            token, max_age=int(max_age(purpose).total_seconds())
-        )
+        payload = _serializer(purpose).loads(token, max_age=int(max_age(purpose).total_seconds()))
     except SignatureExpired as error:
         raise LinkRefused(EXPIRED) from error
     except BadSignature as error:
@@ -154,7 +161,11 @@ def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
     purpose = "invite" if user.password_hash is None else "reset"
     delivery = deliver(user, purpose)
     kind = "sign-in invitation" if purpose == "invite" else "password reset"
-    audit(trust_id, actor, f"link.{purpose}",
-          f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",
-          email=user.email)
+    audit(
+        trust_id,
+        actor,
+        f"link.{purpose}",
+        f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",
+        email=user.email,
+    )
     return delivery, purpose

@@ -30,11 +30,13 @@ def _school_of(trust, form):
 def _library_context(trust, form=None, **context) -> dict:
     steps = steps_of_trust(trust)
     return {
-        "trust": trust, "form": form or _step_form(trust, formdata=None),
+        "trust": trust,
+        "form": form or _step_form(trust, formdata=None),
         "active_steps": [step for step in steps if step.retired_at is None],
         "retired_steps": [step for step in steps if step.retired_at is not None],
         "categories": categories_of(trust),
-        "school_names": {school.id: school.name for school in trust.schools}, **context,
+        "school_names": {school.id: school.name for school in trust.schools},
+        **context,
     }
 
 
@@ -55,12 +57,22 @@ def add_library_step(trust_id: int):
     form = _step_form(trust)
     added = None
     if form.validate_on_submit():
-        added = add_step(current_user, trust, _school_of(trust, form), form.category.data,
-                         form.title.data, form.guidance.data or "")
+        added = add_step(
+            current_user,
+            trust,
+            _school_of(trust, form),
+            form.category.data,
+            form.title.data,
+            form.guidance.data or "",
+        )
         db.session.commit()
         form = None
-    return answer("admin/_library.html", _library_page, 200 if added else 422,
-                  **_library_context(trust, form, added=added))
+    return answer(
+        "admin/_library.html",
+        _library_page,
+        200 if added else 422,
+        **_library_context(trust, form, added=added),
+    )
 
 
 @bp.route("/library/<int:step_id>", methods=["GET", "POST"])
@@ -75,13 +87,24 @@ def library_step(step_id: int):
         return answer("admin/_step_edit.html", _step_page, trust=trust, step=step, form=form)
     form = _step_form(trust, prefix=f"step-{step.id}")
     if not form.validate_on_submit():
-        return answer("admin/_step_edit.html", _step_page, 422, trust=trust, step=step,
-                      form=form)
-    edit_step(current_user, step, _school_of(trust, form), category=form.category.data,
-              title=form.title.data, guidance=form.guidance.data or "")
+        return answer("admin/_step_edit.html", _step_page, 422, trust=trust, step=step, form=form)
+    edit_step(
+        current_user,
+        step,
+        _school_of(trust, form),
+        category=form.category.data,
+        title=form.title.data,
+        guidance=form.guidance.data or "",
+    )
     db.session.commit()
-    return answer("admin/_step.html", _step_page, trust=trust, step=step, saved=True,
-                  school_names={school.id: school.name for school in trust.schools})
+    return answer(
+        "admin/_step.html",
+        _step_page,
+        trust=trust,
+        step=step,
+        saved=True,
+        school_names={school.id: school.name for school in trust.schools},
+    )
 
 
 def _step_page(trust, step, form=None, **context) -> str:

@@ -32,8 +32,15 @@ def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm
 def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
     pair_form, triad_form = _forms(school, pair_form, triad_form)
     current, ended = pairs_of_school(school, date.today())
-    return {"school": school, "pair_form": pair_form, "triad_form": triad_form,
-            "current": current, "ended": ended, "today": date.today(), **context}
+    return {
+        "school": school,
+        "pair_form": pair_form,
+        "triad_form": triad_form,
+        "current": current,
+        "ended": ended,
+        "today": date.today(),
+        **context,
+    }
 
 
 def _pairs_page(school, **context) -> str:
@@ -60,19 +67,37 @@ def _save(school, form, make_pairs, form_name: str):
 @admin_required
 def add_coaching_pair(school_id: int):
     school = school_or_404(school_id)
-    return _save(school, PairForm(prefix="pair"), lambda form: [add_pair(
-        current_user, school, form.coach_id.data, form.teacher_id.data, form.since.data,
-    )], "pair_form")
+    return _save(
+        school,
+        PairForm(prefix="pair"),
+        lambda form: [
+            add_pair(
+                current_user,
+                school,
+                form.coach_id.data,
+                form.teacher_id.data,
+                form.since.data,
+            )
+        ],
+        "pair_form",
+    )
 
 
 @bp.post("/schools/<int:school_id>/triads")
 @admin_required
 def add_coaching_triad(school_id: int):
     school = school_or_404(school_id)
-    return _save(school, TriadForm(prefix="triad"), lambda form: add_triad(
-        current_user, school, [form.first_id.data, form.second_id.data, form.third_id.data],
-        form.since.data,
-    ), "triad_form")
+    return _save(
+        school,
+        TriadForm(prefix="triad"),
+        lambda form: add_triad(
+            current_user,
+            school,
+            [form.first_id.data, form.second_id.data, form.third_id.data],
+            form.since.data,
+        ),
+        "triad_form",
+    )
 
 
 @bp.post("/pairs/<int:pair_id>/end")
@@ -82,8 +107,9 @@ def end_coaching_pair(pair_id: int):
     pair = pair_or_404(pair_id)
     school = pair.school
     if request.form.get("confirm") != "yes":
-        return answer("admin/_pairs.html", _pairs_page,
-                      **_pairs_context(school, confirming=pair.id))
+        return answer(
+            "admin/_pairs.html", _pairs_page, **_pairs_context(school, confirming=pair.id)
+        )
     end_pair(current_user, pair)
     db.session.commit()
     return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))

@@ -29,8 +29,9 @@ def pairs_of_school(school: School, today: date) -> tuple[list[CoachingPair], li
         .order_by(sa.func.lower(coach.name), sa.func.lower(teacher.name), CoachingPair.id)
     ).all()
     current = [pair for pair in rows if pair.until is None or pair.until >= today]
-    ended = sorted((pair for pair in rows if pair not in current),
-                   key=lambda pair: pair.until, reverse=True)
+    ended = sorted(
+        (pair for pair in rows if pair not in current), key=lambda pair: pair.until, reverse=True
+    )
     return current, ended
 
 
@@ -39,8 +40,11 @@ def members(school: School, role: str | None = None) -> list[User]:
     roles = sa.select(Membership.user_id).where(Membership.school_id == school.id)
     if role:
         roles = roles.where(Membership.role == role)
-    query = (sa.select(User).where(User.id.in_(roles), User.active)
-             .order_by(sa.func.lower(User.name), User.id))
+    query = (
+        sa.select(User)
+        .where(User.id.in_(roles), User.active)
+        .order_by(sa.func.lower(User.name), User.id)
+    )
     return list(db.session.scalars(query))
 
 
@@ -55,27 +59,37 @@ def _member(school: School, user_id: int | None, field: str, role: str | None = 
 def _check_pair(school: School, coach: User, teacher: User, field: str) -> None:
     if coach.id == teacher.id:
         raise RuleBroken(field, f"{coach.name} cannot coach themselves.")
-    existing = db.session.scalar(sa.select(CoachingPair.id).where(
-        CoachingPair.school_id == school.id, CoachingPair.coach_id == coach.id,
-        CoachingPair.teacher_id == teacher.id, CoachingPair.until.is_(None),
-    ))
+    existing = db.session.scalar(
+        sa.select(CoachingPair.id).where(
+            CoachingPair.school_id == school.id,
+            CoachingPair.coach_id == coach.id,
+            CoachingPair.teacher_id == teacher.id,
+            CoachingPair.until.is_(None),
+        )
+    )
     if existing is not None:
         raise RuleBroken(field, f"{coach.name} already coaches {teacher.name}.")
 
 
 def _add(actor: User, school: School, coach: User, teacher: User, since: date) -> CoachingPair:
-    pair = CoachingPair(school_id=school.id, coach_id=coach.id, teacher_id=teacher.id,
-                        since=since)
+    pair = CoachingPair(school_id=school.id, coach_id=coach.id, teacher_id=teacher.id, since=since)
     db.session.add(pair)
-    audit(school.trust_id, actor, "pair.add",
-          f"{coach.name} coaches {teacher.name} at {school.name}",
-          school=school.slug, coach=coach.email, teacher=teacher.email,
-          since=since.isoformat())
+    audit(
+        school.trust_id,
+        actor,
+        "pair.add",
+        f"{coach.name} coaches {teacher.name} at {school.name}",
+        school=school.slug,
+        coach=coach.email,
+        teacher=teacher.email,
+        since=since.isoformat(),
+    )
     return pair
 
 
-def add_pair(actor: User, school: School, coach_id: int, teacher_id: int,
-             since: date) -> CoachingPair:
+def add_pair(
+    actor: User, school: School, coach_id: int, teacher_id: int, since: date
+) -> CoachingPair:
     coach = _member(school, coach_id, "coach_id", role="coach")
     teacher = _member(school, teacher_id, "teacher_id")
     _check_pair(school, coach, teacher, "teacher_id")
@@ -84,17 +98,21 @@ def add_pair(actor: User, school: School, coach_id: int, teacher_id: int,
     return pair
 
 
-def add_triad(actor: User, school: School, member_ids: list[int], since: date,
-              today: date | None = None) -> list[CoachingPair]:
+def add_triad(
+    actor: User, school: School, member_ids: list[int], since: date, today: date | None = None
+) -> list[CoachingPair]:
     """Three peers coaching each other in a ring: A→B, B→C, C→A. All or nothing."""
     today = today or date.today()
     fields = ("first_id", "second_id", "third_id")
-    peers = [_member(school, user_id, field, role="coach")
-             for user_id, field in zip(member_ids, fields, strict=True)]
+    peers = [
+        _member(school, user_id, field, role="coach")
+        for user_id, field in zip(member_ids, fields, strict=True)
+    ]
     for index, (field, peer) in enumerate(zip(fields, peers, strict=True)):
         if any(other.id == peer.id for other in peers[:index]):
-            raise RuleBroken(field, f"{peer.name} is already in this triad: choose three "
-                                    "different people.")
+            raise RuleBroken(
+                field, f"{peer.name} is already in this triad: choose three different people."
+            )
     ring = [(peers[0], peers[1]), (peers[1], peers[2]), (peers[2], peers[0])]
     for coach, teacher in ring:
         _check_pair(school, coach, teacher, "first_id")
@@ -116,6 +134,14 @@ def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None
     else:
         pair.until = today
         action, summary = "pair.end", f"{coach.name} no longer coaches {teacher.name}"
-    audit(school.trust_id, actor, action, f"{summary} at {school.name}", school=school.slug,
-          coach=coach.email, teacher=teacher.email, on=today.isoformat())
+    audit(
+        school.trust_id,
+        actor,
+        action,
+        f"{summary} at {school.name}",
+        school=school.slug,
+        coach=coach.email,
+        teacher=teacher.email,
+        on=today.isoformat(),
+    )
     db.session.flush()

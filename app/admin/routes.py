@@ -33,8 +33,9 @@ from app.extensions import db
 
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
-    return SchoolForm(timezones=timezone_names(), valid_timezones=valid_timezones(),
-                      prefix=prefix, **kwargs)
+    return SchoolForm(
+        timezones=timezone_names(), valid_timezones=valid_timezones(), prefix=prefix, **kwargs
+    )
 
 
 def new_school_form(trust, **kwargs) -> SchoolForm:
@@ -70,14 +71,29 @@ def index():
 def add_school(trust_id: int):
     trust = trust_or_404(trust_id)
     form = new_school_form(trust)
-    created = save(form, lambda: create_school(
-        current_user, trust, form.name.data, form.slug.data, form.timezone.data,
-        form.cadence.data))
+    created = save(
+        form,
+        lambda: create_school(
+            current_user,
+            trust,
+            form.name.data,
+            form.slug.data,
+            form.timezone.data,
+            form.cadence.data,
+        ),
+    )
     status = 200 if created else 422
     if created:
         form = new_school_form(trust, formdata=None)
-    return answer("admin/_schools.html", _dashboard, status, trust=trust, form=form,
-                  created=created, school_forms={trust.id: form})
+    return answer(
+        "admin/_schools.html",
+        _dashboard,
+        status,
+        trust=trust,
+        form=form,
+        created=created,
+        school_forms={trust.id: form},
+    )
 
 
 @bp.route("/schools/<int:school_id>", methods=["GET", "POST"])
@@ -87,17 +103,28 @@ def school(school_id: int):
     form = school_form(obj=school)
     if request.method == "GET":
         return _school_page(school=school)
-    saved = save(form, lambda: update_school(
-        current_user, school, name=form.name.data, slug=form.slug.data or school.slug,
-        timezone=form.timezone.data, cadence=form.cadence.data))
+    saved = save(
+        form,
+        lambda: update_school(
+            current_user,
+            school,
+            name=form.name.data,
+            slug=form.slug.data or school.slug,
+            timezone=form.timezone.data,
+            cadence=form.cadence.data,
+        ),
+    )
     status = 200 if saved is not None else 422
-    return answer("admin/_school_settings.html", _school_page, status, school=school,
-                  form=form, saved=saved)
+    return answer(
+        "admin/_school_settings.html", _school_page, status, school=school, form=form, saved=saved
+    )
 
 
 def _school_page(school, form=None, staff_form=None, **context) -> str:
     return render_template(
-        "admin/school.html", school=school, form=form or school_form(obj=school),
+        "admin/school.html",
+        school=school,
+        form=form or school_form(obj=school),
         staff=school_staff(school),
         staff_form=staff_form or StaffForm(formdata=None, prefix="staff"),
         **context,
@@ -109,8 +136,12 @@ def _school_page(school, form=None, staff_form=None, **context) -> str:
 def add_trust_person(trust_id: int):
     trust = trust_or_404(trust_id)
     form = trust_role_form(trust)
-    person = save(form, lambda: add_trust_role(
-        current_user, trust, form.email.data, form.name.data, form.role.data)[0])
+    person = save(
+        form,
+        lambda: add_trust_role(
+            current_user, trust, form.email.data, form.name.data, form.role.data
+        )[0],
+    )
     delivery = invitation_for(person)
     status = 200 if person else 422
     if person:
@@ -119,9 +150,17 @@ def add_trust_person(trust_id: int):
 
 
 def _trust_staff_answer(trust, form, status: int, delivery=None, purpose: str = "invite"):
-    return answer("admin/_trust_staff.html", _dashboard, status, trust=trust, form=form,
-                  delivery=delivery, purpose=purpose,
-                  trust_staff={trust.id: trust_staff(trust)}, people_forms={trust.id: form})
+    return answer(
+        "admin/_trust_staff.html",
+        _dashboard,
+        status,
+        trust=trust,
+        form=form,
+        delivery=delivery,
+        purpose=purpose,
+        trust_staff={trust.id: trust_staff(trust)},
+        people_forms={trust.id: form},
+    )
 
 
 @bp.post("/trusts/<int:trust_id>/people/<int:user_id>/remove")

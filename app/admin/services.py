@@ -36,10 +36,15 @@ class RuleBroken(ValueError):
 
 
 def audit(trust_id: int, actor: User | None, action: str, summary: str, **details) -> None:
-    db.session.add(AuditEvent(
-        trust_id=trust_id, actor_id=actor.id if actor else None, action=action,
-        summary=summary[:500], details=details,
-    ))
+    db.session.add(
+        AuditEvent(
+            trust_id=trust_id,
+            actor_id=actor.id if actor else None,
+            action=action,
+            summary=summary[:500],
+            details=details,
+        )
+    )
 
 
 # Schools -------------------------------------------------------------------------------
@@ -53,8 +58,9 @@ def timezone_names() -> list[str]:
     (tzdata's zone.tab, so no legacy aliases like Africa/Asmera), then UTC. Any valid IANA
     name is still accepted (valid_timezones)."""
     table = files("tzdata").joinpath("zoneinfo", "zone.tab").read_text(encoding="utf-8")
-    canonical = {line.split("\t")[2] for line in table.splitlines()
-                 if line and not line.startswith("#")}
+    canonical = {
+        line.split("\t")[2] for line in table.splitlines() if line and not line.startswith("#")
+    }
     return [FIRST_TIMEZONE, *sorted(canonical - {FIRST_TIMEZONE}), "UTC"]
 
 
@@ -80,26 +86,40 @@ def _check_slug(slug: str, school: School | None) -> None:
 
 def _check_name(trust_id: int, name: str, school: School | None) -> None:
     """Two schools of one trust with one name could not be told apart in any list."""
-    same = db.session.scalar(sa.select(School.id).where(
-        School.trust_id == trust_id, sa.func.lower(School.name) == name.lower()))
+    same = db.session.scalar(
+        sa.select(School.id).where(
+            School.trust_id == trust_id, sa.func.lower(School.name) == name.lower()
+        )
+    )
     if same is not None and (school is None or same != school.id):
         raise RuleBroken("name", f"A school called {name} already exists.")
 
 
-def create_school(actor: User, trust: Trust, name: str, slug: str, timezone: str,
-                  cadence: str) -> School:
+def create_school(
+    actor: User, trust: Trust, name: str, slug: str, timezone: str, cadence: str
+) -> School:
     _check_name(trust.id, name, None)
     if not slug:
         slug = slug_from(name)
         if _slug_owner(slug) is not None:
-            raise RuleBroken("slug", f"The short name made from this name, '{slug}', is used "
-                             "by another school: enter a different short name.")
+            raise RuleBroken(
+                "slug",
+                f"The short name made from this name, '{slug}', is used "
+                "by another school: enter a different short name.",
+            )
     _check_slug(slug, None)
     school = School(trust_id=trust.id, name=name, slug=slug, timezone=timezone, cadence=cadence)
     db.session.add(school)
     db.session.flush()
-    audit(trust.id, actor, "school.create", f"Added school {name}",
-          school=slug, timezone=timezone, cadence=cadence)
+    audit(
+        trust.id,
+        actor,
+        "school.create",
+        f"Added school {name}",
+        school=slug,
+        timezone=timezone,
+        cadence=cadence,
+    )
     return school
 
 
@@ -117,13 +137,20 @@ def update_school(actor: User, school: School, **fields) -> dict:
     for name, (_, value) in changes.items():
         setattr(school, name, value)
     if changes:
-        audit(school.trust_id, actor, "school.update", f"Changed {school.name}: "
-              + ", ".join(changes), school=school.slug, changes=changes)
+        audit(
+            school.trust_id,
+            actor,
+            "school.update",
+            f"Changed {school.name}: " + ", ".join(changes),
+            school=school.slug,
+            changes=changes,
+        )
     db.session.flush()
     return changes
 
 
 # Staff --------------------------------------------------------------------------------
+
 
 def person_in_trust(trust: Trust, user_id: int) -> User | None:
     """The person if they hold any role in the trust (a school role or a trust role)."""
@@ -158,13 +185,17 @@ def find_or_create_person(email: str, name: str) -> tuple[User, bool]:
         db.session.flush()
         return user, True
     if not user.active:
-        raise RuleBroken("email", f"{email} belongs to a deactivated account: "
-                                  "reactivate them on their school's staff page first.")
+        raise RuleBroken(
+            "email",
+            f"{email} belongs to a deactivated account: "
+            "reactivate them on their school's staff page first.",
+        )
     return user, False
 
 
-def add_person_to_school(actor: User, school: School, email: str, name: str,
-                         roles: list[str]) -> tuple[User, bool]:
+def add_person_to_school(
+    actor: User, school: School, email: str, name: str, roles: list[str]
+) -> tuple[User, bool]:
     """Give a person (new or existing) roles in the school. An existing person keeps
     their name. Returns (person, created)."""
     user, created = find_or_create_person(email, name)
@@ -174,15 +205,24 @@ def add_person_to_school(actor: User, school: School, email: str, name: str,
         raise RuleBroken("email", f"{user.name} already has those roles at {school.name}.")
     for role in added:
         db.session.add(Membership(user_id=user.id, school_id=school.id, role=role))
-    audit(school.trust_id, actor, "staff.add",
-          f"{'Added' if created else 'Gave roles to'} {user.name} at {school.name}: "
-          + ", ".join(added), school=school.slug, email=user.email, roles=added, created=created)
+    audit(
+        school.trust_id,
+        actor,
+        "staff.add",
+        f"{'Added' if created else 'Gave roles to'} {user.name} at {school.name}: "
+        + ", ".join(added),
+        school=school.slug,
+        email=user.email,
+        roles=added,
+        created=created,
+    )
     db.session.flush()
     return user, created
 
 
-def update_person_in_school(actor: User, school: School, user: User, name: str,
-                            roles: list[str]) -> None:
+def update_person_in_school(
+    actor: User, school: School, user: User, name: str, roles: list[str]
+) -> None:
     """Rename the person and set exactly these roles in this school (at least one)."""
     current = {m.role: m for m in user.memberships if m.school_id == school.id}
     removed = sorted(set(current) - set(roles))
@@ -198,8 +238,15 @@ def update_person_in_school(actor: User, school: School, user: User, name: str,
     if added or removed:
         changes["roles_added"], changes["roles_removed"] = added, removed
     if changes:
-        audit(school.trust_id, actor, "staff.update", f"Changed {user.name} at {school.name}",
-              school=school.slug, email=user.email, **changes)
+        audit(
+            school.trust_id,
+            actor,
+            "staff.update",
+            f"Changed {user.name} at {school.name}",
+            school=school.slug,
+            email=user.email,
+            **changes,
+        )
     db.session.flush()
 
 
@@ -211,17 +258,25 @@ def set_active(actor: User, trust: Trust, user: User, active: bool) -> None:
         return
     user.active = active
     verb = "Reactivated" if active else "Deactivated"
-    audit(trust.id, actor, "staff.reactivate" if active else "staff.deactivate",
-          f"{verb} {user.name}", email=user.email)
+    audit(
+        trust.id,
+        actor,
+        "staff.reactivate" if active else "staff.deactivate",
+        f"{verb} {user.name}",
+        email=user.email,
+    )
     db.session.flush()
 
 
 # Trust roles ----------------------------------------------------------------------------
 
+
 def trust_staff(trust: Trust) -> list[tuple[User, list[str]]]:
     rows = db.session.execute(
-        sa.select(User, TrustRole.role).join(TrustRole, TrustRole.user_id == User.id)
-        .where(TrustRole.trust_id == trust.id).order_by(sa.func.lower(User.name), TrustRole.role)
+        sa.select(User, TrustRole.role)
+        .join(TrustRole, TrustRole.user_id == User.id)
+        .where(TrustRole.trust_id == trust.id)
+        .order_by(sa.func.lower(User.name), TrustRole.role)
     )
     staff: dict[int, tuple[User, list[str]]] = {}
     for user, role in rows:
@@ -229,14 +284,22 @@ def trust_staff(trust: Trust) -> list[tuple[User, list[str]]]:
     return list(staff.values())
 
 
-def add_trust_role(actor: User, trust: Trust, email: str, name: str,
-                   role: str) -> tuple[User, bool]:
+def add_trust_role(
+    actor: User, trust: Trust, email: str, name: str, role: str
+) -> tuple[User, bool]:
     user, created = find_or_create_person(email, name)
     if any(r.trust_id == trust.id and r.role == role for r in user.trust_roles):
         raise RuleBroken("email", f"{user.name} is already {_role_label(role)} of {trust.name}.")
     db.session.add(TrustRole(user_id=user.id, trust_id=trust.id, role=role))
-    audit(trust.id, actor, "trust_role.add", f"Made {user.name} {_role_label(role)}",
-          email=user.email, role=role, created=created)
+    audit(
+        trust.id,
+        actor,
+        "trust_role.add",
+        f"Made {user.name} {_role_label(role)}",
+        email=user.email,
+        role=role,
+        created=created,
+    )
     db.session.flush()
     return user, created
 
@@ -244,13 +307,22 @@ def add_trust_role(actor: User, trust: Trust, email: str, name: str,
 def remove_trust_role(actor: User, trust: Trust, user: User, role: str) -> None:
     if user.id == actor.id and role == "admin":
         raise RuleBroken("user", "You cannot remove your own admin role.")
-    trust_role = db.session.scalar(sa.select(TrustRole).where(
-        TrustRole.trust_id == trust.id, TrustRole.user_id == user.id, TrustRole.role == role))
+    trust_role = db.session.scalar(
+        sa.select(TrustRole).where(
+            TrustRole.trust_id == trust.id, TrustRole.user_id == user.id, TrustRole.role == role
+        )
+    )
     if trust_role is None:
         return
     db.session.delete(trust_role)
-    audit(trust.id, actor, "trust_role.remove",
-          f"{user.name} is no longer {_role_label(role)}", email=user.email, role=role)
+    audit(
+        trust.id,
+        actor,
+        "trust_role.remove",
+        f"{user.name} is no longer {_role_label(role)}",
+        email=user.email,
+        role=role,
+    )
     db.session.flush()
 
 
@@ -260,7 +332,11 @@ def _role_label(role: str) -> str:
 
 # Audit trail -----------------------------------------------------------------------------
 
+
 def audit_page(trust: Trust, page: int, per_page: int = 50):
-    query = (sa.select(AuditEvent).where(AuditEvent.trust_id == trust.id)
-             .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc()))
+    query = (
+        sa.select(AuditEvent)
+        .where(AuditEvent.trust_id == trust.id)
+        .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
+    )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)

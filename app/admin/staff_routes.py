@@ -25,21 +25,35 @@ from app.extensions import db
 def add_staff(school_id: int):
     school = school_or_404(school_id)
     form = StaffForm(prefix="staff")
-    person = save(form, lambda: add_person_to_school(
-        current_user, school, form.email.data, form.name.data, form.roles.data)[0])
+    person = save(
+        form,
+        lambda: add_person_to_school(
+            current_user, school, form.email.data, form.name.data, form.roles.data
+        )[0],
+    )
     delivery = invitation_for(person)
     status = 200 if person else 422
     if person:
         form = StaffForm(formdata=None, prefix="staff")
-    return answer("admin/_staff.html", _school_page, status, school=school,
-                  staff=school_staff(school), staff_form=form, delivery=delivery)
+    return answer(
+        "admin/_staff.html",
+        _school_page,
+        status,
+        school=school,
+        staff=school_staff(school),
+        staff_form=form,
+        delivery=delivery,
+    )
 
 
 def _person_page(school, person, form=None, **context) -> str:
     roles = [m.role for m in person.memberships if m.school_id == school.id]
     return render_template(
-        "admin/person.html", school=school, person=person,
-        form=form or StaffEditForm(formdata=None, name=person.name, roles=roles), **context,
+        "admin/person.html",
+        school=school,
+        person=person,
+        form=form or StaffEditForm(formdata=None, name=person.name, roles=roles),
+        **context,
     )
 
 
@@ -60,8 +74,15 @@ def person(school_id: int, user_id: int):
         update_person_in_school(current_user, school, person, form.name.data, form.roles.data)
         db.session.commit()
         saved = True
-    return answer("admin/_person_form.html", _person_page, 200 if saved else 422,
-                  school=school, person=person, form=form, saved=saved)
+    return answer(
+        "admin/_person_form.html",
+        _person_page,
+        200 if saved else 422,
+        school=school,
+        person=person,
+        form=form,
+        saved=saved,
+    )
 
 
 @bp.post("/schools/<int:school_id>/staff/<int:user_id>/active")
@@ -75,8 +96,14 @@ def set_person_active(school_id: int, user_id: int):
     except RuleBroken as broken:
         db.session.rollback()
         problem = broken.message
-    return answer("admin/_person_status.html", _person_page, 422 if problem else 200,
-                  school=school, person=person, problem=problem)
+    return answer(
+        "admin/_person_status.html",
+        _person_page,
+        422 if problem else 200,
+        school=school,
+        person=person,
+        problem=problem,
+    )
 
 
 @bp.post("/schools/<int:school_id>/staff/<int:user_id>/link")
@@ -85,9 +112,21 @@ def sign_in_link(school_id: int, user_id: int):
     """A fresh invitation (no password yet) or password-reset link for the person."""
     school, person = _person_at_school(school_id, user_id)
     if not person.active:
-        return answer("admin/_person_status.html", _person_page, 422, school=school,
-                      person=person, problem="Reactivate the account before sending a link.")
+        return answer(
+            "admin/_person_status.html",
+            _person_page,
+            422,
+            school=school,
+            person=person,
+            problem="Reactivate the account before sending a link.",
+        )
     delivery, purpose = issue_link(current_user, school.trust_id, person)
     db.session.commit()
-    return answer("admin/_person_status.html", _person_page, school=school, person=person,
-                  delivery=delivery, purpose=purpose)
+    return answer(
+        "admin/_person_status.html",
+        _person_page,
+        school=school,
+        person=person,
+        delivery=delivery,
+        purpose=purpose,
+    )

@@ -44,104 +44,171 @@ JSON, or not a JPEG/PNG/WebP/HEIC photo; 422 a field is invalid (each is named).
 
 
 def _error(description: str) -> dict:
-    return {"description": description,
-            "content": {"application/json": {"schema": "Error"}}}
+    return {"description": description, "content": {"application/json": {"schema": "Error"}}}
 
 
 def _json(schema: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-VISIT_ID = {"name": "visit_id", "in": "path", "required": True,
-            "schema": {"type": "string", "format": "uuid"},
-            "description": "Made on the device (crypto.randomUUID()) when the drop-in starts."}
-PHOTO_ID = {"name": "photo_id", "in": "path", "required": True,
-            "schema": {"type": "string", "format": "uuid"}}
+VISIT_ID = {
+    "name": "visit_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+    "description": "Made on the device (crypto.randomUUID()) when the drop-in starts.",
+}
+PHOTO_ID = {
+    "name": "photo_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "format": "uuid"},
+}
 SIGNED_OUT = _error("Not signed in (never a redirect).")
 NOT_FOUND = _error("No such visit, or not one you may see.")
 
 OPERATIONS: dict[str, dict] = {
-    "api.me": {"get": {
-        "summary": "Who is signed in, and the teachers they may write a visit for",
-        "responses": {"200": _json("Me", "The signed-in person."), "401": SIGNED_OUT}}},
-    "api.put_visit": {"put": {
-        "summary": "Create or update one visit (idempotent)",
-        "description": (
-            "201 the first time. The same body again changes nothing: 200. A changed body "
-            "from the visit's own coach updates it; the latest edit wins by the device's "
-            "`updated_at` (an older edit arriving late answers 200 with the saved visit). "
-            "Anyone else changes nothing: 404, or 409 if they may see the visit."),
-        "parameters": [VISIT_ID],
-        "requestBody": {"required": True, "content": {"application/json": {"schema": "VisitIn"}}},
-        "responses": {
-            "201": _json("Visit", "Created."),
-            "200": _json("Visit", "Already saved: a replay, an edit applied, or a stale edit."),
-            "400": _error("The body is not JSON, or the CSRF token is missing."),
-            "401": SIGNED_OUT,
-            "404": NOT_FOUND,
-            "409": _error("The id belongs to a visit someone else wrote."),
-            "413": _error("The body is over 256 KB (refused before it is read)."),
-            "415": _error("The body is not application/json."),
-            "422": _error("Invalid fields, each named; a teacher you may not write for "
-                          "is named as teacher_id."),
-        }}},
-    "api.get_visit": {"get": {
-        "summary": "One visit with its photos and action step",
-        "parameters": [VISIT_ID],
-        "responses": {"200": _json("Visit", "The visit."), "401": SIGNED_OUT,
-                      "404": NOT_FOUND}}},
-    "api.patch_action_step": {"patch": {
-        "summary": "Acknowledge, reflect on, or set the status of the visit's action step",
-        "description": (
-            "The visit's teacher may acknowledge (once; repeated calls keep the first time), "
-            "reflect and set the status. The visit's coach, or anyone who may write visits "
-            "for that teacher, may set the status only (other fields: 422). Anyone else: "
-            "404. Idempotent."),
-        "parameters": [VISIT_ID],
-        "requestBody": {"required": True,
-                        "content": {"application/json": {"schema": "ActionStepChange"}}},
-        "responses": {"200": _json("Visit", "The visit as it now stands."),
-                      "401": SIGNED_OUT, "404": NOT_FOUND,
-                      "422": _error("A field is invalid or not yours to change.")}}},
-    "api.put_photo": {"put": {
-        "summary": "Store one photo of the visit (idempotent)",
-        "description": (
-            "The body is the image bytes. The photo is checked, turned upright, stripped of "
-            "all metadata (GPS included) and stored as a display size (long edge at most "
-            "1600 px) and a thumbnail (at most 320 px). Only the visit's coach may send "
-            "it. An optional caption travels in the `X-Photo-Caption` header."),
-        "parameters": [
-            VISIT_ID, PHOTO_ID,
-            {"name": CAPTION_HEADER, "in": "header", "required": False,
-             "schema": {"type": "string"},
-             "description": "Percent-encoded UTF-8, at most 200 characters once decoded."}],
-        "requestBody": {"required": True, "content": {
-            media_type: {"schema": {"type": "string", "format": "binary"}}
-            for media_type in ACCEPTED_TYPES}},
-        "responses": {
-            "201": _json("PhotoUpload", "Stored."),
-            "200": _json("PhotoUpload", "The same bytes were already stored under this id."),
-            "401": SIGNED_OUT,
-            "404": _error("No such visit, or not yours to add photos to (send the visit "
-                          "first)."),
-            "409": _error("Different bytes were stored under this id, or the id belongs "
-                          "to another visit's photo."),
-            "413": _error("Over the size limit, or more than 50 megapixels (a "
-                          "decompression bomb)."),
-            "415": _error("Not a JPEG, PNG, WebP or HEIC photo."),
-            "422": _error("The photo is damaged or cut short, or the caption is invalid."),
-        }}},
-    "api.library_steps": {"get": {
-        "summary": "The action-step library the user may pick from",
-        "description": "Not retired; trust-wide steps of the user's trusts and their "
-                       "schools' own steps.",
-        "responses": {"200": {"description": "The steps.", "content": {"application/json": {
-            "schema": {"type": "object", "properties": {
-                "library_steps": {"type": "array", "items": "LibraryStep"}}}}}},
-            "401": SIGNED_OUT}}},
-    "api.openapi": {"get": {
-        "summary": "This document", "security": [],
-        "responses": {"200": {"description": "OpenAPI 3 document."}}}},
+    "api.me": {
+        "get": {
+            "summary": "Who is signed in, and the teachers they may write a visit for",
+            "responses": {"200": _json("Me", "The signed-in person."), "401": SIGNED_OUT},
+        }
+    },
+    "api.put_visit": {
+        "put": {
+            "summary": "Create or update one visit (idempotent)",
+            "description": (
+                "201 the first time. The same body again changes nothing: 200. A changed body "
+                "from the visit's own coach updates it; the latest edit wins by the device's "
+                "`updated_at` (an older edit arriving late answers 200 with the saved visit). "
+                "Anyone else changes nothing: 404, or 409 if they may see the visit."
+            ),
+            "parameters": [VISIT_ID],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": "VisitIn"}},
+            },
+            "responses": {
+                "201": _json("Visit", "Created."),
+                "200": _json("Visit", "Already saved: a replay, an edit applied, or a stale edit."),
+                "400": _error("The body is not JSON, or the CSRF token is missing."),
+                "401": SIGNED_OUT,
+                "404": NOT_FOUND,
+                "409": _error("The id belongs to a visit someone else wrote."),
+                "413": _error("The body is over 256 KB (refused before it is read)."),
+                "415": _error("The body is not application/json."),
+                "422": _error(
+                    "Invalid fields, each named; a teacher you may not write for "
+                    "is named as teacher_id."
+                ),
+            },
+        }
+    },
+    "api.get_visit": {
+        "get": {
+            "summary": "One visit with its photos and action step",
+            "parameters": [VISIT_ID],
+            "responses": {"200": _json("Visit", "The visit."), "401": SIGNED_OUT, "404": NOT_FOUND},
+        }
+    },
+    "api.patch_action_step": {
+        "patch": {
+            "summary": "Acknowledge, reflect on, or set the status of the visit's action step",
+            "description": (
+                "The visit's teacher may acknowledge (once; repeated calls keep the first time), "
+                "reflect and set the status. The visit's coach, or anyone who may write visits "
+                "for that teacher, may set the status only (other fields: 422). Anyone else: "
+                "404. Idempotent."
+            ),
+            "parameters": [VISIT_ID],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": "ActionStepChange"}},
+            },
+            "responses": {
+                "200": _json("Visit", "The visit as it now stands."),
+                "401": SIGNED_OUT,
+                "404": NOT_FOUND,
+                "422": _error("A field is invalid or not yours to change."),
+            },
+        }
+    },
+    "api.put_photo": {
+        "put": {
+            "summary": "Store one photo of the visit (idempotent)",
+            "description": (
+                "The body is the image bytes. The photo is checked, turned upright, stripped of "
+                "all metadata (GPS included) and stored as a display size (long edge at most "
+                "1600 px) and a thumbnail (at most 320 px). Only the visit's coach may send "
+                "it. An optional caption travels in the `X-Photo-Caption` header."
+            ),
+            "parameters": [
+                VISIT_ID,
+                PHOTO_ID,
+                {
+                    "name": CAPTION_HEADER,
+                    "in": "header",
+                    "required": False,
+                    "schema": {"type": "string"},
+                    "description": "Percent-encoded UTF-8, at most 200 characters once decoded.",
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    media_type: {"schema": {"type": "string", "format": "binary"}}
+                    for media_type in ACCEPTED_TYPES
+                },
+            },
+            "responses": {
+                "201": _json("PhotoUpload", "Stored."),
+                "200": _json("PhotoUpload", "The same bytes were already stored under this id."),
+                "401": SIGNED_OUT,
+                "404": _error(
+                    "No such visit, or not yours to add photos to (send the visit first)."
+                ),
+                "409": _error(
+                    "Different bytes were stored under this id, or the id belongs "
+                    "to another visit's photo."
+                ),
+                "413": _error(
+                    "Over the size limit, or more than 50 megapixels (a decompression bomb)."
+                ),
+                "415": _error("Not a JPEG, PNG, WebP or HEIC photo."),
+                "422": _error("The photo is damaged or cut short, or the caption is invalid."),
+            },
+        }
+    },
+    "api.library_steps": {
+        "get": {
+            "summary": "The action-step library the user may pick from",
+            "description": "Not retired; trust-wide steps of the user's trusts and their "
+            "schools' own steps.",
+            "responses": {
+                "200": {
+                    "description": "The steps.",
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "properties": {
+                                    "library_steps": {"type": "array", "items": "LibraryStep"}
+                                },
+                            }
+                        }
+                    },
+                },
+                "401": SIGNED_OUT,
+            },
+        }
+    },
+    "api.openapi": {
+        "get": {
+            "summary": "This document",
+            "security": [],
+            "responses": {"200": {"description": "OpenAPI 3 document."}},
+        }
+    },
 }
 
 
@@ -160,7 +227,8 @@ def build_spec() -> dict:
         security=[{"session": []}],
     )
     spec.components.security_scheme(
-        "session", {"type": "apiKey", "in": "cookie", "name": "session"})
+        "session", {"type": "apiKey", "in": "cookie", "name": "session"}
+    )
     for name, schema in SCHEMAS.items():
         spec.components.schema(name, schema=schema)
     paths: dict[str, dict] = {}

@@ -121,6 +121,7 @@ def no_role():
 
 # Setting a password from a one-time link: invitations and password resets. -------------
 
+
 def _set_password_from_link(token: str, purpose: str):
     """Both kinds of link: check it, then let the person choose a password once."""
     from app.admin.forms import SetPasswordForm
@@ -138,8 +139,7 @@ def _set_password_from_link(token: str, purpose: str):
         flash("Your password is set. Welcome to Dropin.", "info")
         return redirect(landing_page_for(user))
     status = 422 if request.method == "POST" else 200
-    return render_template("auth/set_password.html", form=form, user=user,
-                           purpose=purpose), status
+    return render_template("auth/set_password.html", form=form, user=user, purpose=purpose), status
 
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
@@ -166,10 +166,12 @@ def request_password_reset():
     email_configured = bool(current_app.config.get("SMTP_HOST"))
     if not form.validate_on_submit():
         status = 422 if request.method == "POST" else 200
-        return render_template("auth/password_reset.html", form=form,
-                               email_configured=email_configured), status
+        return render_template(
+            "auth/password_reset.html", form=form, email_configured=email_configured
+        ), status
     user = find_user_by_email(form.email.data)
     if email_configured and user is not None and user.active:
         deliver(user, "reset")
-    return render_template("auth/password_reset.html", form=form, sent=True,
-                           email_configured=email_configured)
+    return render_template(
+        "auth/password_reset.html", form=form, sent=True, email_configured=email_configured
+    )

@@ -33,5 +33,9 @@ def sync_session():
 @bp.app_context_processor
 def sync_settings():
     config = current_app.config
-    return {"sync_settings": {"retry_base_ms": config["SYNC_RETRY_BASE_MS"],
-                              "request_timeout_ms": config["SYNC_REQUEST_TIMEOUT_MS"]}}
+    return {
+        "sync_settings": {
+            "retry_base_ms": config["SYNC_RETRY_BASE_MS"],
+            "request_timeout_ms": config["SYNC_REQUEST_TIMEOUT_MS"],
+        }
+    }

@@ -19,8 +19,12 @@ from app.exports.services import UnknownSchool, operator_scope, visits_csv
 @bp.cli.command("export-visits")
 @click.option("--week", required=True, help="ISO week, e.g. 2026-W47.")
 @click.option("--school", "school_slug", default=None, help="Only this school (its slug).")
-@click.option("--output", type=click.Path(dir_okay=False), default=None,
-              help="Write to this file instead of standard output.")
+@click.option(
+    "--output",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Write to this file instead of standard output.",
+)
 def export_visits_command(week: str, school_slug: str | None, output: str | None) -> None:
     """Write the weekly visits CSV of every school (or one) to stdout or a file."""
     try:
@@ -29,8 +33,9 @@ def export_visits_command(week: str, school_slug: str | None, output: str | None
     except ExportInputError as error:
         raise click.BadParameter(str(error), param_hint="--week") from None
     except UnknownSchool:
-        raise click.BadParameter(f"no school with the slug {school_slug!r}.",
-                                 param_hint="--school") from None
+        raise click.BadParameter(
+            f"no school with the slug {school_slug!r}.", param_hint="--school"
+        ) from None
     chunks = visits_csv(scope, period)
     if output is None:
         stdout = sys.stdout.buffer

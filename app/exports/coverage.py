@@ -79,7 +79,8 @@ def _last_visits(school_ids: list[int], since: datetime):
     many visits started since `since`."""
     stats = (
         sa.select(
-            Visit.school_id, Visit.teacher_id,
+            Visit.school_id,
+            Visit.teacher_id,
             sa.func.max(Visit.started_at).label("last_at"),
             sa.func.count(sa.case((Visit.started_at >= since, 1))).label("recent"),
         )
@@ -88,11 +89,23 @@ def _last_visits(school_ids: list[int], since: datetime):
         .subquery()
     )
     return db.session.execute(
-        sa.select(stats.c.school_id, stats.c.teacher_id, stats.c.last_at, stats.c.recent,
-                  Visit.id, ActionStep.text, ActionStep.status)
-        .join(Visit, sa.and_(Visit.school_id == stats.c.school_id,
-                             Visit.teacher_id == stats.c.teacher_id,
-                             Visit.started_at == stats.c.last_at))
+        sa.select(
+            stats.c.school_id,
+            stats.c.teacher_id,
+            stats.c.last_at,
+            stats.c.recent,
+            Visit.id,
+            ActionStep.text,
+            ActionStep.status,
+        )
+        .join(
+            Visit,
+            sa.and_(
+                Visit.school_id == stats.c.school_id,
+                Visit.teacher_id == stats.c.teacher_id,
+                Visit.started_at == stats.c.last_at,
+            ),
+        )
         .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
         # Two visits starting at the same instant: the later id's step wins, every time.
         .order_by(Visit.id)
@@ -111,7 +124,8 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         if (school_id, teacher_id) in rows:
             rows[(school_id, teacher_id)].coaches.append((coach_id, coach_name))
     for school_id, teacher_id, last_at, recent, visit_id, step_text, step_status in _last_visits(
-            school_ids, now - HALF_TERM):
+        school_ids, now - HALF_TERM
+    ):
         row = rows.get((school_id, teacher_id))
         if row is None:
             continue
@@ -188,7 +202,8 @@ class CoverageTable:
 
 def filter_and_sort(rows: list[TeacherCoverage], filters: CoverageFilters) -> CoverageTable:
     chosen = [
-        row for row in rows
+        row
+        for row in rows
         if (filters.school is None or row.school.id == filters.school.id)
         and (filters.coach_id is None or filters.coach_id in {c for c, _ in row.coaches})
         and (not filters.overdue_only or row.overdue)

@@ -62,7 +62,8 @@ def coverage():
     if is_htmx():
         return render_template("exports/_coverage_table.html", **context)
     return render_template(
-        "exports/coverage.html", **context,
+        "exports/coverage.html",
+        **context,
         trends=trends_for(schools, rows, now),
         coaches=coach_summaries(schools, rows, now),
         coaches_for_filter=coaches_of(rows),
@@ -97,8 +98,7 @@ def visits_csv_download():
     except UnknownSchool:
         abort(404)
     name = f"dropin-visits-{period.label}" + (f"-{school_slug}" if school_slug else "")
-    response = Response(stream_with_context(visits_csv(scope, period)),
-                        mimetype="text/csv")
+    response = Response(stream_with_context(visits_csv(scope, period)), mimetype="text/csv")
     response.headers["Content-Disposition"] = f'attachment; filename="{name}.csv"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -133,15 +133,23 @@ def index():
                 period_args = {"week": parse_week(values["week"]).label}
             else:
                 period = parse_date_range(values["from"], values["to"])
-                period_args = {"from": period.first_day.isoformat(),
-                               "to": period.last_day.isoformat()}
+                period_args = {
+                    "from": period.first_day.isoformat(),
+                    "to": period.last_day.isoformat(),
+                }
             school_arg = {"school": values["school"]} if values["school"] else {}
             return redirect(url_for("exports.visits_csv_download", **period_args, **school_arg))
         except ExportInputError as error:
             errors[error.field or "week"] = str(error)
     status = 400 if errors else 200
-    return render_template("exports/index.html", schools=schools, values=values,
-                           errors=errors, kind=kind, weeks=_recent_weeks(today)), status
+    return render_template(
+        "exports/index.html",
+        schools=schools,
+        values=values,
+        errors=errors,
+        kind=kind,
+        weeks=_recent_weeks(today),
+    ), status
 
 
 #: How many past weeks the week list offers (a school year); older ones: a date range.

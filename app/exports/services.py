@@ -22,9 +22,24 @@ from app.extensions import db
 from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
 
 HEADER = [
-    "visit_id", "date", "week", "school", "coach", "coach_email", "teacher", "teacher_email",
-    "class", "subject", "started_at", "duration_minutes", "notes", "action_step",
-    "action_step_category", "action_step_status", "acknowledged_at", "photos",
+    "visit_id",
+    "date",
+    "week",
+    "school",
+    "coach",
+    "coach_email",
+    "teacher",
+    "teacher_email",
+    "class",
+    "subject",
+    "started_at",
+    "duration_minutes",
+    "notes",
+    "action_step",
+    "action_step_category",
+    "action_step_status",
+    "acknowledged_at",
+    "photos",
 ]
 #: Rows fetched from the database at a time: memory stays flat whatever the size.
 BATCH_SIZE = 1000
@@ -63,8 +78,9 @@ def user_scope(user: User, school_slug: str | None) -> ExportScope:
     if school_slug:
         school = _school_by_slug(school_slug)
         visible = db.session.scalar(
-            sa.select(sa.literal(True)).where(School.id == school.id,
-                                              School.id.in_(visible_school_ids(user)))
+            sa.select(sa.literal(True)).where(
+                School.id == school.id, School.id.in_(visible_school_ids(user))
+            )
         )
         if not visible:
             raise UnknownSchool(school_slug)
@@ -92,18 +108,31 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
     photo_count = (
         sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
     )
-    in_own_window = sa.or_(*(
-        sa.and_(School.timezone == zone, Visit.started_at >= start, Visit.started_at < end)
-        for zone, (start, end) in windows.items()
-    ))
+    in_own_window = sa.or_(
+        *(
+            sa.and_(School.timezone == zone, Visit.started_at >= start, Visit.started_at < end)
+            for zone, (start, end) in windows.items()
+        )
+    )
     query = (
         sa.select(
-            Visit.id, Visit.started_at, School.name.label("school"), School.timezone,
-            coach.name.label("coach"), coach.email.label("coach_email"),
-            teacher.name.label("teacher"), teacher.email.label("teacher_email"),
-            Visit.class_name, Visit.subject, Visit.duration_minutes, Visit.notes,
-            ActionStep.text.label("action_step"), LibraryStep.category,
-            ActionStep.status, ActionStep.acknowledged_at, photo_count.label("photos"),
+            Visit.id,
+            Visit.started_at,
+            School.name.label("school"),
+            School.timezone,
+            coach.name.label("coach"),
+            coach.email.label("coach_email"),
+            teacher.name.label("teacher"),
+            teacher.email.label("teacher_email"),
+            Visit.class_name,
+            Visit.subject,
+            Visit.duration_minutes,
+            Visit.notes,
+            ActionStep.text.label("action_step"),
+            LibraryStep.category,
+            ActionStep.status,
+            ActionStep.acknowledged_at,
+            photo_count.label("photos"),
         )
         .join(School, School.id == Visit.school_id)
         .join(coach, coach.id == Visit.coach_id)
@@ -129,11 +158,24 @@ def visit_cells(row) -> list[str]:
     zone = ZoneInfo(row.timezone)
     started = row.started_at.astimezone(zone)
     return [
-        str(row.id), started.date().isoformat(), iso_week_label(started.date()), row.school,
-        row.coach, row.coach_email, row.teacher, row.teacher_email, row.class_name,
-        row.subject, started.isoformat(timespec="seconds"), str(row.duration_minutes),
-        row.notes, row.action_step or "", row.category or "", row.status or "",
-        _local_iso(row.acknowledged_at, zone), str(row.photos),
+        str(row.id),
+        started.date().isoformat(),
+        iso_week_label(started.date()),
+        row.school,
+        row.coach,
+        row.coach_email,
+        row.teacher,
+        row.teacher_email,
+        row.class_name,
+        row.subject,
+        started.isoformat(timespec="seconds"),
+        str(row.duration_minutes),
+        row.notes,
+        row.action_step or "",
+        row.category or "",
+        row.status or "",
+        _local_iso(row.acknowledged_at, zone),
+        str(row.photos),
     ]
 
 

@@ -77,15 +77,18 @@ class Trends:
 
 def _visits_since(school_ids: list[int], since: datetime):
     return db.session.execute(
-        sa.select(Visit.school_id, Visit.coach_id, Visit.started_at)
-        .where(Visit.school_id.in_(school_ids), Visit.started_at >= since)
+        sa.select(Visit.school_id, Visit.coach_id, Visit.started_at).where(
+            Visit.school_id.in_(school_ids), Visit.started_at >= since
+        )
     ).all()
 
 
 def _term_weeks(today) -> list[str]:
     this_monday = monday_of(today)
-    return [iso_week_label(this_monday - timedelta(weeks=back))
-            for back in range(TERM_WEEKS - 1, -1, -1)]
+    return [
+        iso_week_label(this_monday - timedelta(weeks=back))
+        for back in range(TERM_WEEKS - 1, -1, -1)
+    ]
 
 
 def _bars(counts: list[int], weeks: list[str], busiest: int) -> list[Bar]:
@@ -96,11 +99,16 @@ def _bars(counts: list[int], weeks: list[str], busiest: int) -> list[Bar]:
     bars = []
     for index, count in enumerate(counts):
         height = area_height * count / busiest if busiest else 0
-        bars.append(Bar(
-            x=round(chart["left"] + index * slot + 2, 1),
-            y=round(chart["top"] + area_height - height, 1),
-            width=round(slot - 4, 1), height=round(height, 1), week=weeks[index], visits=count,
-        ))
+        bars.append(
+            Bar(
+                x=round(chart["left"] + index * slot + 2, 1),
+                y=round(chart["top"] + area_height - height, 1),
+                width=round(slot - 4, 1),
+                height=round(height, 1),
+                week=weeks[index],
+                visits=count,
+            )
+        )
     return bars
 
 
@@ -118,8 +126,10 @@ def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime
     weeks = _term_weeks(now.astimezone(ZoneInfo(schools[0].timezone)).date())
     counts = _weekly_counts(schools, weeks, now)
     busiest = max((max(c) for c in counts.values()), default=0)
-    visits = [SchoolWeeks(school, counts[school.id], _bars(counts[school.id], weeks, busiest))
-              for school in schools]
+    visits = [
+        SchoolWeeks(school, counts[school.id], _bars(counts[school.id], weeks, busiest))
+        for school in schools
+    ]
     teachers_by_school: dict[int, list[TeacherCoverage]] = defaultdict(list)
     for row in rows:
         teachers_by_school[row.school.id].append(row)
@@ -128,11 +138,24 @@ def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime
         teachers = teachers_by_school[school.id]
         within = sum(1 for row in teachers if not row.overdue)
         share = within / len(teachers) if teachers else 0
-        shares.append(CadenceShare(school, within, len(teachers),
-                                   y=index * SHARE_CHART["row"],
-                                   width=round(SHARE_CHART["bar"] * share, 1)))
-    return Trends(weeks, visits, busiest, shares, WEEK_CHART, SHARE_CHART,
-                  share_height=max(len(schools), 1) * SHARE_CHART["row"])
+        shares.append(
+            CadenceShare(
+                school,
+                within,
+                len(teachers),
+                y=index * SHARE_CHART["row"],
+                width=round(SHARE_CHART["bar"] * share, 1),
+            )
+        )
+    return Trends(
+        weeks,
+        visits,
+        busiest,
+        shares,
+        WEEK_CHART,
+        SHARE_CHART,
+        share_height=max(len(schools), 1) * SHARE_CHART["row"],
+    )
 
 
 @dataclass(frozen=True)
@@ -144,8 +167,9 @@ class CoachSummary:
     overdue: int
 
 
-def coach_summaries(schools: list[School], rows: list[TeacherCoverage],
-                    now: datetime) -> list[CoachSummary]:
+def coach_summaries(
+    schools: list[School], rows: list[TeacherCoverage], now: datetime
+) -> list[CoachSummary]:
     """Each current coach in these schools: visits this ISO week (in the school's own
     calendar) and how many of their coachees are overdue."""
     zones = {school.id: ZoneInfo(school.timezone) for school in schools}
@@ -153,14 +177,20 @@ def coach_summaries(schools: list[School], rows: list[TeacherCoverage],
     for school_id, coach_id, started_at in _visits_since(list(zones), now - timedelta(days=8)):
         zone = zones[school_id]
         if iso_week_label(started_at.astimezone(zone).date()) == iso_week_label(
-                now.astimezone(zone).date()):
+            now.astimezone(zone).date()
+        ):
             this_week[coach_id] += 1
     coachees: dict[int, list[TeacherCoverage]] = defaultdict(list)
     for row in rows:
         for coach_id, _name in row.coaches:
             coachees[coach_id].append(row)
     return [
-        CoachSummary(coach_id, name, len(coachees[coach_id]), this_week[coach_id],
-                     sum(1 for row in coachees[coach_id] if row.overdue))
+        CoachSummary(
+            coach_id,
+            name,
+            len(coachees[coach_id]),
+            this_week[coach_id],
+            sum(1 for row in coachees[coach_id] if row.overdue),
+        )
         for coach_id, name in coaches_of(rows)
     ]

@@ -50,9 +50,17 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
 
     storage = photo_storage()
     keys = [storage.put(processed.display), storage.put(processed.thumbnail)]
-    row = {"id": photo_id, "visit_id": visit.id, "storage_key": keys[0], "thumbnail_key": keys[1],
-           "width": processed.width, "height": processed.height,
-           "bytes": len(processed.display), "sha256": sha256, "caption": caption or ""}
+    row = {
+        "id": photo_id,
+        "visit_id": visit.id,
+        "storage_key": keys[0],
+        "thumbnail_key": keys[1],
+        "width": processed.width,
+        "height": processed.height,
+        "bytes": len(processed.display),
+        "sha256": sha256,
+        "caption": caption or "",
+    }
     try:
         inserted = insert_once(Photo, row)
     except Exception:

@@ -21,11 +21,19 @@ def draw_mark(draw: ImageDraw.ImageDraw, size: int, scale: float) -> None:
     stem = radius * 0.9
     draw.rectangle([centre - stem, centre - radius, centre, centre + radius], fill=LIGHT)
     inner = radius * 0.45
-    draw.ellipse([centre - inner * 0.9, centre - inner, centre + inner * 1.1, centre + inner],
-                 fill=BRAND)
+    draw.ellipse(
+        [centre - inner * 0.9, centre - inner, centre + inner * 1.1, centre + inner], fill=BRAND
+    )
     dot = radius * 0.2
-    draw.ellipse([centre + radius * 0.9, centre - radius * 1.25,
-                  centre + radius * 0.9 + dot * 2, centre - radius * 1.25 + dot * 2], fill=ACCENT)
+    draw.ellipse(
+        [
+            centre + radius * 0.9,
+            centre - radius * 1.25,
+            centre + radius * 0.9 + dot * 2,
+            centre - radius * 1.25 + dot * 2,
+        ],
+        fill=ACCENT,
+    )
 
 
 def make(size: int, maskable: bool) -> Image.Image:

@@ -34,8 +34,13 @@ SHELL_FILES = (
 #: Signed-in pages the worker keeps so a coach can capture from a cold start offline.
 OFFLINE_PAGES = ("capture.new_visit", "capture.outbox")
 #: Templates whose change should reach devices as a new service-worker version.
-SHELL_TEMPLATES = ("pwa/sw.js", "pwa/offline.html", "capture/new.html", "capture/outbox.html",
-                   "base.html")
+SHELL_TEMPLATES = (
+    "pwa/sw.js",
+    "pwa/offline.html",
+    "capture/new.html",
+    "capture/outbox.html",
+    "base.html",
+)
 
 
 def shell_version() -> str:
@@ -55,8 +60,7 @@ def service_worker():
     body = render_template(
         "pwa/sw.js",
         version=shell_version(),
-        shell=[url_for("static", filename=name) for name in SHELL_FILES]
-        + [url_for("pwa.offline")],
+        shell=[url_for("static", filename=name) for name in SHELL_FILES] + [url_for("pwa.offline")],
         pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
         offline_url=url_for("pwa.offline"),
         worker_scripts=[
@@ -64,12 +68,16 @@ def service_worker():
             for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js")
         ],
     )
-    return body, 200, {
-        "Content-Type": "text/javascript; charset=utf-8",
-        # Browsers must check for a new worker on every visit.
-        "Cache-Control": "no-cache",
-        "Service-Worker-Allowed": "/",
-    }
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "text/javascript; charset=utf-8",
+            # Browsers must check for a new worker on every visit.
+            "Cache-Control": "no-cache",
+            "Service-Worker-Allowed": "/",
+        },
+    )
 
 
 @bp.route("/manifest.webmanifest")

@@ -80,8 +80,9 @@ def _change_step(visit_id, fragment: str, message: str, **change):
     visit = services.own_visit_or_404(current_user, visit_id)
     errors = _apply(visit, change)
     if errors:
-        return _after_change(visit, fragment, errors=errors,
-                             reflection_text=change.get("reflection"))
+        return _after_change(
+            visit, fragment, errors=errors, reflection_text=change.get("reflection")
+        )
     db.session.commit()
     return _after_change(visit, fragment, message=message)
 
@@ -89,24 +90,32 @@ def _change_step(visit_id, fragment: str, message: str, **change):
 @bp.post("/teacher/steps/<uuid:visit_id>/acknowledge")
 @login_required
 def acknowledge(visit_id):
-    return _change_step(visit_id, "teacher/_progress.html",
-                        "Thanks. Your coach can see you have it.", acknowledged=True)
+    return _change_step(
+        visit_id,
+        "teacher/_progress.html",
+        "Thanks. Your coach can see you have it.",
+        acknowledged=True,
+    )
 
 
 @bp.post("/teacher/steps/<uuid:visit_id>/status")
 @login_required
 def set_status(visit_id):
     status = request.form.get("status", "")
-    return _change_step(visit_id, "teacher/_progress.html",
-                        STATUS_SAVED.get(status, ""), status=status)
+    return _change_step(
+        visit_id, "teacher/_progress.html", STATUS_SAVED.get(status, ""), status=status
+    )
 
 
 @bp.post("/teacher/steps/<uuid:visit_id>/reflection")
 @login_required
 def reflect(visit_id):
     reflection = request.form.get("reflection", "")
-    message = "Reflection saved. Your coach can read it." if reflection.strip() else (
-        "Reflection cleared.")
+    message = (
+        "Reflection saved. Your coach can read it."
+        if reflection.strip()
+        else ("Reflection cleared.")
+    )
     return _change_step(visit_id, "teacher/_reflection.html", message, reflection=reflection)
 
 
@@ -121,8 +130,11 @@ def set_status_as_coach(visit_id):
     status = request.form.get("status", "")
     errors = _apply(visit, {"status": status})
     if errors:
-        return render_template("visits/_action_step.html", step=visit.action_step,
-                               message=" ".join(errors.get("status", []))), 422
+        return render_template(
+            "visits/_action_step.html",
+            step=visit.action_step,
+            message=" ".join(errors.get("status", [])),
+        ), 422
     db.session.commit()
     if not is_htmx():
         return redirect(url_for("visits.show", visit_id=visit.id))

@@ -71,8 +71,7 @@ def show(visit_id: uuid.UUID):
     """One drop-in: notes, photos and the action step, for anyone who may see it."""
     visit = get_visit_or_404(current_user, visit_id)
     photos = [(photo, fit((photo.width, photo.height), THUMBNAIL_EDGE)) for photo in visit.photos]
-    return render_template("visits/show.html", visit=visit, photos=photos,
-                           back=_way_back(visit))
+    return render_template("visits/show.html", visit=visit, photos=photos, back=_way_back(visit))
 
 
 def _way_back(visit: Visit) -> tuple[str, str]:

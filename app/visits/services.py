@@ -60,7 +60,8 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
             # Core inserts, no ORM flush: on SQLite the write lock is held from the first
             # insert to the commit, so the work in between is kept small.
             db.session.execute(
-                sa.insert(ActionStep).values(visit_id=visit_id, **_step_columns(capture)))
+                sa.insert(ActionStep).values(visit_id=visit_id, **_step_columns(capture))
+            )
             return SyncResult(db.session.get(Visit, visit_id), created=True)
         # A concurrent replay inserted it first; the database waited for it to commit.
         visit = _visit_for_update(visit_id)
@@ -268,15 +269,19 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
         raise Refused(400, "That page of drop-ins does not exist.") from None
 
 
-def coach_timeline(user: User, before: str | None = None,
-                   page_size: int = TIMELINE_PAGE_SIZE) -> TimelinePage:
+def coach_timeline(
+    user: User, before: str | None = None, page_size: int = TIMELINE_PAGE_SIZE
+) -> TimelinePage:
     """The visits the user wrote, newest first, a page at a time. Keyset paging on
     (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
     query = (
         sa.select(Visit)
         .where(Visit.coach_id == user.id)
-        .options(selectinload(Visit.teacher), selectinload(Visit.photos),
-                 selectinload(Visit.action_step).selectinload(ActionStep.library_step))
+        .options(
+            selectinload(Visit.teacher),
+            selectinload(Visit.photos),
+            selectinload(Visit.action_step).selectinload(ActionStep.library_step),
+        )
         .order_by(Visit.started_at.desc(), Visit.id.desc())
         .limit(page_size + 1)
     )

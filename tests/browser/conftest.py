@@ -22,13 +22,27 @@ from tests.conftest import DEFAULT_PASSWORD, empty_all_tables, make_test_app
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
-PHONE = {"viewport": {"width": 390, "height": 844}, "device_scale_factor": 2,
-         "is_mobile": True, "has_touch": True}
-TABLET = {"viewport": {"width": 820, "height": 1180}, "device_scale_factor": 2,
-          "is_mobile": True, "has_touch": True}
+PHONE = {
+    "viewport": {"width": 390, "height": 844},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
+TABLET = {
+    "viewport": {"width": 820, "height": 1180},
+    "device_scale_factor": 2,
+    "is_mobile": True,
+    "has_touch": True,
+}
 LAPTOP = {"viewport": {"width": 1280, "height": 800}}
 SCREENSHOT_DIR = os.environ.get("SCREENSHOT_DIR")
 
@@ -81,8 +95,7 @@ class FaultInjector:
             del body
             raise ConnectionAbortedError("answer dropped")
         status, body, content_type = fault
-        start_response(status, [("Content-Type", content_type),
-                                ("Content-Length", str(len(body)))])
+        start_response(status, [("Content-Type", content_type), ("Content-Length", str(len(body)))])
         return [body]
 
 

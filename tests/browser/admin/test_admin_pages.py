@@ -103,8 +103,9 @@ def test_refused_pair_says_why_then_a_pair_is_added_and_ended(demo, laptop):
     laptop.get_by_role("button", name="End… Priya Shah coaching Ben Carter").click()
     expect(laptop.get_by_text("End this pair?")).to_be_visible()
     assert_accessible(laptop, "admin-pair-confirm-end")
-    laptop.get_by_role("button",
-                       name=re.compile("^Yes, end it.*Priya Shah coaching Ben Carter$")).click()
+    laptop.get_by_role(
+        "button", name=re.compile("^Yes, end it.*Priya Shah coaching Ben Carter$")
+    ).click()
     expect(laptop.get_by_text("Ends today")).to_be_visible()
 
 
@@ -151,8 +152,11 @@ def test_a_picture_is_refused_as_not_a_csv(demo, laptop, tmp_path):
     laptop.goto(f"/admin/schools/{school_id}/import")
     laptop.get_by_label("CSV file").set_input_files(str(picture))
     laptop.get_by_role("button", name="Preview the import").click()
-    expect(laptop.get_by_text("That file isn't a CSV. Save it from your spreadsheet as CSV "
-                              "(UTF-8) and try again.")).to_be_visible()
+    expect(
+        laptop.get_by_text(
+            "That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and try again."
+        )
+    ).to_be_visible()
     assert_accessible(laptop, "admin-import-not-csv")
 
 
@@ -160,8 +164,12 @@ def test_a_resized_text_box_does_not_break_the_csp_on_submit(demo, laptop):
     """htmx used to copy a resized textarea's style attribute onto the swapped-in one."""
     trust_id, _, _, _ = ids()
     refused = []
-    laptop.on("console", lambda message: refused.append(message.text)
-              if "Content Security Policy" in message.text else None)
+    laptop.on(
+        "console",
+        lambda message: (
+            refused.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     sign_in(laptop, "admin@example.org")
     laptop.goto(f"/admin/trusts/{trust_id}/library")
     laptop.locator("#title").evaluate("box => { box.style.height = '150px'; }")

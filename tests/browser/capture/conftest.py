@@ -20,8 +20,11 @@ from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, sign_in
 
 #: Retries in tests start after 100 ms (production: 5 s), so the suite stays fast.
 TEST_RETRY_BASE_MS = 100
-TEACHERS = {"Tom Baker": "teacher@example.org", "Amara Okafor": "amara.okafor@example.org",
-            "Dan Lewis": "dan.lewis@example.org"}
+TEACHERS = {
+    "Tom Baker": "teacher@example.org",
+    "Amara Okafor": "amara.okafor@example.org",
+    "Dan Lewis": "dan.lewis@example.org",
+}
 
 
 #: An answer that has not come after 5 s is given up on (production: 60 s).
@@ -31,8 +34,9 @@ TEST_REQUEST_TIMEOUT_MS = 5000
 @pytest.fixture(autouse=True)
 def fast_retries(live_server):
     config = live_server.app.config
-    config.update(SYNC_RETRY_BASE_MS=TEST_RETRY_BASE_MS,
-                  SYNC_REQUEST_TIMEOUT_MS=TEST_REQUEST_TIMEOUT_MS)
+    config.update(
+        SYNC_RETRY_BASE_MS=TEST_RETRY_BASE_MS, SYNC_REQUEST_TIMEOUT_MS=TEST_REQUEST_TIMEOUT_MS
+    )
     yield
     config.update(SYNC_RETRY_BASE_MS=5000, SYNC_REQUEST_TIMEOUT_MS=60000)
     config.pop("RELEASE", None)
@@ -87,8 +91,10 @@ def poll(page, js: str, timeout: float = 15_000, message: str = ""):
         if value:
             return value
         if time.monotonic() > deadline:
-            items = page.evaluate("Dropin.outbox.list().then((items) => items.map((i) => "
-                                  "[i.kind, i.state, i.attempts, i.lastError]))")
+            items = page.evaluate(
+                "Dropin.outbox.list().then((items) => items.map((i) => "
+                "[i.kind, i.state, i.attempts, i.lastError]))"
+            )
             raise AssertionError(f"timed out waiting for {message or js}; outbox: {items}")
         page.wait_for_timeout(100)
 
@@ -107,8 +113,12 @@ def persistent_phone(playwright, base_url, tmp_path):
 
     def launch(offline: bool = False):
         context = playwright.chromium.launch_persistent_context(
-            str(tmp_path / "profile"), executable_path=CHROMIUM, args=CHROMIUM_ARGS,
-            base_url=base_url, offline=offline, **PHONE,
+            str(tmp_path / "profile"),
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            base_url=base_url,
+            offline=offline,
+            **PHONE,
         )
         context.set_default_timeout(10_000)
         contexts.append(context)
@@ -138,8 +148,10 @@ def photo_bytes(seed: int, size: tuple[int, int] = (640, 480)) -> bytes:
     draw = ImageDraw.Draw(image)
     for _ in range(6):
         x, y = rng.randrange(size[0]), rng.randrange(size[1])
-        draw.rectangle([x, y, x + size[0] // 5, y + size[1] // 8],
-                       fill=tuple(rng.randrange(256) for _ in range(3)))
+        draw.rectangle(
+            [x, y, x + size[0] // 5, y + size[1] // 8],
+            fill=tuple(rng.randrange(256) for _ in range(3)),
+        )
     out = io.BytesIO()
     image.save(out, "JPEG", quality=85)
     return out.getvalue()
@@ -149,19 +161,28 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def fill_capture(page, teacher="Tom Baker", photos=(), notes="Calm start, task on the board.",
-                 step="Ask the question, pause three seconds, then name who answers",
-                 class_name="Year 4", subject="Maths", captions=()):
+def fill_capture(
+    page,
+    teacher="Tom Baker",
+    photos=(),
+    notes="Calm start, task on the board.",
+    step="Ask the question, pause three seconds, then name who answers",
+    class_name="Year 4",
+    subject="Maths",
+    captions=(),
+):
     """Fill the capture form as a coach would, without saving."""
     page.get_by_label("Teacher").select_option(label=f"{teacher} · Riverside Primary")
     page.get_by_label("Class").fill(class_name)
     page.get_by_label("Subject").fill(subject)
     page.get_by_label("Notes").fill(notes)
     if photos:
-        page.get_by_label("Photos").set_input_files([
-            {"name": f"photo{index}.jpg", "mimeType": "image/jpeg", "buffer": data}
-            for index, data in enumerate(photos)
-        ])
+        page.get_by_label("Photos").set_input_files(
+            [
+                {"name": f"photo{index}.jpg", "mimeType": "image/jpeg", "buffer": data}
+                for index, data in enumerate(photos)
+            ]
+        )
         expect(page.locator("[data-photo-list] li")).to_have_count(len(photos))
     for index, caption in enumerate(captions, start=1):
         page.get_by_label(f"Caption for photo {index}").fill(caption)
@@ -184,8 +205,9 @@ def outbox_items(page) -> list[dict]:
 
 
 def wait_for_empty_outbox(page, timeout=30_000):
-    poll(page, "Dropin.outbox.list().then((items) => items.length === 0)", timeout,
-         "an empty outbox")
+    poll(
+        page, "Dropin.outbox.list().then((items) => items.length === 0)", timeout, "an empty outbox"
+    )
 
 
 def wait_for_outbox(page, predicate_js: str, timeout=15_000):

@@ -23,8 +23,11 @@ from tests.browser.capture.conftest import (
 )
 from tests.browser.conftest import assert_accessible
 
-SERVER_ERROR = ("500 INTERNAL SERVER ERROR", b'{"error": "Something went wrong"}',
-                "application/json")
+SERVER_ERROR = (
+    "500 INTERNAL SERVER ERROR",
+    b'{"error": "Something went wrong"}',
+    "application/json",
+)
 
 
 def test_server_saves_then_drops_the_answer_the_first_time(coach, live_server):
@@ -52,8 +55,11 @@ def test_server_answers_500_twice_then_201(coach, live_server):
     photo = photo_bytes(62)
     capture(coach, photos=[photo])
     wait_for_empty_outbox(coach)
-    visit_puts = [path for method, path in live_server.faults.seen
-                  if method == "PUT" and "/photos/" not in path]
+    visit_puts = [
+        path
+        for method, path in live_server.faults.seen
+        if method == "PUT" and "/photos/" not in path
+    ]
     assert len(visit_puts) >= 3
     assert_arrived(before, visits=1, photos=1, hashes=[sha256(photo)])
 
@@ -84,8 +90,11 @@ def test_refused_capture_shows_the_reason_and_can_be_fixed_and_resent(coach):
     capture(coach, teacher="Tom Baker", photos=[photo])
     # Meanwhile the coaching pair ends: the server will refuse the visit (422).
     tom = db.session.scalar(sa.select(User).where(User.email == "teacher@example.org"))
-    db.session.execute(sa.update(CoachingPair).where(CoachingPair.teacher_id == tom.id)
-                       .values(until=date.today() - timedelta(days=1)))
+    db.session.execute(
+        sa.update(CoachingPair)
+        .where(CoachingPair.teacher_id == tom.id)
+        .values(until=date.today() - timedelta(days=1))
+    )
     db.session.commit()
 
     coach.context.set_offline(False)
@@ -114,31 +123,43 @@ def test_refused_capture_shows_the_reason_and_can_be_fixed_and_resent(coach):
 def test_twenty_visits_with_three_photos_through_a_flaky_network(coach, live_server):
     before = demo_visit_ids()
     rng = random.Random(2026)
-    failures = ["refuse", "reset", "drop-answer", SERVER_ERROR,
-                ("502 BAD GATEWAY", b"<html>Bad gateway</html>", "text/html")]
-    live_server.faults.rule = lambda environ: (
-        rng.choice(failures) if rng.random() < 1 / 3 else None)
+    failures = [
+        "refuse",
+        "reset",
+        "drop-answer",
+        SERVER_ERROR,
+        ("502 BAD GATEWAY", b"<html>Bad gateway</html>", "text/html"),
+    ]
+    live_server.faults.rule = lambda environ: rng.choice(failures) if rng.random() < 1 / 3 else None
     teachers = ["Tom Baker", "Amara Okafor", "Dan Lewis"]
     photos = [[photo_bytes(100 + 3 * n + k, size=(320, 240)) for k in range(3)] for n in range(20)]
 
     for number in range(20):
-        capture(coach, teacher=teachers[number % 3], photos=photos[number],
-                notes=f"Drop-in number {number}")
+        capture(
+            coach,
+            teacher=teachers[number % 3],
+            photos=photos[number],
+            notes=f"Drop-in number {number}",
+        )
 
     wait_for_empty_outbox(coach, timeout=120_000)
-    assert_arrived(before, visits=20, photos=60,
-                   hashes=[sha256(p) for visit in photos for p in visit])
+    assert_arrived(
+        before, visits=20, photos=60, hashes=[sha256(p) for visit in photos for p in visit]
+    )
     delays = coach.evaluate(
-        "[...Array(60).keys()].map((n) => Dropin.sync.backoffDelay(n + 1, 5000))")
+        "[...Array(60).keys()].map((n) => Dropin.sync.backoffDelay(n + 1, 5000))"
+    )
     assert max(delays) <= 5 * 60 * 1000
     assert delays[-1] >= 2.5 * 60 * 1000  # the cap is reached, with jitter below it
 
 
 def test_a_refused_capture_is_discarded_only_when_the_coach_confirms(coach, live_server):
     before = demo_visit_ids()
-    refusal = ("422 UNPROCESSABLE ENTITY",
-               b'{"error": "Some fields need attention.", "errors": {"notes": ["Too long."]}}',
-               "application/json")
+    refusal = (
+        "422 UNPROCESSABLE ENTITY",
+        b'{"error": "Some fields need attention.", "errors": {"notes": ["Too long."]}}',
+        "application/json",
+    )
     live_server.faults.faults.append(refusal)
     capture(coach, photos=[photo_bytes(65)])
     wait_for_outbox(coach, "items.length === 1 && items[0].state === 'needs-attention'")

@@ -32,8 +32,9 @@ LONG_EDGE = """async (id) => {
 }"""
 
 
-def test_offline_from_a_cold_start_captures_survive_reload_and_restart(demo, persistent_phone,
-                                                                      live_server):
+def test_offline_from_a_cold_start_captures_survive_reload_and_restart(
+    demo, persistent_phone, live_server
+):
     context, page = persistent_phone()
     sign_in(page, "coach@example.org", remember=True)
     open_capture_page(page)
@@ -69,15 +70,17 @@ def test_offline_from_a_cold_start_captures_survive_reload_and_restart(demo, per
     live_server.faults.rule = None
     context.set_offline(False)
     wait_for_empty_outbox(page)
-    visits = assert_arrived(before, visits=3, photos=4,
-                            hashes=device_hashes + [sha256(online_photo)])
+    visits = assert_arrived(
+        before, visits=3, photos=4, hashes=device_hashes + [sha256(online_photo)]
+    )
     assert all(visit.captured_offline for visit in visits)
     expect(page.get_by_role("link", name="All synced")).to_be_visible()
 
 
 def outbox_items_with_photo_ids(page):
     return page.evaluate(
-        "Dropin.outbox.list().then((items) => items.map((i) => i.photos.map((p) => p.id)))")
+        "Dropin.outbox.list().then((items) => items.map((i) => i.photos.map((p) => p.id)))"
+    )
 
 
 def test_expired_session_waits_for_the_same_coach_never_another(coach, api_redirects):
@@ -101,8 +104,11 @@ def test_expired_session_waits_for_the_same_coach_never_another(coach, api_redir
 
     sign_in(coach, "head.riverside@example.org")  # someone else on this phone
     coach.goto("/outbox")
-    wait_for_outbox(coach, "items.length === 2 && items.every((i) => i.state === 'needs-sign-in'"
-                           " && i.lastError.includes('another account'))")
+    wait_for_outbox(
+        coach,
+        "items.length === 2 && items.every((i) => i.state === 'needs-sign-in'"
+        " && i.lastError.includes('another account'))",
+    )
     assert Stored().new_visits(before) == []
 
     coach.get_by_role("button", name="Sign out").click()
@@ -130,7 +136,8 @@ def test_sign_out_warns_and_staying_keeps_everything(coach):
 
 def shell_caches(page) -> list[str]:
     return page.evaluate(
-        "caches.keys().then((names) => names.filter((n) => n.startsWith('dropin-shell-')))")
+        "caches.keys().then((names) => names.filter((n) => n.startsWith('dropin-shell-')))"
+    )
 
 
 def worker_version(page) -> str:
@@ -140,7 +147,10 @@ def worker_version(page) -> str:
 def test_new_service_worker_version_while_captures_wait_loses_nothing(coach, live_server):
     before = demo_visit_ids()
     live_server.faults.rule = lambda environ: (
-        "503 SERVICE UNAVAILABLE", b'{"error": "Deploying"}', "application/json")
+        "503 SERVICE UNAVAILABLE",
+        b'{"error": "Deploying"}',
+        "application/json",
+    )
     photos = [photo_bytes(40), photo_bytes(41), photo_bytes(42)]
     capture(coach, teacher="Tom Baker", photos=photos[:1])
     capture(coach, teacher="Amara Okafor", photos=photos[1:2])
@@ -150,8 +160,12 @@ def test_new_service_worker_version_while_captures_wait_loses_nothing(coach, liv
     live_server.app.config["RELEASE"] = "second"  # a deploy while captures wait
     second = worker_version(coach)
     coach.goto("/visits/new")  # nothing in progress: the new version takes over
-    poll(coach, f"caches.keys().then((n) => n.includes('dropin-shell-{second}') "
-                f"&& !n.includes('dropin-shell-{first}'))", message="the second version")
+    poll(
+        coach,
+        f"caches.keys().then((n) => n.includes('dropin-shell-{second}') "
+        f"&& !n.includes('dropin-shell-{first}'))",
+        message="the second version",
+    )
     assert len(outbox_items(coach)) == 2
 
     coach.get_by_label("Notes").fill("Half-way through a drop-in")
@@ -159,14 +173,20 @@ def test_new_service_worker_version_while_captures_wait_loses_nothing(coach, liv
     live_server.app.config["RELEASE"] = "third"
     third = worker_version(coach)
     coach.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
-    poll(coach, "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)",
-         message="the third version waiting")
+    poll(
+        coach,
+        "navigator.serviceWorker.getRegistration().then((r) => r.waiting !== null)",
+        message="the third version waiting",
+    )
     assert coach.evaluate("window.stillTheSamePage") is True
     expect(coach.get_by_label("Notes")).to_have_value("Half-way through a drop-in")
 
     capture(coach, teacher="Dan Lewis", photos=photos[2:])  # saved: now it may update
-    poll(coach, f"caches.keys().then((n) => n.includes('dropin-shell-{third}'))",
-         message="the third version active")
+    poll(
+        coach,
+        f"caches.keys().then((n) => n.includes('dropin-shell-{third}'))",
+        message="the third version active",
+    )
     assert len(outbox_items(coach)) == 3
 
     live_server.faults.rule = None

@@ -42,7 +42,9 @@ def test_online_capture_with_two_photos_arrives_once(coach):
 def _latest_visit_of(email: str) -> Visit:
     db.session.rollback()
     return db.session.scalars(
-        sa.select(Visit).join(Visit.teacher).where(Visit.teacher.has(email=email))
+        sa.select(Visit)
+        .join(Visit.teacher)
+        .where(Visit.teacher.has(email=email))
         .order_by(Visit.started_at.desc())
     ).first()
 
@@ -55,10 +57,12 @@ def test_verdict_on_the_current_step_library_step_and_a_removed_photo(coach):
     expect(coach.get_by_text(previous.action_step.text).first).to_be_visible()
     coach.get_by_role("button", name="Embedded").click()
     expect(coach.get_by_role("button", name="Embedded")).to_have_attribute("aria-pressed", "true")
-    coach.get_by_label("Photos").set_input_files([
-        {"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": data}
-        for i, data in enumerate(photos)
-    ])
+    coach.get_by_label("Photos").set_input_files(
+        [
+            {"name": f"p{i}.jpg", "mimeType": "image/jpeg", "buffer": data}
+            for i, data in enumerate(photos)
+        ]
+    )
     coach.get_by_role("button", name="Remove photo 2").click()
     expect(coach.locator("[data-photo-list] li")).to_have_count(2)
     coach.get_by_text("Library of steps").click()
@@ -66,12 +70,14 @@ def test_verdict_on_the_current_step_library_step_and_a_removed_photo(coach):
     coach.get_by_label("Search the library").fill("worked example")
     coach.get_by_role("button", name="Think aloud while you model one worked example").click()
     expect(coach.get_by_label("Action step")).to_have_value(
-        "Think aloud while you model one worked example")
+        "Think aloud while you model one worked example"
+    )
     coach.get_by_role("button", name="Save").click()
 
     wait_for_empty_outbox(coach)
-    [visit] = assert_arrived(before, visits=1, photos=2,
-                             hashes=[sha256(photos[0]), sha256(photos[2])])
+    [visit] = assert_arrived(
+        before, visits=1, photos=2, hashes=[sha256(photos[0]), sha256(photos[2])]
+    )
     assert visit.action_step.library_step is not None
     assert visit.action_step.library_step.category == "Modelling"
     db.session.refresh(previous.action_step)
@@ -106,7 +112,8 @@ def test_capture_page_is_accessible_with_a_step_photos_and_the_library_open(coac
     coach.get_by_label("Teacher").select_option(label="Tom Baker · Riverside Primary")
     coach.get_by_role("button", name="Keep practising").click()
     coach.get_by_label("Photos").set_input_files(
-        [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(7)}])
+        [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(7)}]
+    )
     coach.get_by_text("Library of steps").click()
     expect(coach.locator("[data-photo-list] li")).to_have_count(1)
     assert_accessible(coach, "capture-phone")
@@ -116,7 +123,8 @@ def test_capture_page_works_one_handed_at_360_px(coach):
     coach.set_viewport_size({"width": 360, "height": 740})
     coach.get_by_label("Teacher").select_option(label="Tom Baker · Riverside Primary")
     coach.get_by_label("Photos").set_input_files(
-        [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(8)}])
+        [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(8)}]
+    )
     coach.get_by_text("Library of steps").click()
     assert coach.evaluate("document.documentElement.scrollWidth") <= 360
     small = coach.evaluate("""() => [...document.querySelectorAll(

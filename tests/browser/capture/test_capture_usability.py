@@ -46,23 +46,40 @@ def test_an_error_goes_as_soon_as_its_field_is_fixed(coach):
 
 
 def test_a_file_that_is_not_a_picture_is_refused_when_picked(coach):
-    coach.get_by_label("Photos").set_input_files([
-        {"name": "notes.jpg", "mimeType": "image/jpeg", "buffer": b"Just some text, not a photo."},
-        {"name": "lesson-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n..."},
-        {"name": "work.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(90)},
-        {"name": "fake.heic", "mimeType": "image/heic", "buffer": HEADER + b"abcd" + b"\0" * 20},
-    ])
+    coach.get_by_label("Photos").set_input_files(
+        [
+            {
+                "name": "notes.jpg",
+                "mimeType": "image/jpeg",
+                "buffer": b"Just some text, not a photo.",
+            },
+            {"name": "lesson-plan.pdf", "mimeType": "application/pdf", "buffer": b"%PDF-1.7\n..."},
+            {"name": "work.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(90)},
+            {
+                "name": "fake.heic",
+                "mimeType": "image/heic",
+                "buffer": HEADER + b"abcd" + b"\0" * 20,
+            },
+        ]
+    )
     error = coach.locator("#photos-error")
     expect(error).to_be_visible()
-    expect(error).to_contain_text("\u201cnotes.jpg\u201d, \u201clesson-plan.pdf\u201d, "
-                                  "\u201cfake.heic\u201d are not photos")
+    expect(error).to_contain_text(
+        "\u201cnotes.jpg\u201d, \u201clesson-plan.pdf\u201d, \u201cfake.heic\u201d are not photos"
+    )
     expect(coach.locator("[data-photo-list] li")).to_have_count(1)
     assert_accessible(coach, "capture-photo-refused-phone")
 
     # A picture picked next clears the message; what is saved holds only real pictures.
-    coach.get_by_label("Photos").set_input_files([
-        {"name": "heif.heic", "mimeType": "image/heic", "buffer": HEADER + b"heic" + b"\0" * 20},
-    ])
+    coach.get_by_label("Photos").set_input_files(
+        [
+            {
+                "name": "heif.heic",
+                "mimeType": "image/heic",
+                "buffer": HEADER + b"heic" + b"\0" * 20,
+            },
+        ]
+    )
     expect(error).to_be_hidden()
     coach.context.set_offline(True)
     capture(coach)
@@ -108,8 +125,9 @@ def test_offline_the_indicator_says_so_and_counts_what_waits(coach):
 
 def test_saved_message_says_it_was_sent_when_online(coach):
     capture(coach)
-    expect(coach.get_by_text("Saved on this phone: drop-in with Tom Baker. Sent to the server.")
-           ).to_be_visible()
+    expect(
+        coach.get_by_text("Saved on this phone: drop-in with Tom Baker. Sent to the server.")
+    ).to_be_visible()
     expect(coach.get_by_text("It syncs when the phone is online.")).to_have_count(0)
 
 
@@ -198,4 +216,5 @@ def test_sync_indicator_lines_up_with_the_content_on_a_laptop(demo, laptop):
         assert abs(indicator["width"] - main["width"]) <= 1, path
         padding = "(css) => getComputedStyle(document.querySelector(css)).paddingLeft"
         assert laptop.evaluate(padding, "[data-sync-status-text]") == laptop.evaluate(
-            padding, "main")
+            padding, "main"
+        )

@@ -14,16 +14,20 @@ from tests.browser.conftest import sign_in
 
 def test_a_step_update_queued_offline_is_sent_once_back_online(demo, tablet):
     teacher = db.session.scalar(sa.select(User).where(User.email == "teacher@example.org"))
-    latest = db.session.scalars(sa.select(Visit).where(Visit.teacher_id == teacher.id)
-                                .order_by(Visit.started_at.desc())).first()
+    latest = db.session.scalars(
+        sa.select(Visit).where(Visit.teacher_id == teacher.id).order_by(Visit.started_at.desc())
+    ).first()
     sign_in(tablet, "teacher@example.org")
     open_capture_page_or_home(tablet)
     tablet.context.set_offline(True)
-    tablet.evaluate("""(visitId) => Dropin.outbox.add({
+    tablet.evaluate(
+        """(visitId) => Dropin.outbox.add({
         kind: "step-update", label: "Reflection on my step",
         payload: { visit_id: visitId,
                    changes: { acknowledged: true, reflection: "Pupils waited." } },
-    })""", str(latest.id))
+    })""",
+        str(latest.id),
+    )
     [item] = outbox_items(tablet)
     assert item["kind"] == "step-update"
     assert (item["state"], item["userId"]) == ("pending", str(teacher.id))
@@ -47,5 +51,3 @@ def open_capture_page_or_home(page):
     """Teachers have no capture page; any signed-in page carries the outbox."""
     page.goto("/teacher")
     page.evaluate("navigator.serviceWorker.ready.then(() => true)")
-
-

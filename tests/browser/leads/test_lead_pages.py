@@ -15,9 +15,11 @@ from playwright.sync_api import expect
 from app.exports.periods import iso_week_label
 from tests.browser.conftest import assert_accessible, sign_in
 
-HEADER = ("visit_id,date,week,school,coach,coach_email,teacher,teacher_email,class,subject,"
-          "started_at,duration_minutes,notes,action_step,action_step_category,"
-          "action_step_status,acknowledged_at,photos")
+HEADER = (
+    "visit_id,date,week,school,coach,coach_email,teacher,teacher_email,class,subject,"
+    "started_at,duration_minutes,notes,action_step,action_step_category,"
+    "action_step_status,acknowledged_at,photos"
+)
 
 
 def rows_of(download) -> list[list[str]]:
@@ -30,8 +32,7 @@ def test_lead_downloads_last_weeks_csv(demo, laptop):
     sign_in(laptop, "lead@example.org")
     laptop.get_by_role("link", name="Export").click()
     expect(laptop.get_by_role("heading", level=1)).to_have_text("Export visits")
-    last_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date()
-                               - timedelta(days=7))
+    last_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date() - timedelta(days=7))
     expect(laptop.get_by_label("Week", exact=True)).to_have_value(last_week)
     assert_accessible(laptop, "leads-export-laptop")
     with laptop.expect_download() as info:
@@ -71,7 +72,8 @@ def test_a_backwards_date_range_is_explained_at_the_field(demo, laptop):
     field = laptop.get_by_label("Last day")
     expect(field).to_have_attribute("aria-invalid", "true")
     expect(laptop.locator("#range-to-error")).to_have_text(
-        "The last day must be on or after the first day.")
+        "The last day must be on or after the first day."
+    )
     assert_accessible(laptop, "leads-export-error-laptop")
 
 
@@ -95,7 +97,8 @@ def test_lead_filters_and_sorts_coverage_without_reloading(demo, laptop):
     laptop.get_by_label("School", exact=True).select_option(label="Hillcrest Academy (weekly)")
     expect(laptop).to_have_url(re.compile(r"school=hillcrest"))
     expect(laptop.locator("table.coverage tbody td:nth-child(2)").first).to_have_text(
-        "Hillcrest Academy")
+        "Hillcrest Academy"
+    )
     assert "Dan Lewis" not in table_teachers(laptop)
 
     laptop.get_by_label("Only drop-ins due").uncheck()
@@ -119,6 +122,7 @@ def test_coverage_trends_have_accessible_charts_and_numbers(demo, laptop):
     laptop.get_by_text("Visits per week as a table").click()
     table = laptop.locator("table.trend-table")
     expect(table.get_by_role("rowheader", name="Riverside Primary")).to_be_visible()
-    expect(laptop.get_by_role("img", name="Share of teachers seen within cadence, per school")) \
-        .to_be_visible()
+    expect(
+        laptop.get_by_role("img", name="Share of teachers seen within cadence, per school")
+    ).to_be_visible()
     assert_accessible(laptop, "leads-trends-laptop")

@@ -19,8 +19,9 @@ def tablet_landscape(browser, base_url):
     context.close()
 
 
-def coach_sends_a_visit(page, teacher_email: str, step_text: str, notes: str = "",
-                        photos: tuple[bytes, ...] = ()) -> tuple[str, list[str]]:
+def coach_sends_a_visit(
+    page, teacher_email: str, step_text: str, notes: str = "", photos: tuple[bytes, ...] = ()
+) -> tuple[str, list[str]]:
     """As the coach signed in on `page`: PUT a visit and its photos through the sync API,
     as the capture page's outbox does. Returns the visit's id and the photo ids."""
     me = page.request.get("/api/v1/me").json()
@@ -31,15 +32,23 @@ def coach_sends_a_visit(page, teacher_email: str, step_text: str, notes: str = "
     body = {
         "teacher_id": teacher_id,
         "started_at": (datetime.now(UTC) - timedelta(minutes=15)).isoformat(),
-        "duration_minutes": 10, "class_name": "Year 5", "subject": "Science", "notes": notes,
-        "action_step": {"text": step_text, "library_step_id": None}, "photo_ids": photo_ids,
+        "duration_minutes": 10,
+        "class_name": "Year 5",
+        "subject": "Science",
+        "notes": notes,
+        "action_step": {"text": step_text, "library_step_id": None},
+        "photo_ids": photo_ids,
     }
-    response = page.request.put(f"/api/v1/visits/{visit_id}", data=body,
-                                headers={"X-CSRFToken": token})
+    response = page.request.put(
+        f"/api/v1/visits/{visit_id}", data=body, headers={"X-CSRFToken": token}
+    )
     assert response.status == 201, response.text()
     for photo_id, data in zip(photo_ids, photos, strict=True):
-        response = page.request.put(f"/api/v1/visits/{visit_id}/photos/{photo_id}", data=data,
-                                    headers={"X-CSRFToken": token, "Content-Type": "image/jpeg"})
+        response = page.request.put(
+            f"/api/v1/visits/{visit_id}/photos/{photo_id}",
+            data=data,
+            headers={"X-CSRFToken": token, "Content-Type": "image/jpeg"},
+        )
         assert response.status == 201, response.text()
     return visit_id, photo_ids
 

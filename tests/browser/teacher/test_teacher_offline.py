@@ -15,8 +15,10 @@ from tests.browser.teacher.conftest import coach_sends_a_visit, poll, wait_until
 from tests.photo_fixtures import plain_jpeg
 
 STEP = "Give pupils ten seconds of silent thinking before any hands go up."
-IMAGE_SHOWN = "([...document.querySelectorAll('.photo-grid img')]).every((img) => " \
-              "img.complete && img.naturalWidth > 0)"
+IMAGE_SHOWN = (
+    "([...document.querySelectorAll('.photo-grid img')]).every((img) => "
+    "img.complete && img.naturalWidth > 0)"
+)
 
 
 def step_on_server(visit_id: str):
@@ -32,8 +34,7 @@ def outbox_items(page) -> list[dict]:
 
 def send_a_visit(phone, photos=()):
     sign_in(phone, "coach@example.org")
-    return coach_sends_a_visit(phone, "teacher@example.org", STEP, "Pupils keen to answer.",
-                               photos)
+    return coach_sends_a_visit(phone, "teacher@example.org", STEP, "Pupils keen to answer.", photos)
 
 
 def test_reading_the_current_step_and_its_photos_works_offline(demo, phone, tablet):
@@ -71,7 +72,9 @@ def test_an_offline_acknowledgement_arrives_exactly_once(demo, phone, tablet):
     tablet.get_by_label("What did you try, and what happened?").fill(reflection)
     tablet.get_by_role("button", name="Save reflection").click()
     assert [item["changes"] for item in outbox_items(tablet)] == [
-        {"acknowledged": True}, {"reflection": reflection}]
+        {"acknowledged": True},
+        {"reflection": reflection},
+    ]
     assert step_on_server(visit_id).acknowledged_at is None
 
     tablet.reload()  # still offline: the page says what waits, the outbox keeps it
@@ -82,8 +85,12 @@ def test_an_offline_acknowledgement_arrives_exactly_once(demo, phone, tablet):
     expect(tablet.get_by_role("link", name="2 changes waiting to sync")).to_be_visible()
 
     tablet.context.set_offline(False)
-    poll(tablet, "Dropin.outbox.list().then((items) => items.length === 0)", 30_000,
-         "an empty outbox")
+    poll(
+        tablet,
+        "Dropin.outbox.list().then((items) => items.length === 0)",
+        30_000,
+        "an empty outbox",
+    )
     step = step_on_server(visit_id)
     acknowledged_at = step.acknowledged_at
     assert acknowledged_at is not None
@@ -92,8 +99,12 @@ def test_an_offline_acknowledgement_arrives_exactly_once(demo, phone, tablet):
     # Sent again (another tab, a replay): the server keeps the first acknowledgement.
     tablet.evaluate(f"""Dropin.outbox.add({{kind: "step-update",
         payload: {{visit_id: "{visit_id}", changes: {{acknowledged: true}}}}}})""")
-    poll(tablet, "Dropin.outbox.list().then((items) => items.length === 0)", 30_000,
-         "an empty outbox")
+    poll(
+        tablet,
+        "Dropin.outbox.list().then((items) => items.length === 0)",
+        30_000,
+        "an empty outbox",
+    )
     assert step_on_server(visit_id).acknowledged_at == acknowledged_at
     tablet.reload()
     expect(tablet.get_by_text(re.compile(r"You acknowledged this on"))).to_be_visible()
@@ -110,8 +121,7 @@ def test_a_shared_tablet_never_shows_one_teachers_step_to_another(demo, phone, t
     wait_until_kept_for_offline(tablet)
     leo_id = db.session.scalar(sa.select(User.id).where(User.email == "teacher2@example.org"))
     caches = tablet.evaluate("caches.keys()")
-    assert [name for name in caches if name.startswith("dropin-user-")] == [
-        f"dropin-user-{leo_id}"]
+    assert [name for name in caches if name.startswith("dropin-user-")] == [f"dropin-user-{leo_id}"]
 
     tablet.context.set_offline(True)
     tablet.goto("/teacher")
@@ -127,8 +137,11 @@ def test_signing_out_forgets_the_kept_step(demo, phone, tablet):
     wait_until_kept_for_offline(tablet)
     tablet.get_by_role("button", name="Sign out").click()
     expect(tablet.get_by_role("heading", name="Sign in")).to_be_visible()
-    poll(tablet, "caches.keys().then((names) => !names.some((n) => n.startsWith('dropin-user-')))",
-         message="no person's cache left")
+    poll(
+        tablet,
+        "caches.keys().then((names) => !names.some((n) => n.startsWith('dropin-user-')))",
+        message="no person's cache left",
+    )
     tablet.context.set_offline(True)
     tablet.goto("/teacher")
     assert STEP not in tablet.content()

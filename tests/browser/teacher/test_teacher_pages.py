@@ -16,17 +16,21 @@ from tests.browser.teacher.conftest import coach_sends_a_visit
 def latest_step_of(email: str):
     db.session.expire_all()
     teacher = db.session.scalar(sa.select(User).where(User.email == email))
-    visit = db.session.scalar(sa.select(Visit).where(Visit.teacher_id == teacher.id)
-                              .order_by(Visit.started_at.desc()).limit(1))
+    visit = db.session.scalar(
+        sa.select(Visit)
+        .where(Visit.teacher_id == teacher.id)
+        .order_by(Visit.started_at.desc())
+        .limit(1)
+    )
     return visit.action_step
 
 
-def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(demo, phone,
-                                                                            tablet):
+def test_a_step_sent_through_the_api_is_acknowledged_reflected_and_practised(demo, phone, tablet):
     sign_in(phone, "coach@example.org")
     step_text = "Give pupils ten seconds of silent thinking before any hands go up."
-    visit_id, _ = coach_sends_a_visit(phone, "teacher@example.org", step_text,
-                                      "Pupils keen; the same few answered.")
+    visit_id, _ = coach_sends_a_visit(
+        phone, "teacher@example.org", step_text, "Pupils keen; the same few answered."
+    )
 
     sign_in(tablet, "teacher@example.org")
     expect(tablet).to_have_url(re.compile(r"/teacher$"))

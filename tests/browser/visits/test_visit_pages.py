@@ -25,15 +25,21 @@ def add_coach_visits(count: int) -> None:
     riverside = db.session.scalar(sa.select(School).where(School.slug == "riverside"))
     start = datetime(2026, 9, 1, 9, 0, tzinfo=UTC)
     for i in range(count):
-        make_visit(coach, teacher, riverside, started_at=start - timedelta(days=i),
-                   notes=f"Older visit {i}")
+        make_visit(
+            coach,
+            teacher,
+            riverside,
+            started_at=start - timedelta(days=i),
+            notes=f"Older visit {i}",
+        )
     db.session.commit()
 
 
 def coach_visit_count() -> int:
     coach = _person("coach@example.org")
     return db.session.scalar(
-        sa.select(sa.func.count()).select_from(Visit).where(Visit.coach_id == coach.id))
+        sa.select(sa.func.count()).select_from(Visit).where(Visit.coach_id == coach.id)
+    )
 
 
 def test_the_coach_pages_through_the_timeline_with_htmx(demo, phone):
@@ -64,13 +70,20 @@ def test_the_visit_page_shows_notes_step_and_photos_that_open_full_size(demo, ph
     visit_path = first.get_attribute("href")
     visit_id = visit_path.rsplit("/", 1)[1]
     token = phone.locator('meta[name="csrf-token"]').get_attribute("content")
-    uploads = [(fx.jpeg_with_gps_and_orientation(2400, 1800), "image/jpeg"),
-               (fx.heic_with_exif(1600, 1200), "image/heic")]
+    uploads = [
+        (fx.jpeg_with_gps_and_orientation(2400, 1800), "image/jpeg"),
+        (fx.heic_with_exif(1600, 1200), "image/heic"),
+    ]
     for data, content_type in uploads:
         answer = phone.request.put(
-            f"/api/v1/visits/{visit_id}/photos/{uuid.uuid4()}", data=data,
-            headers={"Content-Type": content_type, "X-CSRFToken": token,
-                     "X-Photo-Caption": "Table%203%20fractions"})
+            f"/api/v1/visits/{visit_id}/photos/{uuid.uuid4()}",
+            data=data,
+            headers={
+                "Content-Type": content_type,
+                "X-CSRFToken": token,
+                "X-Photo-Caption": "Table%203%20fractions",
+            },
+        )
         assert answer.status == 201
 
     first.click()
@@ -94,8 +107,12 @@ def test_the_visit_page_shows_notes_step_and_photos_that_open_full_size(demo, ph
 
 def test_the_teacher_reads_their_visit_on_a_tablet(demo, tablet):
     teacher = _person("teacher@example.org")
-    visit = db.session.scalar(sa.select(Visit).where(Visit.teacher_id == teacher.id)
-                              .order_by(Visit.started_at.desc()).limit(1))
+    visit = db.session.scalar(
+        sa.select(Visit)
+        .where(Visit.teacher_id == teacher.id)
+        .order_by(Visit.started_at.desc())
+        .limit(1)
+    )
     sign_in(tablet, "teacher@example.org")
     tablet.goto(f"/visits/{visit.id}")
     expect(tablet.get_by_role("heading", level=1)).to_have_text("Drop-in with Tom Baker")
