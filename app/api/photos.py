@@ -10,10 +10,10 @@ from flask_login import current_user, login_required
 
 from app.api import bp
 from app.api.bodies import read_body
+from app.errors import Refused
 from app.extensions import db
 from app.photos.services import discard, store_photo, visit_for_photo_upload
 from app.schemas import CAPTION_MAX_LENGTH, PhotoUploadOutSchema
-from app.visits.services import Refused
 
 ACCEPTED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 CAPTION_HEADER = "X-Photo-Caption"

@@ -6,13 +6,13 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import Photo, User, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import photo_storage
 from app.schemas import MAX_PHOTOS_PER_VISIT
-from app.visits.services import Refused
 
 
 @dataclass

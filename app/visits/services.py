@@ -18,21 +18,11 @@ from app.authz import (
     visible_visits_clause,
     writable_coachees,
 )
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, School, User, Visit, utcnow
 from app.schemas import REFLECTION_MAX_LENGTH
-
-
-class Refused(Exception):
-    """A request the service will not carry out: answered with `status` and, for 422, the
-    messages per field (the shape marshmallow uses)."""
-
-    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
-        super().__init__(message or str(status))
-        self.status = status
-        self.message = message
-        self.errors = errors
 
 
 @dataclass(frozen=True)
