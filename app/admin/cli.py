@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.admin import bp
 from app.admin.importer import ImportFileError, decode, existing_people, import_staff
-from app.admin.invitations import deliver
+from app.auth.links import deliver
 from app.extensions import db
 from app.models import School, User
 

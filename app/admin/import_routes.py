@@ -13,7 +13,7 @@ from app.admin import bp
 from app.admin.access import admin_required, answer, school_or_404
 from app.admin.forms import MAX_IMPORT_BYTES, ImportConfirmForm, ImportUploadForm
 from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, parse, plan
-from app.admin.invitations import deliver
+from app.auth.links import deliver
 from app.extensions import db
 
 NOT_A_CSV = "That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and try again."
