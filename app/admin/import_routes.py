@@ -88,8 +88,9 @@ def confirm_import(school_id: int):
         form.csv_file.errors = [str(error)]
         return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
     created = apply_plan(import_plan, current_user, source="web")
-    deliveries = [deliver(person, "invite") for person in created]
     db.session.commit()
+    # Only now: a link must never point at someone a failed commit did not create.
+    deliveries = [deliver(person, "invite") for person in created]
     return answer(
         "admin/_import_result.html",
         _import_page,
