@@ -25,6 +25,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_template_context(app)
     register_security_headers(app)
     register_cli(app)
     register_health_check(app)
@@ -99,6 +100,14 @@ def register_errorhandlers(app: Flask) -> None:
     from app.errors import register
 
     register(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from app import limits
+
+    @app.context_processor
+    def page_limits() -> dict:
+        return {"limits": limits.for_pages(app.config["MAX_PHOTO_BYTES"])}
 
 
 def register_security_headers(app: Flask) -> None:

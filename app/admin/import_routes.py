@@ -13,7 +13,7 @@ from app.admin import bp
 from app.admin.access import admin_required, answer, school_or_404
 from app.admin.forms import MAX_IMPORT_BYTES, ImportConfirmForm, ImportUploadForm
 from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, parse, plan
-from app.admin.invitations import deliver
+from app.auth.links import deliver
 from app.extensions import db
 
 NOT_A_CSV = "That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and try again."
@@ -88,8 +88,9 @@ def confirm_import(school_id: int):
         form.csv_file.errors = [str(error)]
         return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
     created = apply_plan(import_plan, current_user, source="web")
-    deliveries = [deliver(person, "invite") for person in created]
     db.session.commit()
+    # Only now: a link must never point at someone a failed commit did not create.
+    deliveries = [deliver(person, "invite") for person in created]
     return answer(
         "admin/_import_result.html",
         _import_page,

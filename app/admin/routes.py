@@ -16,12 +16,12 @@ from app.admin.access import (
     trust_or_404,
 )
 from app.admin.forms import SchoolForm, StaffForm, TrustRoleForm
-from app.admin.invitations import invitation_for, issue_link
 from app.admin.services import (
     RuleBroken,
     add_trust_role,
     audit_page,
     create_school,
+    issue_link,
     remove_trust_role,
     school_staff,
     timezone_names,
@@ -29,6 +29,7 @@ from app.admin.services import (
     update_school,
     valid_timezones,
 )
+from app.auth.links import invitation_for
 from app.extensions import db
 
 

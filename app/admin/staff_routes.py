@@ -8,15 +8,16 @@ from flask_login import current_user
 from app.admin import bp
 from app.admin.access import admin_required, answer, person_or_404, save, school_or_404
 from app.admin.forms import StaffEditForm, StaffForm
-from app.admin.invitations import invitation_for, issue_link
 from app.admin.routes import _school_page
 from app.admin.services import (
     RuleBroken,
     add_person_to_school,
+    issue_link,
     school_staff,
     set_active,
     update_person_in_school,
 )
+from app.auth.links import invitation_for
 from app.extensions import db
 
 

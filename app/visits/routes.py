@@ -7,13 +7,12 @@ from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.authz import get_visit_or_404, roles_of, writable_coachees
-from app.errors import error_response
 from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
 from app.visits import bp
-from app.visits.services import Refused, coach_timeline, current_visits_by_teacher
+from app.visits.services import coach_timeline, current_visits_by_teacher
 
 
 def _start_of_today_utc() -> datetime:
@@ -87,8 +86,3 @@ def _way_back(visit: Visit) -> tuple[str, str]:
 def school_time(moment: datetime | None, school) -> datetime | None:
     """A UTC time as the clock on the school's wall showed it."""
     return moment.astimezone(ZoneInfo(school.timezone)) if moment else None
-
-
-@bp.app_errorhandler(Refused)
-def refused(error: Refused):
-    return error_response(error.status, error.message, error.errors)
