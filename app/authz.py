@@ -17,9 +17,12 @@ indexed query. Whatever a user may not see answers 404, so ids leak nothing.
 | a visit for a teacher       | their current coach (in that school), a lead of a school |
 |                             | where they teach (not for themself)                      |
 | edit a visit, its photos    | the visit's own coach                                    |
-| a step's status             | the visit's teacher, its coach, anyone who may write a   |
-|                             | visit for that teacher in that school                    |
-| acknowledge, reflect        | the visit's teacher only                                 |
+| a step's status             | its teacher, their current coach(es), the coach of a     |
+|                             | visit on it; never a lead as such (leads see steps,      |
+|                             | statuses and dates, and change nothing)                  |
+| embedded                    | the coach only, after a later drop-in                    |
+| acknowledge, reflect        | the step's teacher only                                  |
+| read a reflection, comment  | the teacher and their current coach(es) only             |
 | export visits               | coaches and leads (only visits they may see); a named    |
 |                             | school must be one whose data they may see               |
 | administer a trust, school  | admins of that trust                                     |
@@ -36,6 +39,7 @@ from flask import abort
 
 from app.extensions import db
 from app.models import (
+    ActionStep,
     CoachingPair,
     LibraryStep,
     Membership,
@@ -258,11 +262,8 @@ def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit | None:
 
 
 def may_set_step_status(user: User, visit: Visit) -> bool:
-    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
-    that school (their current coach, a lead)."""
-    if user.id in (visit.teacher_id, visit.coach_id):
-        return True
-    return may_write_visit_for(user, visit.teacher_id, visit.school_id)
+    """May `user` move the step of this visit on (see may_change_step)?"""
+    return visit.action_step is not None and may_change_step(user, visit.action_step)
 
 
 def may_acknowledge_or_reflect(user: User, visit: Visit) -> bool:
@@ -393,3 +394,69 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     return db.session.scalar(
         sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
     )
+
+
+# The action step: who sees it, changes it, reads what the teacher wrote ----------------
+
+
+def _coaches_teacher_now(user: User, teacher_id: int, today: date) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher, in any school."""
+    return (
+        sa.select(CoachingPair.id)
+        .where(
+            CoachingPair.coach_id == user.id,
+            CoachingPair.teacher_id == teacher_id,
+            pair_is_current(today),
+        )
+        .exists()
+    )
+
+
+def may_see_step(user: User, step: ActionStep) -> bool:
+    """Anyone who may see one of the step's visits sees the step, its status and dates."""
+    query = sa.select(Visit.id).where(Visit.action_step_id == step.id, visible_visits_clause(user))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def visible_step_or_404(user: User, step_id: int) -> ActionStep:
+    visible = sa.select(Visit.action_step_id).where(visible_visits_clause(user))
+    step = db.session.scalar(
+        sa.select(ActionStep).where(ActionStep.id == step_id, ActionStep.id.in_(visible))
+    )
+    if step is None:
+        abort(404)
+    return step
+
+
+def may_change_step(user: User, step: ActionStep) -> bool:
+    """The teacher, their current coach(es) in the step's school, or the coach of one of
+    the step's drop-ins. A lead who is none of these sees the step and changes nothing."""
+    if user.id == step.teacher_id:
+        return True
+    wrote_a_visit_on_it = (
+        sa.select(Visit.id)
+        .where(Visit.action_step_id == step.id, Visit.coach_id == user.id)
+        .exists()
+    )
+    coaches_here = _coaches_now(
+        user, sa.literal(step.teacher_id), sa.literal(step.school_id), date.today()
+    )
+    return bool(db.session.scalar(sa.select(sa.or_(coaches_here, wrote_a_visit_on_it))))
+
+
+def may_read_reflection(user: User, step: ActionStep) -> bool:
+    """A reflection (and the conversation on a step) is read by the teacher and their
+    current coach(es) only: not by leads, not by a former coach."""
+    if user.id == step.teacher_id:
+        return True
+    query = sa.select(_coaches_teacher_now(user, step.teacher_id, date.today()))
+    return bool(db.session.scalar(query))
+
+
+def may_join_conversation(user: User, step: ActionStep) -> bool:
+    """Those who read the reflection also read and write the comments on the step."""
+    return may_read_reflection(user, step)
+
+
+def coaches_teacher_now(user: User, teacher_id: int) -> bool:
+    return bool(db.session.scalar(sa.select(_coaches_teacher_now(user, teacher_id, date.today()))))

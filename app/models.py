@@ -205,9 +205,7 @@ class Visit(db.Model):
     teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
     #: The step this visit set or revisited. Set in the same transaction that inserts the
     #: visit (the visit row comes first so a replayed upload stays one INSERT … ON CONFLICT).
-    action_step_id: Mapped[int | None] = mapped_column(
-        sa.ForeignKey("action_step.id"), index=True
-    )
+    action_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_step.id"), index=True)
     action_step: Mapped[ActionStep] = relationship(back_populates="visits")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="Photo.created_at"
@@ -272,6 +270,10 @@ class ActionStep(db.Model):
     @property
     def is_live(self) -> bool:
         return self.status in LIVE_STEP_STATUSES
+
+    @classmethod
+    def is_live_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(LIVE_STEP_STATUSES)
 
     @property
     def set_on(self) -> Visit | None:

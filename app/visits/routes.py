@@ -11,8 +11,9 @@ from app.extensions import db
 from app.htmx import is_htmx
 from app.models import Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
+from app.steps.services import live_steps_by_teacher
 from app.visits import bp
-from app.visits.services import coach_timeline, current_visits_by_teacher
+from app.visits.services import coach_timeline
 
 
 def _start_of_today_utc() -> datetime:
@@ -49,7 +50,7 @@ def index():
         todays_visits=todays_visits,
         last_visits=last_visits,
         timeline=coach_timeline(current_user),
-        current_visits=current_visits_by_teacher(current_user, teacher_ids),
+        live_steps=live_steps_by_teacher(current_user, teacher_ids),
     )
 
 

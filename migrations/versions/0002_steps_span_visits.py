@@ -181,9 +181,7 @@ def _merged_values(run) -> dict:
         "school_id": first.visit_school_id,
         "set_at": first.visit_started_at,
         "created_at": first.visit_created_at,
-        "library_step_id": next(
-            (row.library_step_id for row in run if row.library_step_id), None
-        ),
+        "library_step_id": next((row.library_step_id for row in run if row.library_step_id), None),
         "status": furthest.status,
         "status_changed_at": furthest.status_changed_at,
         "acknowledged_at": min(acknowledged) if acknowledged else None,
