@@ -114,6 +114,7 @@ def make_visit(
 ) -> Visit:
     started_at = started_at or datetime.now(UTC) - timedelta(hours=1)
     library_step = fields.pop("library_step", None)
+    revisits = fields.pop("step", None)
     visit = Visit(
         id=fields.pop("id", uuid.uuid4()),
         school_id=school.id,
@@ -123,7 +124,6 @@ def make_visit(
         duration_minutes=fields.pop("duration_minutes", 10),
         **fields,
     )
-    revisits = fields.pop("step", None)
     db.session.add(visit)
     db.session.flush()
     if revisits is not None:
