@@ -174,7 +174,8 @@ EXPECTED_W43 = (
         f"00000000-0000-4000-8000-000000000011,2026-10-19,2026-W43,{SCHOOL},{PEOPLE},"
         f",,2026-10-19T00:30:00+01:00,10,summer Sunday 23:30 UTC is Monday,{STEP},,replaced,,0\r\n"
         f"00000000-0000-4000-8000-000000000012,2026-10-25,2026-W43,{SCHOOL},{PEOPLE},"
-        f',,2026-10-25T23:30:00+00:00,10,"Sunday 23:30 GMT, after the change",{STEP},,replaced,,0\r\n'
+        f',,2026-10-25T23:30:00+00:00,10,"Sunday 23:30 GMT, after the change",{STEP},'
+        ",replaced,,0\r\n"
     )
 ).encode()
 

@@ -20,7 +20,8 @@ def _insert(connection, table: str, **values) -> None:
     typed = [
         sa.bindparam(name, type_=sa.Uuid()) for name, value in values.items() if _is_uuid(value)
     ]
-    statement = sa.text(f'INSERT INTO "{table}" ({columns}) VALUES ({params})')
+    # Names come from this file only, never from input.
+    statement = sa.text(f'INSERT INTO "{table}" ({columns}) VALUES ({params})')  # noqa: S608
     connection.execute(statement.bindparams(*typed), values)
 
 
