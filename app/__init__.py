@@ -76,6 +76,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.capture import bp as capture_bp
+    from app.coaching import bp as coaching_bp
     from app.exports import bp as exports_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
@@ -86,6 +87,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         capture_bp,
         visits_bp,
+        coaching_bp,
         teacher_bp,
         exports_bp,
         admin_bp,

@@ -165,7 +165,12 @@ class ActionStepPatchSchema(StrictSchema):
         validate=validate.Equal(True, error="Only true: an acknowledgement is never undone."),
         **STRICT_BOOLEAN,
     )
-    reflection = Text(validate=validate.Length(max=limits.REFLECTION))
+    reflection = Text(
+        validate=validate.Length(
+            max=limits.REFLECTION,
+            error=f"Shorten your reflection to {limits.REFLECTION:,} characters or fewer.",
+        )
+    )
 
     @validates_schema
     def something_to_change(self, data, **kwargs):

@@ -45,8 +45,9 @@ def make_coach_with_two_teachers():
 
 
 def teacher_card(html: str, name: str) -> str:
-    start = html.index(f"New drop-in with {name}</span>")
-    return html[start : html.index("</li>", start)]
+    teachers = html[html.index('id="teachers-heading"') :]
+    start = teachers.index(f'<span class="card-title">{name}</span>')
+    return teachers[start : teachers.index("</li>", start)]
 
 
 def test_the_coach_sees_each_teachers_current_step_and_where_they_are_with_it(client, auth, app):

@@ -24,6 +24,7 @@ SHELL_FILES = (
     "css/teacher.css",
     "js/teacher.js",
     "js/teacher-offline.js",
+    "js/conversation.js",
     "vendor/htmx-2.0.11.min.js",
     "vendor/idb-8.0.4.umd.js",
     "icons/icon-192.png",

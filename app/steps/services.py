@@ -210,7 +210,9 @@ def _change_errors(is_teacher, step, status, acknowledged, reflection) -> dict[s
         if not is_teacher:
             errors["reflection"] = ["Only the teacher can write their reflection."]
         elif len(reflection) > limits.REFLECTION:
-            errors["reflection"] = [f"At most {limits.REFLECTION} characters."]
+            errors["reflection"] = [
+                f"Shorten your reflection to {limits.REFLECTION:,} characters or fewer."
+            ]
     return errors
 
 

@@ -202,7 +202,10 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def coach_timeline(
-    user: User, before: str | None = None, page_size: int = TIMELINE_PAGE_SIZE
+    user: User,
+    before: str | None = None,
+    page_size: int = TIMELINE_PAGE_SIZE,
+    started_before: datetime | None = None,
 ) -> TimelinePage:
     """The visits the user wrote, newest first, a page at a time. Keyset paging on
     (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
@@ -217,6 +220,8 @@ def coach_timeline(
         .order_by(Visit.started_at.desc(), Visit.id.desc())
         .limit(page_size + 1)
     )
+    if started_before is not None:
+        query = query.where(Visit.started_at < started_before)
     if before:
         started_at, visit_id = _parse_cursor(before)
         query = query.where(

@@ -140,7 +140,15 @@
     await confirmed(await send("PATCH", url, { body: body, headers: jsonHeaders(token) }), [visitId]);
   }
 
-  const senders = { visit: sendVisit, "step-update": sendStepUpdate };
+  /** A comment on a step; its id, made on the device, keeps a resend to one comment. */
+  async function sendComment(item, token) {
+    const comment = item.payload;
+    const url = "/api/v1/steps/" + comment.step_id + "/comments/" + comment.comment_id;
+    const body = JSON.stringify({ body: comment.body, created_at: comment.created_at });
+    await confirmed(await send("PUT", url, { body: body, headers: jsonHeaders(token) }), [comment.comment_id]);
+  }
+
+  const senders = { visit: sendVisit, "step-update": sendStepUpdate, comment: sendComment };
 
   function isDue(item, force) {
     if (item.state === "needs-sign-in") return true; // the session check decides
