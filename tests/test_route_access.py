@@ -7,7 +7,7 @@ roles that may use it for each kind of target. A route in neither fails these te
 from __future__ import annotations
 
 import pytest
-from flask import Flask
+from flask import Flask, url_for
 
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD
@@ -130,8 +130,6 @@ def undecided(app: Flask) -> list[str]:
 
 def _request(client, world, endpoint: str, method: str, target: str, csrf: str):
     """The request a person would send: URL arguments from the world, a valid body."""
-    from flask import url_for
-
     chosen = world["riverside" if target == "-" else target]
     rule = next(r for r in client.application.url_map.iter_rules(endpoint=endpoint))
     values = {name: value for name, value in chosen.url_values().items() if name in rule.arguments}
