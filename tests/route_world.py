@@ -62,6 +62,9 @@ class Target:
             "user_id": self.person.id,
             "pair_id": self.pair_id,
             "step_id": self.step_id,
+            "action_step_id": self.visit.action_step_id,
+            "teacher_id": self.visit.teacher_id,
+            "comment_id": uuid.UUID(int=self.visit.action_step_id or 0),
             "token": "not-a-real-token",
             "filename": "css/app.css",
         }

@@ -150,7 +150,12 @@ OPERATIONS: dict[str, dict] = {
                 "id is made on the device: the same comment again answers 200."
             ),
             "parameters": [
-                {"name": "step_id", "in": "path", "required": True, "schema": {"type": "integer"}},
+                {
+                    "name": "action_step_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                },
                 {
                     "name": "comment_id",
                     "in": "path",

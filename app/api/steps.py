@@ -19,11 +19,11 @@ COMMENT_IN = StepCommentInSchema()
 COMMENT_OUT = StepCommentOutSchema()
 
 
-@bp.put("/steps/<int:step_id>/comments/<uuid:comment_id>")
+@bp.put("/steps/<int:action_step_id>/comments/<uuid:comment_id>")
 @login_required
-def put_comment(step_id: int, comment_id: uuid.UUID):
+def put_comment(action_step_id: int, comment_id: uuid.UUID):
     """Add one comment (201); the same comment again answers 200 and changes nothing."""
-    step = visible_step_or_404(current_user, step_id)
+    step = visible_step_or_404(current_user, action_step_id)
     comment_in = load_json(COMMENT_IN, current_app.config["MAX_JSON_BYTES"])
     comment, created = add_comment(
         current_user, step, comment_id, comment_in["body"], comment_in["created_at"]

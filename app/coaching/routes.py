@@ -39,10 +39,10 @@ def _comment_id(value: str | None) -> uuid.UUID:
         return uuid.uuid4()
 
 
-@bp.post("/steps/<int:step_id>/comments")
+@bp.post("/steps/<int:action_step_id>/comments")
 @login_required
-def add_step_comment(step_id: int):
-    step = visible_step_or_404(current_user, step_id)
+def add_step_comment(action_step_id: int):
+    step = visible_step_or_404(current_user, action_step_id)
     body = request.form.get("body", "")
     errors = None
     try:
