@@ -239,7 +239,22 @@ def test_an_old_keep_practising_queued_after_its_visit_still_syncs(app, world):
     coach, person = as_person(app, world, "coach"), world["people"]["teacher"]
     old_visit = world["visit"]
     text = old_visit.action_step.text
-    created = coach.put_visit(uuid.uuid4(), old_capture(person, 7, text))
+    new_id = uuid.uuid4()
+    created = coach.put_visit(new_id, old_capture(person, 7, text))
     assert created.status_code == 201
     assert coach.patch_step(old_visit.id, {"status": "practising"}).status_code == 200
-    assert len(live_steps(person)) == 1
+    [live] = live_steps(person)
+    assert live.id == old_visit.action_step.id  # one step, kept practising
+    assert live.status == "practising"
+    assert [str(v.id) for v in live.visits] == [str(old_visit.id), str(new_id)]
+    assert coach.get_visit(new_id).get_json()["action_step"]["id"] == live.id
+
+
+def test_an_old_keep_practising_after_new_words_keeps_the_new_step(app, world):
+    coach, person = as_person(app, world, "coach"), world["people"]["teacher"]
+    old_visit = world["visit"]
+    created = coach.put_visit(uuid.uuid4(), old_capture(person, 7, "Edited words"))
+    new_step = created.get_json()["action_step"]["id"]
+    assert coach.patch_step(old_visit.id, {"status": "practising"}).status_code == 200
+    assert [s.id for s in live_steps(person)] == [new_step]
+    assert step_row(old_visit.action_step.id).status == "replaced"

@@ -179,10 +179,32 @@ def change_step(
     if reflection is not None and reflection.strip() != step.reflection:
         step.reflection = reflection.strip()
         step.reflected_at = now if step.reflection else None
-    if status is not None:
+    if status is not None and not _merge_old_keep_practising(user, step, status, now):
         _move_status(step, status, now)
     db.session.flush()
     return step
+
+
+def _merge_old_keep_practising(user: User, step: ActionStep, status: str, now) -> bool:
+    """The previous version of the capture page said "keep practising" by sending the same
+    words as a new step, then "practising" for the step before it. Queued on a phone over
+    the upgrade, that pair arrives here: the copy becomes a revisit of the original again
+    (True), so the teacher keeps one step, its acknowledgement and reflection."""
+    if status != "practising" or step.status != "replaced" or user.id == step.teacher_id:
+        return False
+    copy = live_step(step.teacher_id)
+    if copy is None or len(copy.visits) != 1 or copy.text != step.text:
+        return False
+    visit = copy.visits[0]
+    untouched = not (copy.acknowledged_at or copy.reflection or copy.comments)
+    if visit.coach_id != user.id or visit.started_at != step.closed_at or not untouched:
+        return False
+    visit.action_step = step
+    db.session.flush()
+    db.session.delete(copy)
+    db.session.flush()  # the copy is gone before the original is live again
+    step.status, step.status_changed_at, step.closed_at = status, now, None
+    return True
 
 
 def _move_status(step: ActionStep, status: str, now: datetime) -> None:
