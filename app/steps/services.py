@@ -85,8 +85,12 @@ def check_step_choice(teacher_id: int, choice: dict) -> None:
 
 
 def _lock_teacher(teacher_id: int) -> None:
-    """Serialise step changes per teacher (PostgreSQL; SQLite has one writer anyway)."""
-    db.session.execute(sa.select(User.id).where(User.id == teacher_id).with_for_update())
+    """Serialise step changes per teacher (PostgreSQL; SQLite has one writer anyway). NO KEY
+    UPDATE: the visit just inserted holds a KEY SHARE lock on the same row through its
+    foreign key, and a plain FOR UPDATE from two requests would deadlock on it."""
+    db.session.execute(
+        sa.select(User.id).where(User.id == teacher_id).with_for_update(key_share=True)
+    )
 
 
 def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
