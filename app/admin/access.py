@@ -1,4 +1,4 @@
-"""Who may administer what, and how admin routes answer (fragment for htmx, else page).
+"""Who may administer what.
 
 Admins administer their own trust(s) only (authz.administered_trust_ids); anything else
 answers 404, for signed-in non-admins too, so admin URLs leak nothing.
@@ -11,13 +11,12 @@ from functools import wraps
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import abort, render_template
+from flask import abort
 from flask_login import current_user, login_required
 
 from app.admin.services import RuleBroken, person_in_trust
 from app.authz import administered_trust_ids
 from app.extensions import db
-from app.htmx import is_htmx
 from app.models import CoachingPair, LibraryStep, School, Trust, User
 
 T = TypeVar("T")
@@ -107,10 +106,3 @@ def save(form, change: Callable[[], T]) -> T | None:
         return None
     db.session.commit()
     return result
-
-
-def answer(fragment: str, page: Callable[..., str], status: int = 200, **context):
-    """htmx gets the fragment it swaps in; a plain form post gets the whole page."""
-    if is_htmx():
-        return render_template(fragment, **context), status
-    return page(**context), status
