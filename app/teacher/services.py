@@ -19,6 +19,7 @@ from app.authz import visible_visits
 from app.extensions import db
 from app.localtime import local_date, term_of
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
+from app.visits.services import current_visits_by_teacher
 
 #: The filter value for steps the coach wrote fresh (no library category).
 OWN_WORDS = "own-words"
@@ -42,7 +43,7 @@ def own_visits(teacher: User) -> sa.Select:
 
 def current_visit(teacher: User) -> Visit | None:
     """The latest visit: its action step is the one the teacher is working on now."""
-    return db.session.scalar(own_visits(teacher).limit(1))
+    return current_visits_by_teacher(teacher, [teacher.id]).get(teacher.id)
 
 
 def own_visit_or_404(teacher: User, visit_id: uuid.UUID) -> Visit:
