@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
@@ -13,6 +11,7 @@ from app.admin.forms import PairForm, TriadForm
 from app.admin.pairing import add_pair, add_triad, end_pair, members, pairs_of_school
 from app.extensions import db
 from app.htmx import page_or_fragment
+from app.localtime import local_today
 
 
 def _choices(people) -> dict[int, str]:
@@ -32,14 +31,15 @@ def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm
 
 def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
     pair_form, triad_form = _forms(school, pair_form, triad_form)
-    current, ended = pairs_of_school(school, date.today())
+    today = local_today(school.timezone)
+    current, ended = pairs_of_school(school, today)
     return {
         "school": school,
         "pair_form": pair_form,
         "triad_form": triad_form,
         "current": current,
         "ended": ended,
-        "today": date.today(),
+        "today": today,
         **context,
     }
 
