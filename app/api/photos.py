@@ -11,9 +11,10 @@ from flask_login import current_user, login_required
 from app import limits
 from app.api import bp
 from app.api.bodies import read_body
+from app.authz import visit_for_photo_upload
 from app.errors import Refused
 from app.extensions import db
-from app.photos.services import discard, store_photo, visit_for_photo_upload
+from app.photos.services import discard, store_photo
 from app.schemas import PhotoUploadOutSchema
 
 ACCEPTED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
@@ -41,6 +42,8 @@ def caption_from_header() -> str | None:
 @login_required
 def put_photo(visit_id: uuid.UUID, photo_id: uuid.UUID):
     visit = visit_for_photo_upload(current_user, visit_id)
+    if visit is None:
+        raise Refused(404)
     if request.mimetype not in ACCEPTED_TYPES:
         raise Refused(415, "Send a JPEG, PNG, WebP or HEIC photo.")
     limit = current_app.config["MAX_PHOTO_BYTES"]

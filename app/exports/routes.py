@@ -8,11 +8,11 @@ from flask import Response, abort, redirect, render_template, request, stream_wi
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
+from app.authz import led_schools, may_export_visits
 from app.errors import UnknownSchool, error_response
 from app.exports import bp
 from app.exports.periods import ExportInputError, parse_date_range, parse_week
-from app.exports.services import may_export_visits, user_scope, visits_csv
-from app.leads.services import led_schools
+from app.exports.services import user_scope, visits_csv
 from app.localtime import (
     Period,
     iso_week_label,

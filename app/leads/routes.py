@@ -7,11 +7,11 @@ from datetime import UTC, datetime
 from flask import abort, render_template, request
 from flask_login import current_user, login_required
 
+from app.authz import led_schools
 from app.errors import UnknownSchool
 from app.htmx import page_or_fragment
 from app.leads import bp
 from app.leads.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
-from app.leads.services import led_schools
 from app.leads.trends import coach_summaries, trends_for
 
 
