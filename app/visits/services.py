@@ -205,7 +205,7 @@ def coach_timeline(
     user: User,
     before: str | None = None,
     page_size: int = TIMELINE_PAGE_SIZE,
-    started_before: datetime | None = None,
+    excluding: sa.ColumnElement[bool] | None = None,
 ) -> TimelinePage:
     """The visits the user wrote, newest first, a page at a time. Keyset paging on
     (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
@@ -220,8 +220,8 @@ def coach_timeline(
         .order_by(Visit.started_at.desc(), Visit.id.desc())
         .limit(page_size + 1)
     )
-    if started_before is not None:
-        query = query.where(Visit.started_at < started_before)
+    if excluding is not None:  # e.g. today's drop-ins, listed on their own
+        query = query.join(School, School.id == Visit.school_id).where(sa.not_(excluding))
     if before:
         started_at, visit_id = _parse_cursor(before)
         query = query.where(
