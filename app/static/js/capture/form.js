@@ -30,6 +30,7 @@
       id: crypto.randomUUID(), startedAt: new Date(), photos: [], libraryStepId: null,
       verdict: null, createdAt: null, original: null,
     };
+    capture.visit.preparing = 0; // photos picked for this drop-in and still being shrunk
     capture.dirty = Boolean(existing);
   }
 

@@ -8,6 +8,7 @@
   const form = capture.form;
   const saveButton = form.querySelector("[data-save]");
   const alert = form.querySelector("[data-form-alert]");
+  const picker = form.querySelector("[data-photos]");
 
   /** The visit as the API takes it. A fix keeps the original's length and circumstances. */
   function visitPayload() {
@@ -40,6 +41,7 @@
     if (busy) saveButton.setAttribute("aria-busy", "true");
     else saveButton.removeAttribute("aria-busy");
     saveButton.textContent = busy ? "Saving…" : "Save";
+    picker.disabled = busy; // a photo picked now would belong to no drop-in
   }
 
   async function save(event) {
@@ -53,6 +55,11 @@
     showBusy(true);
     alert.hidden = true;
     try {
+      if (capture.visit.preparing) {
+        saveButton.textContent = "Saving when the photos are ready…";
+        await capture.photosReady();
+        saveButton.textContent = "Saving…";
+      }
       const visit = capture.visit;
       const teacher = capture.chosenTeacher();
       const payload = visitPayload();
