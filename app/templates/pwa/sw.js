@@ -25,6 +25,7 @@ importScripts({% for url in worker_scripts %}{{ url|tojson }}{% if not loop.last
 self.Dropin.sync.configure({
   baseDelayMs: {{ sync_settings.retry_base_ms|tojson }},
   requestTimeoutMs: {{ sync_settings.request_timeout_ms|tojson }},
+  maxDelayMs: {{ sync_settings.max_delay_ms|tojson }},
 });
 
 self.addEventListener("install", (event) => {
