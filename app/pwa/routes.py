@@ -16,6 +16,7 @@ SHELL_FILES = (
     "js/app.js",
     "js/outbox.js",
     "js/sync.js",
+    "js/signout.js",
     "js/status.js",
     "js/limits.js",
     "js/photos.js",
@@ -72,7 +73,7 @@ def service_worker():
         offline_url=url_for("pwa.offline"),
         worker_scripts=[
             url_for("static", filename=name)
-            for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js")
+            for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js", "js/signout.js")
         ],
     )
     return (

@@ -206,6 +206,8 @@
 
   async function sendDue(force) {
     if (!force && Date.now() < unreachable.checkAgainAt) return;
+    // A sign-out made offline goes first; until it has, nothing is sent.
+    if (scope.Dropin.signOut && !(await scope.Dropin.signOut.sendPending())) return;
     for (let round = 0; round < 10; round += 1) {
       const due = (await outbox.list()).filter((item) => isDue(item, force));
       if (!due.length) return;

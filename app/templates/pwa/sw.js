@@ -20,6 +20,8 @@ const DEVICE_USER = "/__dropin/device-user";
 const SHELL = {{ shell|tojson }};
 const PAGES = {{ pages|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+/* The offline page as someone signed out sees it: for a device nobody is signed in on. */
+const SIGNED_OUT_OFFLINE_URL = OFFLINE_URL + "?signed-out";
 
 importScripts({% for url in worker_scripts %}{{ url|tojson }}{% if not loop.last %}, {% endif %}{% endfor %});
 self.Dropin.sync.configure({
@@ -35,13 +37,15 @@ self.addEventListener("install", (event) => {
 async function precache() {
   const shell = await caches.open(SHELL_CACHE);
   await shell.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+  const signedOut = await fetch(OFFLINE_URL, { credentials: "omit", cache: "reload" });
+  if (signedOut.ok) await shell.put(SIGNED_OUT_OFFLINE_URL, signedOut);
   await Promise.all(PAGES.map(keepPage));
 }
 
 /* Each person's own cache ------------------------------------------------------------ */
 
 async function deviceUser() {
-  const answer = await (await caches.open(DEVICE_CACHE)).match(DEVICE_USER);
+  const answer = await caches.match(DEVICE_USER, { cacheName: DEVICE_CACHE }); // never creates it
   return answer ? answer.text() : "";
 }
 
@@ -147,7 +151,10 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/** A sign-out made offline reaches the server before any page is asked for: until it
+    has, every page is the signed-out offline page (the session cookie still works). */
 async function pageNetworkFirst(request) {
+  if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
   try {
     const response = await fetch(request);
     const owner = pageOwner(response);
@@ -157,9 +164,16 @@ async function pageNetworkFirst(request) {
     const options = { ignoreVary: true };
     return (await keptForDeviceUser(request, options))
       || (await keptForDeviceUser(request, { ...options, ignoreSearch: true }))
-      || (await caches.match(OFFLINE_URL))
-      || Response.error();
+      || (await offlinePage());
   }
+}
+
+/** The offline page for whoever uses the device: signed out when nobody is. */
+async function offlinePage() {
+  const signedIn = (await deviceUser()) && !(await self.Dropin.signOut.pending());
+  return (signedIn && (await caches.match(OFFLINE_URL)))
+    || (await caches.match(SIGNED_OUT_OFFLINE_URL))
+    || Response.error();
 }
 
 /** Photos are never cached on their way through; offline, only what a page of the
