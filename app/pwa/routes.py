@@ -29,6 +29,7 @@ SHELL_FILES = (
     "js/capture.js",
     "js/outbox-page.js",
     "js/pwa.js",
+    "js/photo-viewer.js",
     "css/teacher.css",
     "js/teacher.js",
     "js/teacher-offline.js",

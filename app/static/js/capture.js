@@ -16,8 +16,10 @@
       id: photo.id, type: photo.type, caption: photo.caption,
       bytes: (await outbox.photo(photo.id)).bytes,
     })));
+    const startedAt = new Date(payload.started_at);
     capture.startVisit({
-      id: item.id, startedAt: new Date(payload.started_at), photos: photos,
+      id: item.id, startedAt: startedAt, photos: photos,
+      stoppedAt: new Date(startedAt.getTime() + payload.duration_minutes * 60000),
       libraryStepId: payload.action_step.library_step_id, verdict: null, createdAt: item.createdAt,
       original: payload,
     });

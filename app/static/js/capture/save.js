@@ -13,7 +13,7 @@
   /** The visit as the API takes it. A fix keeps the original's length and circumstances. */
   function visitPayload() {
     const visit = capture.visit;
-    const minutes = Math.ceil((Date.now() - visit.startedAt.getTime()) / 60000);
+    const minutes = Math.ceil((visit.stoppedAt.getTime() - visit.startedAt.getTime()) / 60000);
     const original = visit.original || {};
     return {
       teacher_id: Number(capture.chosenTeacher().id),
@@ -53,7 +53,9 @@
       return;
     }
     showBusy(true);
+    capture.stopTimer();
     alert.hidden = true;
+    let ok = false;
     try {
       if (capture.visit.preparing) {
         saveButton.textContent = "Saving when the photos are ready…";
@@ -68,11 +70,13 @@
         photos: visit.photos, createdAt: visit.createdAt,
       });
       await capture.saveVerdict(teacher);
+      ok = true;
       saved(teacher.name, visit.id);
     } catch (error) {
       alert.textContent = "Not saved: " + (error.message || error) + " Try again.";
       alert.hidden = false;
     } finally {
+      if (!ok) capture.resumeTimer();
       showBusy(false);
     }
   }
@@ -105,6 +109,7 @@
     capture.fillTeachers("");
     capture.renderPhotos();
     capture.countStep();
+    capture.tickTimer();
     window.dispatchEvent(new Event("dropin:capture-idle"));
     window.scrollTo({ top: 0 });
   }

@@ -1,18 +1,44 @@
-/* The lesson timer: how long the coach has been in the lesson, out of ten minutes. */
+/* The lesson timer, out of ten minutes: it starts at the coach's first touch (not when the
+   page opened), never jumps back, and stops at Save. A capture being fixed shows its own
+   recorded length. */
 (function () {
   "use strict";
   const capture = window.Dropin.capture;
   const LESSON_MINUTES = 10;
 
-  function tick() {
-    const seconds = Math.max(0, Math.floor((Date.now() - capture.visit.startedAt.getTime()) / 1000));
-    const clock = document.querySelector("[data-timer-clock]");
-    clock.textContent = Math.floor(seconds / 60) + ":" + String(seconds % 60).padStart(2, "0");
-    document.querySelector("[data-timer]").dataset.over = String(seconds >= LESSON_MINUTES * 60);
+  function seconds() {
+    const visit = capture.visit;
+    if (!visit || !capture.dirty) return 0; // not started: nothing touched yet
+    const end = visit.stoppedAt ? visit.stoppedAt.getTime() : Date.now();
+    return Math.max(0, Math.floor((end - visit.startedAt.getTime()) / 1000));
   }
 
-  capture.startTimer = () => {
+  function tick() {
+    const elapsed = seconds();
+    const clock = document.querySelector("[data-timer-clock]");
+    const text = Math.floor(elapsed / 60) + ":" + String(elapsed % 60).padStart(2, "0");
+    if (clock.textContent !== text) clock.textContent = text;
+    document.querySelector("[data-timer]").dataset.over = String(elapsed >= LESSON_MINUTES * 60);
+  }
+
+  /** Save was tapped: the drop-in's length is fixed from here. */
+  function stop() {
+    if (!capture.visit.stoppedAt) capture.visit.stoppedAt = new Date();
     tick();
-    setInterval(tick, 1000);
-  };
+  }
+
+  /** Saving failed: the drop-in goes on (a fix keeps its recorded length). */
+  function resume() {
+    if (!capture.visit.original) capture.visit.stoppedAt = null;
+  }
+
+  Object.assign(capture, {
+    startTimer: () => {
+      tick();
+      setInterval(tick, 1000);
+    },
+    stopTimer: stop,
+    resumeTimer: resume,
+    tickTimer: tick,
+  });
 })();
