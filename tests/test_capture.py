@@ -201,7 +201,7 @@ def test_manifest_makes_the_app_installable(client):
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     assert manifest["display"] == "standalone"
-    assert manifest["start_url"] == "/visits/new"
+    assert manifest["start_url"] == "/start"
     assert manifest["theme_color"] == "#0b5563"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert {

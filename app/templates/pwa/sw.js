@@ -20,6 +20,8 @@ const DEVICE_USER = "/__dropin/device-user";
 const SHELL = {{ shell|tojson }};
 const PAGES = {{ pages|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+const START_URL = {{ start_url|tojson }}; /* the installed app's first page, per person */
+const HOME = "/__dropin/home"; /* in a person's cache: where START_URL took them */
 /* The offline page as someone signed out sees it: for a device nobody is signed in on. */
 const SIGNED_OUT_OFFLINE_URL = OFFLINE_URL + "?signed-out";
 
@@ -144,6 +146,8 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
   if (url.pathname.startsWith("/photos/")) {
     event.respondWith(photoNetworkFirst(request));
+  } else if (request.mode === "navigate" && url.pathname === START_URL) {
+    event.respondWith(startPage(request));
   } else if (request.mode === "navigate") {
     event.respondWith(pageNetworkFirst(request));
   } else if (url.pathname.startsWith("/static/")) {
@@ -165,6 +169,27 @@ async function pageNetworkFirst(request) {
     return (await keptForDeviceUser(request, options))
       || (await keptForDeviceUser(request, { ...options, ignoreSearch: true }))
       || (await offlinePage());
+  }
+}
+
+/** The installed app opens at START_URL, which the server sends on to each person's own
+    first page. The worker follows it to learn (and remember) where, so that offline the
+    app still opens there: a coach's new drop-in from a cold start. */
+async function startPage(request) {
+  if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
+  try {
+    const response = await fetch(request.url, { credentials: "same-origin", cache: "no-store" });
+    const owner = response.headers.get("X-Dropin-User");
+    if (response.ok && response.type === "basic" && owner) {
+      await rememberDeviceUser(owner);
+      const home = new Response(new URL(response.url).pathname + new URL(response.url).search);
+      await (await caches.open(USER_CACHE_PREFIX + owner)).put(HOME, home);
+    }
+    return Response.redirect(response.url, 302);
+  } catch (networkError) {
+    const home = await keptForDeviceUser(HOME);
+    const page = home && (await keptForDeviceUser(new Request(await home.text()), { ignoreVary: true }));
+    return page || offlinePage();
   }
 }
 

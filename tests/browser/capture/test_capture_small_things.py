@@ -3,6 +3,7 @@ inside the app, and the installed app's first page for each person."""
 
 from datetime import UTC, datetime
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser.capture.conftest import (
@@ -12,7 +13,7 @@ from tests.browser.capture.conftest import (
     photo_bytes,
     wait_for_empty_outbox,
 )
-from tests.browser.conftest import assert_accessible
+from tests.browser.conftest import assert_accessible, sign_in
 
 
 def clock(page) -> int:
@@ -78,3 +79,31 @@ def test_a_tapped_photo_opens_inside_the_app_with_its_caption_and_a_way_back(coa
     coach.go_back()  # the phone's back gesture closes the viewer, not the visit
     expect(coach.get_by_role("dialog")).to_have_count(0)
     assert coach.url == page_url
+
+
+def start_url(page) -> str:
+    return page.evaluate("fetch('/manifest.webmanifest').then((r) => r.json())")["start_url"]
+
+
+@pytest.mark.parametrize(
+    "email, page",
+    [
+        ("teacher@example.org", "/teacher"),  # their step
+        ("coach@example.org", "/visits/new"),  # a new drop-in
+        ("lead@example.org", "/coverage"),  # who has and has not been coached
+    ],
+)
+def test_the_installed_app_opens_on_each_persons_own_page(demo, phone, email, page):
+    sign_in(phone, email)
+    phone.goto(start_url(phone))
+    assert phone.url.split("?")[0].endswith(page)
+
+
+def test_the_installed_app_opens_on_a_new_drop_in_offline_from_a_cold_start(coach):
+    url = start_url(coach)
+    coach.goto(url)
+    expect(coach.get_by_role("heading", name="New drop-in")).to_be_visible()
+    coach.context.set_offline(True)
+    coach.goto(url)
+    expect(coach.get_by_role("heading", name="New drop-in")).to_be_visible()
+    expect(coach.get_by_label("Teacher")).to_be_enabled()
