@@ -16,6 +16,7 @@ SHELL_FILES = (
     "css/capture.css",
     "js/app.js",
     "js/outbox.js",
+    "js/answers.js",
     "js/sync.js",
     "js/signout.js",
     "js/status.js",
@@ -76,7 +77,13 @@ def service_worker():
         start_url=url_for("pwa.start"),
         worker_scripts=[
             url_for("static", filename=name)
-            for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js", "js/signout.js")
+            for name in (
+                "vendor/idb-8.0.4.umd.js",
+                "js/outbox.js",
+                "js/answers.js",
+                "js/sync.js",
+                "js/signout.js",
+            )
         ],
     )
     return (
