@@ -39,13 +39,16 @@
   /** The server ends the session: POST the sign-out with a fresh token. True once it is
       done (or nothing was waiting); false while the server cannot be reached. */
   async function send() {
-    if (!(await pending())) return true;
+    const record = await pending();
+    if (!record) return true;
     try {
       const session = await request(SESSION_URL, { headers: { Accept: "application/json" } });
       if (session.status === 401) return forget().then(() => true); // no session left
       const isJson = (session.headers.get("Content-Type") || "").includes("application/json");
       const body = session.ok && isJson ? await session.json() : null;
       if (!body || !body.csrf_token) return false;
+      // Someone else has signed in since: their session is not the one to end.
+      if (record.userId && String(body.user_id) !== record.userId) return forget().then(() => true);
       const answer = await request(SIGN_OUT_URL, { method: "POST", headers: { "X-CSRFToken": body.csrf_token } });
       if (answer.type !== "opaqueredirect" && !answer.ok) return false;
       await forget();
