@@ -33,24 +33,8 @@ from app.config import TestConfig
 from app.demo import seed_demo
 from app.extensions import db
 from app.models import Photo, Visit
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS, PHONE
 
-CHROMIUM = "/usr/lib/chromium/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {
-    "viewport": {"width": 390, "height": 844},
-    "device_scale_factor": 2,
-    "is_mobile": True,
-    "has_touch": True,
-}
 PASSWORD = "bench-password"
 TEACHERS = ["Tom Baker", "Amara Okafor", "Dan Lewis"]
 PORTAL = b"<!doctype html><title>Wi-Fi</title><p>Accept the terms to continue"
