@@ -4,6 +4,11 @@ reached the server (visits, photos), duplicates, mismatches (a visit whose photo
 exactly the ones taken for it) and how long the outbox took to drain after the last save.
 
     python -m bench.durability [--visits 200] [--failure-rate 0.3] [--seed 12]
+    python -m bench.durability --outage 240   # ten drop-ins through a 4-minute outage
+
+The outage run: the Wi-Fi stays up while the server is out of reach (no `online` event
+will come), ten drop-ins are saved, and the time from the server being back to the last
+one arriving is measured.
 
 Production sync timings (first retry 5 s, checks at least every 60 s). Debian's Chromium
 (/usr/lib/chromium/chromium) and a server on 127.0.0.1 only.
@@ -48,6 +53,7 @@ class FlakyNetwork:
     def __init__(self, app, rate: float, seed: int):
         self.app = app
         self.rate = rate
+        self.outage = False  # every sync request refused
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.counts: Counter = Counter()
@@ -57,6 +63,8 @@ class FlakyNetwork:
             return None
         with self.lock:
             self.counts["sync requests"] += 1
+            if self.outage:
+                return "refuse"
             if self.random.random() >= self.rate:
                 return None
             fault = self.random.choice(FAULTS)
@@ -252,13 +260,49 @@ def run(visits: int, failure_rate: float, seed: int) -> dict:
     }
 
 
+def run_outage(seconds: float, seed: int) -> dict:
+    """Ten drop-ins saved during an outage of `seconds`; then the server is back."""
+    with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
+        app, network, server, url = _server(Path(tmp), 0.0, seed)
+        phone = Phone(playwright, url, Path(tmp) / "profile")
+        phone.launch()
+        phone.sign_in()
+        phone.open_capture()
+        network.outage = True
+        began = time.monotonic()
+        for n in range(10):
+            phone.capture(n, [photo(seed * 10_000 + n)])
+        time.sleep(max(0.0, seconds - (time.monotonic() - began)))
+        network.outage = False
+        back = time.monotonic()
+        while phone.outbox_size() and time.monotonic() < back + 15 * 60:
+            time.sleep(0.5)
+        drained = time.monotonic() - back
+        left = phone.outbox_size()
+        phone.context.close()
+        stored, photo_rows = _stored(app)
+        server.shutdown()
+    return {
+        "outage (s)": round(seconds),
+        "drop-ins saved during it": 10,
+        "visits on the server": len(stored),
+        "photos on the server": photo_rows,
+        "left in the outbox": left,
+        "all arrived after the server was back (s)": round(drained),
+    }
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=20)
     parser.add_argument("--failure-rate", type=float, default=0.3)
     parser.add_argument("--seed", type=int, default=12)
+    parser.add_argument("--outage", type=float, default=0, help="seconds; runs the outage case")
     options = parser.parse_args(argv if argv is not None else [])
-    report = run(options.visits, options.failure_rate, options.seed)
+    if options.outage:
+        report = run_outage(options.outage, options.seed)
+    else:
+        report = run(options.visits, options.failure_rate, options.seed)
     for name, value in report.items():
         print(f"{name:40} {value}")
     return report
