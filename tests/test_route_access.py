@@ -47,6 +47,7 @@ LEADS = frozenset({"school_lead", "trust_lead", "outsider"})
 ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "auth.home": {"-": EVERYONE},
     "auth.no_role": {"-": EVERYONE},
+    "pwa.start": {"-": EVERYONE},
     "admin.index": {"-": {"admin", "outsider"}},
     "admin.school": ADMIN_OF_TRUST,
     "admin.import_staff_page": ADMIN_OF_TRUST,
