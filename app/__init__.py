@@ -20,7 +20,7 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _refuse_to_run_without_secret(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    _make_sqlite_folder(app)
 
     register_extensions(app)
     register_blueprints(app)
@@ -39,6 +39,15 @@ def _refuse_to_run_without_secret(app: Flask) -> None:
             "SECRET_KEY is not set. Set it in the environment (a long random string) "
             "or run with DROPIN_ENV=development for local work."
         )
+
+
+def _make_sqlite_folder(app: Flask) -> None:
+    """The embedded SQLite database's folder (instance/ for `make run`). Nothing else is
+    created at start: in production the code is read-only and only the photo store is
+    writable."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
 
 
 def register_extensions(app: Flask) -> None:

@@ -1,10 +1,12 @@
 """Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
 under /api/."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+
+from app.photos.storage import StorageUnavailable
 
 MESSAGES = {
     400: "That request could not be understood.",
@@ -18,6 +20,7 @@ MESSAGES = {
     422: "Some fields need attention.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. Nothing you saved is lost.",
+    503: "Photos cannot be stored or shown just now. Nothing is lost: try again shortly.",
 }
 
 
@@ -52,9 +55,17 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_unexpected(error: Exception):
-    from flask import current_app
+def handle_storage_unavailable(error: StorageUnavailable):
+    """The photo store is down: 503 and Retry-After, so the phone keeps the photo (and its
+    visit stays incomplete) and sends it again later."""
+    current_app.logger.warning("Photo store unavailable: %s", error)
+    response, status = error_response(503)
+    response = make_response(response, status)
+    response.headers["Retry-After"] = "30"
+    return response
 
+
+def handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error")
     return error_response(500)
 
@@ -62,4 +73,5 @@ def handle_unexpected(error: Exception):
 def register(app: Flask) -> None:
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    app.register_error_handler(StorageUnavailable, handle_storage_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
