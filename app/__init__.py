@@ -22,12 +22,13 @@ def create_app(config=None) -> Flask:
     _refuse_to_run_without_secret(app)
     _make_sqlite_folder(app)
 
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_security_headers(app)
     register_cli(app)
-    register_health_check(app)
+    register_health_checks(app)
     return app
 
 
@@ -122,9 +123,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
 
 
-def register_health_check(app: Flask) -> None:
-    @app.get("/healthz")
-    def healthz():
-        """For load balancers and the container: the app answers and the database too."""
-        db.session.execute(sa.text("SELECT 1"))
-        return {"status": "ok"}
+def register_request_log(app: Flask) -> None:
+    from app.requestlog import register
+
+    register(app)
+
+
+def register_health_checks(app: Flask) -> None:
+    from app.health import register
+
+    register(app)
