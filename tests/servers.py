@@ -42,10 +42,11 @@ def wait_until_answering(url: str, process: subprocess.Popen, seconds: float = 6
 
 
 def stop(process: subprocess.Popen) -> None:
-    """SIGTERM the process group (gunicorn's workers too), then SIGKILL if it lingers."""
+    """SIGINT the process group (gunicorn's quick shutdown, its workers too), then SIGKILL
+    if it lingers."""
     if process.poll() is not None:
         return
-    os.killpg(process.pid, signal.SIGTERM)
+    os.killpg(process.pid, signal.SIGINT)
     try:
         process.wait(timeout=15)
     except subprocess.TimeoutExpired:
