@@ -20,6 +20,7 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _refuse_to_run_without_secret(app)
+    _refuse_a_bad_photo_store(app)
     _make_sqlite_folder(app)
 
     register_request_log(app)
@@ -40,6 +41,15 @@ def _refuse_to_run_without_secret(app: Flask) -> None:
             "SECRET_KEY is not set. Set it in the environment (a long random string) "
             "or run with DROPIN_ENV=development for local work."
         )
+
+
+def _refuse_a_bad_photo_store(app: Flask) -> None:
+    """A mistyped PHOTO_STORAGE must stop the start, not put pupils' photos somewhere else."""
+    location = app.config.get("PHOTO_STORAGE")
+    if location:
+        from app.photos.s3 import S3PhotoStorage
+
+        S3PhotoStorage.check_url(location)
 
 
 def _make_sqlite_folder(app: Flask) -> None:

@@ -17,6 +17,7 @@ from app.photos.s3 import S3PhotoStorage
 from app.photos.storage import LocalPhotoStorage, StorageUnavailable, photo_storage
 from tests import photo_fixtures as fx
 from tests.api_support import SEES_THE_VISIT, as_person, build_world, capture_for
+from tests.conftest import make_test_app
 from tests.servers import free_port
 
 
@@ -209,6 +210,7 @@ def test_a_store_failing_half_way_keeps_no_stray_file(
     assert objects(s3_server, s3_photos) == set() and photo_rows() == 0
 
 
-def test_a_bad_storage_setting_is_refused_clearly():
+@pytest.mark.parametrize("setting", ["s3:///no-bucket", "S3//bucket/x", "/srv/photos", "minio://b"])
+def test_a_mistyped_storage_setting_stops_the_start(tmp_path, setting):
     with pytest.raises(ValueError, match="s3://bucket/prefix"):
-        S3PhotoStorage.from_url("s3:///no-bucket")
+        make_test_app(f"sqlite:///{tmp_path / 'db.sqlite3'}", str(tmp_path), PHOTO_STORAGE=setting)

@@ -41,12 +41,17 @@ class S3PhotoStorage:
         self.location = f"s3://{bucket}/{self.prefix}"
         self.client = boto3.session.Session().client("s3", config=client_config())
 
+    @staticmethod
+    def check_url(url: str) -> tuple[str, str]:
+        """The bucket and prefix of s3://bucket/prefix; ValueError for anything else."""
+        parts = urlsplit(url)
+        if parts.scheme != "s3" or not parts.netloc or parts.query or parts.fragment:
+            raise ValueError(f"PHOTO_STORAGE must look like s3://bucket/prefix, not {url!r}")
+        return parts.netloc, parts.path
+
     @classmethod
     def from_url(cls, url: str) -> S3PhotoStorage:
-        parts = urlsplit(url)
-        if parts.scheme != "s3" or not parts.netloc:
-            raise ValueError(f"PHOTO_STORAGE must look like s3://bucket/prefix, not {url!r}")
-        return cls(parts.netloc, parts.path)
+        return cls(*cls.check_url(url))
 
     def _object(self, key: str) -> str:
         return self.prefix + check_key(key)
