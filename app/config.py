@@ -9,6 +9,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from app import limits
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -36,7 +38,7 @@ class Config:
     #: One JSON line per request on stderr (production); plain text logs otherwise.
     LOG_JSON = os.environ.get("LOG_JSON", "1") != "0"
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
-    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 15 * 1024 * 1024))
+    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", limits.PHOTO_BYTES))
     #: Largest JSON body accepted by the API, in bytes.
     MAX_JSON_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_PHOTO_BYTES + 1024 * 1024

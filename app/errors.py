@@ -6,7 +6,21 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from app.photos.storage import StorageUnavailable
+
+class Refused(Exception):
+    """A request the service will not carry out: answered with `status` and, for 422, the
+    messages per field (the shape marshmallow uses)."""
+
+    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
+        super().__init__(message or str(status))
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+class UnknownSchool(LookupError):
+    """No such school, or one the user may not see: both answer 404 alike."""
+
 
 MESSAGES = {
     400: "That request could not be understood.",
@@ -55,7 +69,7 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_storage_unavailable(error: StorageUnavailable):
+def handle_storage_unavailable(error: Exception):
     """The photo store is down: 503 and Retry-After, so the phone keeps the photo (and its
     visit stays incomplete) and sends it again later."""
     current_app.logger.warning("Photo store unavailable: %s", error)
@@ -65,13 +79,21 @@ def handle_storage_unavailable(error: StorageUnavailable):
     return response
 
 
+def handle_refused(error: Refused):
+    return error_response(error.status, error.message, error.errors)
+
+
 def handle_unexpected(error: Exception):
     current_app.logger.exception("Unhandled error")
     return error_response(500)
 
 
 def register(app: Flask) -> None:
+    app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
+    # Imported here: the photos package imports this module (Refused).
+    from app.photos.storage import StorageUnavailable
+
     app.register_error_handler(StorageUnavailable, handle_storage_unavailable)
     app.register_error_handler(Exception, handle_unexpected)
