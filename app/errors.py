@@ -1,7 +1,7 @@
 """Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
 under /api/."""
 
-from flask import Flask, current_app, jsonify, make_response, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -69,16 +69,6 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
-def handle_storage_unavailable(error: Exception):
-    """The photo store is down: 503 and Retry-After, so the phone keeps the photo (and its
-    visit stays incomplete) and sends it again later."""
-    current_app.logger.warning("Photo store unavailable: %s", error)
-    response, status = error_response(503)
-    response = make_response(response, status)
-    response.headers["Retry-After"] = "30"
-    return response
-
-
 def handle_refused(error: Refused):
     return error_response(error.status, error.message, error.errors)
 
@@ -92,8 +82,4 @@ def register(app: Flask) -> None:
     app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
-    # Imported here: the photos package imports this module (Refused).
-    from app.photos.storage import StorageUnavailable
-
-    app.register_error_handler(StorageUnavailable, handle_storage_unavailable)
     app.register_error_handler(Exception, handle_unexpected)

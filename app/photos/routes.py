@@ -6,14 +6,15 @@ from __future__ import annotations
 import uuid
 
 import sqlalchemy as sa
-from flask import abort, make_response, request
+from flask import abort, current_app, make_response, request
 from flask_login import current_user, login_required
 
 from app.authz import visible_visits_clause
+from app.errors import error_response
 from app.extensions import db
 from app.models import Photo, Visit
 from app.photos import bp
-from app.photos.storage import photo_storage
+from app.photos.storage import StorageUnavailable, photo_storage
 
 
 def _visible_photo_or_404(photo_id: uuid.UUID) -> Photo:
@@ -43,6 +44,17 @@ def _send_photo(key: str):
     # Pupils' work: the browser may keep it (and revalidate), a shared cache never.
     response.headers["Cache-Control"] = "private, no-cache"
     response.vary.add("Cookie")
+    return response
+
+
+@bp.app_errorhandler(StorageUnavailable)
+def storage_unavailable(error: StorageUnavailable):
+    """The photo store is down, wherever a photo was being stored or read: 503 and
+    Retry-After, so the phone keeps the photo (its visit stays incomplete) and sends it
+    again later."""
+    current_app.logger.warning("Photo store unavailable: %s", error)
+    response = make_response(*error_response(503))
+    response.headers["Retry-After"] = "30"
     return response
 
 
