@@ -13,7 +13,13 @@ from werkzeug.datastructures import MultiDict
 from app.authz import led_school_ids
 from app.errors import error_response
 from app.exports import bp
-from app.exports.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
+from app.exports.coverage import (
+    CoverageFilters,
+    coached_shares,
+    coaches_of,
+    coverage_rows,
+    filter_and_sort,
+)
 from app.exports.periods import (
     ExportInputError,
     Period,
@@ -67,6 +73,7 @@ def coverage():
         trends=trends_for(schools, rows, now),
         coaches=coach_summaries(schools, rows, now),
         coaches_for_filter=coaches_of(rows),
+        coached=coached_shares(schools, rows),
     )
 
 
