@@ -126,3 +126,18 @@ def test_coverage_trends_have_accessible_charts_and_numbers(demo, laptop):
         laptop.get_by_role("img", name="Riverside Primary: teachers seen within cadence, per week")
     ).to_be_visible()
     assert_accessible(laptop, "leads-trends-laptop")
+
+
+def test_lead_downloads_this_week_so_far(demo, laptop):
+    sign_in(laptop, "lead@example.org")
+    laptop.goto("/exports")
+    form = laptop.locator("form", has=laptop.get_by_role("heading", name="This week so far"))
+    assert_accessible(laptop, "leads-export-this-week-laptop")
+    form.get_by_label("School").select_option(label="Riverside Primary")
+    with laptop.expect_download() as info:
+        form.get_by_role("button", name="Download this week so far").click()
+    this_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date())
+    assert info.value.suggested_filename == f"dropin-visits-{this_week}-riverside.csv"
+    rows = rows_of(info.value)
+    assert {row[2] for row in rows} <= {this_week}
+    assert {row[3] for row in rows} <= {"Riverside Primary"}
