@@ -2,26 +2,17 @@
 with a coach, sorts by every column (server-side links that work without JavaScript), and
 its trends give "seen within cadence" week by week with this week marked "so far"."""
 
+# ruff: noqa: F811  (test parameters name the imported fixtures, as pytest wants)
+
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
 
 import pytest
 
 from app.exports.coverage import coverage_rows
 from app.exports.trends import trends_for
-from tests.test_coverage import NOW, make_schools, teacher_names
-
-
-@pytest.fixture
-def schools(app):
-    return make_schools(NOW)
-
-
-@pytest.fixture
-def live_schools(app):
-    return make_schools(datetime.now(UTC))
+from tests.test_coverage import NOW, live_schools, schools, teacher_names  # noqa: F401
 
 
 def row_of(html: str, name: str) -> str:

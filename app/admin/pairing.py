@@ -249,24 +249,12 @@ def end_triad(actor: User, school: School, key: uuid.UUID, today: date | None = 
     if not pairs or (pairs[0].until is not None and pairs[0].until <= today):
         return
     triad = Triad(pairs)
-    if triad.since > today:
-        for pair in pairs:
-            db.session.delete(pair)
+    if _stop(pairs, today):
         action, summary = "triad.withdraw", f"Withdrew the planned triad {triad.names}"
     else:
-        for pair in pairs:
-            pair.until = today
         action, summary = "triad.end", f"Ended the triad {triad.names}"
-    audit(
-        school.trust_id,
-        actor,
-        action,
-        f"{summary} at {school.name}",
-        school=school.slug,
-        members=[person.email for person in triad.members],
-        on=today.isoformat(),
-    )
-    db.session.flush()
+    members = [person.email for person in triad.members]
+    _audit_end(actor, school, action, summary, today, members=members)
 
 
 def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None:
@@ -279,21 +267,35 @@ def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None
     if pair.until is not None and pair.until <= today:
         return
     school, coach, teacher = pair.school, pair.coach, pair.teacher
-    if pair.since > today:
-        db.session.delete(pair)
+    if _stop([pair], today):
         action = "pair.withdraw"
         summary = f"Withdrew the planned pair {coach.name} → {teacher.name}"
     else:
-        pair.until = today
         action, summary = "pair.end", f"{coach.name} no longer coaches {teacher.name}"
+    _audit_end(actor, school, action, summary, today, coach=coach.email, teacher=teacher.email)
+
+
+def _stop(pairs: list[CoachingPair], today: date) -> bool:
+    """End these pairs today, or withdraw them if they have not started; True if withdrawn."""
+    withdrawn = pairs[0].since > today
+    for pair in pairs:
+        if withdrawn:
+            db.session.delete(pair)
+        else:
+            pair.until = today
+    return withdrawn
+
+
+def _audit_end(
+    actor: User, school: School, action: str, summary: str, today: date, **people
+) -> None:
     audit(
         school.trust_id,
         actor,
         action,
         f"{summary} at {school.name}",
         school=school.slug,
-        coach=coach.email,
-        teacher=teacher.email,
+        **people,
         on=today.isoformat(),
     )
     db.session.flush()
