@@ -10,8 +10,8 @@ import re
 
 import pytest
 
-from app.exports.coverage import coverage_rows
-from app.exports.trends import trends_for
+from app.leads.coverage import coverage_rows
+from app.leads.trends import trends_for
 from tests.test_coverage import NOW, live_schools, schools, teacher_names  # noqa: F401
 
 

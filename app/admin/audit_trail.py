@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
-from zoneinfo import ZoneInfo
 
+from app.localtime import local_time
 from app.models import AuditEvent, Trust
 
 DEFAULT_TIMEZONE = "Europe/London"
@@ -63,12 +63,11 @@ class AuditReader:
 
     def __init__(self, trust: Trust):
         self.timezone = trust_timezone(trust)
-        self.zone = ZoneInfo(self.timezone)
         self.school_by_slug = {school.slug: school.name for school in trust.schools}
         self.school_by_id = {school.id: school.name for school in trust.schools}
 
     def when(self, event: AuditEvent) -> str:
-        return event.created_at.astimezone(self.zone).strftime("%-d %b %Y, %H:%M")
+        return local_time(event.created_at, self.timezone).strftime("%-d %b %Y, %H:%M")
 
     def lines(self, event: AuditEvent) -> list[str]:
         """One line per detail, changes first."""

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date
 
 from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, pair_or_404, save, school_or_404
+from app.admin.access import admin_required, pair_or_404, save, school_or_404
 from app.admin.forms import PairForm, TriadForm
 from app.admin.pairing import (
     add_pair,
@@ -22,6 +21,8 @@ from app.admin.pairing import (
     triad_pairs,
 )
 from app.extensions import db
+from app.htmx import page_or_fragment
+from app.localtime import local_today
 
 
 def _choices(people) -> dict[int, str]:
@@ -41,7 +42,7 @@ def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm
 
 def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
     pair_form, triad_form = _forms(school, pair_form, triad_form)
-    today = date.today()
+    today = local_today(school.timezone)
     return {
         "school": school,
         "pair_form": pair_form,
@@ -70,7 +71,7 @@ def _save(school, form, make_pairs, form_name: str):
     if added:
         form = None
     context = _pairs_context(school, **{form_name: form}, added=added)
-    return answer("admin/_pairs.html", _pairs_page, 200 if added else 422, **context)
+    return page_or_fragment("admin/_pairs.html", _pairs_page, 200 if added else 422, **context)
 
 
 @bp.post("/schools/<int:school_id>/pairs")
@@ -117,12 +118,12 @@ def end_coaching_pair(pair_id: int):
     pair = pair_or_404(pair_id)
     school = pair.school
     if request.form.get("confirm") != "yes":
-        return answer(
+        return page_or_fragment(
             "admin/_pairs.html", _pairs_page, **_pairs_context(school, confirming=pair.id)
         )
     end_pair(current_user, pair)
     db.session.commit()
-    return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))
 
 
 @bp.post("/schools/<int:school_id>/triads/<uuid:triad_key>/end")
@@ -133,11 +134,11 @@ def end_coaching_triad(school_id: int, triad_key: uuid.UUID):
     if not triad_pairs(school, triad_key):
         abort(404)
     if request.form.get("confirm") != "yes":
-        return answer(
+        return page_or_fragment(
             "admin/_pairs.html",
             _pairs_page,
             **_pairs_context(school, confirming_triad=triad_key),
         )
     end_triad(current_user, school, triad_key)
     db.session.commit()
-    return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))

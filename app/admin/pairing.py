@@ -21,6 +21,7 @@ from sqlalchemy.orm import aliased
 from app.admin.services import RuleBroken, audit
 from app.authz import pair_is_current
 from app.extensions import db
+from app.localtime import local_today
 from app.models import CoachingPair, Membership, School, User
 
 
@@ -213,7 +214,7 @@ def add_triad(
     actor: User, school: School, member_ids: list[int], since: date, today: date | None = None
 ) -> list[CoachingPair]:
     """Three peers coaching each other in a ring: A→B, B→C, C→A. All or nothing."""
-    today = today or date.today()
+    today = today or local_today(school.timezone)
     fields = ("first_id", "second_id", "third_id")
     peers = [
         _member(school, user_id, field, role="coach")
@@ -244,7 +245,7 @@ def add_triad(
 
 def end_triad(actor: User, school: School, key: uuid.UUID, today: date | None = None) -> None:
     """All three pairs stop today, in one step (or are withdrawn if not started yet)."""
-    today = today or date.today()
+    today = today or local_today(school.timezone)
     pairs = triad_pairs(school, key)
     if not pairs or (pairs[0].until is not None and pairs[0].until <= today):
         return
@@ -260,7 +261,7 @@ def end_triad(actor: User, school: School, key: uuid.UUID, today: date | None = 
 def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None:
     """The pair stops today. A pair that has not started yet is withdrawn instead. A pair
     of a triad ends with its triad."""
-    today = today or date.today()
+    today = today or local_today(pair.school.timezone)
     if pair.triad_key is not None:
         end_triad(actor, pair.school, pair.triad_key, today)
         return

@@ -12,13 +12,12 @@ from bisect import bisect_left
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.exports.coverage import TeacherCoverage, coaches_of
-from app.exports.periods import iso_week_label, monday_of, monday_of_iso_week
 from app.extensions import db
+from app.leads.coverage import TeacherCoverage, coaches_of
+from app.localtime import iso_week_label, local_date, local_today, monday_of_iso_week, weeks_up_to
 from app.models import CADENCE_DAYS, School, Visit
 
 TERM_WEEKS = 12
@@ -98,14 +97,6 @@ def _visits_since(school_ids: list[int], since: datetime):
     ).all()
 
 
-def _term_weeks(today) -> list[str]:
-    this_monday = monday_of(today)
-    return [
-        iso_week_label(this_monday - timedelta(weeks=back))
-        for back in range(TERM_WEEKS - 1, -1, -1)
-    ]
-
-
 def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
     """Bars on a scale from 0 to `top`; the last week is this week, so far."""
     chart = WEEK_CHART
@@ -132,11 +123,11 @@ def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
 def _local_visits(schools: list[School], now: datetime) -> dict[int, list[tuple[int, date]]]:
     """Per school: (teacher id, local date) of each visit of the term, and of the fortnight
     before it (a visit then still counts as "within cadence" in the first weeks)."""
-    zones = {school.id: ZoneInfo(school.timezone) for school in schools}
+    zones = {school.id: school.timezone for school in schools}
     since = now - timedelta(weeks=TERM_WEEKS + 2, days=1)
     visits: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for school_id, _coach_id, teacher_id, started_at in _visits_since(list(zones), since):
-        visits[school_id].append((teacher_id, started_at.astimezone(zones[school_id]).date()))
+        visits[school_id].append((teacher_id, local_date(started_at, zones[school_id])))
     return visits
 
 
@@ -178,7 +169,7 @@ def _visited_between(sorted_days: list[date], first: date, last: date) -> bool:
 
 
 def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime) -> Trends:
-    weeks = _term_weeks(now.astimezone(ZoneInfo(schools[0].timezone)).date())
+    weeks = weeks_up_to(local_today(schools[0].timezone, now), TERM_WEEKS)
     visits = _local_visits(schools, now)
     counts = {school.id: _weekly_counts(weeks, visits[school.id]) for school in schools}
     busiest = max((max(c) for c in counts.values()), default=0)
@@ -187,7 +178,7 @@ def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime
         teachers[row.school.id].add(row.teacher_id)
     shares = []
     for school in schools:
-        today = now.astimezone(ZoneInfo(school.timezone)).date()
+        today = local_today(school.timezone, now)
         weekly = _weekly_shares(school, weeks, teachers[school.id], visits[school.id], today)
         bars = _bars([share.percent for share in weekly], weeks, 100)
         shares.append(SchoolShares(school, weekly, bars))
@@ -217,15 +208,13 @@ def coach_summaries(
 ) -> list[CoachSummary]:
     """Each current coach in these schools: visits this ISO week (in the school's own
     calendar) and how many of their coachees are overdue."""
-    zones = {school.id: ZoneInfo(school.timezone) for school in schools}
+    zones = {school.id: school.timezone for school in schools}
     this_week: Counter = Counter()
     for school_id, coach_id, _teacher_id, started_at in _visits_since(
         list(zones), now - timedelta(days=8)
     ):
         zone = zones[school_id]
-        if iso_week_label(started_at.astimezone(zone).date()) == iso_week_label(
-            now.astimezone(zone).date()
-        ):
+        if iso_week_label(local_date(started_at, zone)) == iso_week_label(local_today(zone, now)):
             this_week[coach_id] += 1
     coachees: dict[int, list[TeacherCoverage]] = defaultdict(list)
     for row in rows:
