@@ -51,7 +51,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register the models with the metadata)
-    from app.auth.services import load_user, unauthorized
+    from app.auth.services import unauthorized
+    from app.auth.sessions import load_user
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)

@@ -160,3 +160,23 @@ def visible_school_ids(user: User) -> sa.Select:
     # A union nested directly in a union is a syntax error on SQLite: select from it.
     led = led_school_ids(user).subquery()
     return sa.union(member_of, sa.select(led.c.school_id))
+
+
+# Accounts across trusts -----------------------------------------------------------------
+
+
+def trusts_of_person(person: User) -> set[int]:
+    """Every trust in which the person holds a role: a school role or a trust role."""
+    in_schools = sa.select(School.trust_id).join(Membership).where(Membership.user_id == person.id)
+    in_trusts = sa.select(TrustRole.trust_id).where(TrustRole.user_id == person.id)
+    return set(db.session.scalars(sa.union(in_schools, in_trusts)))
+
+
+def may_change_account(admin: User, person: User) -> bool:
+    """A sign-in link, a rename, a deactivation or any change to the account itself: only
+    when every role the person holds is inside a trust the admin administers. Someone who
+    also belongs to another trust keeps their account as it is there; an admin may only
+    give or take away roles in their own trust."""
+    theirs = trusts_of_person(person)
+    mine = set(db.session.scalars(administered_trust_ids(admin)))
+    return bool(theirs) and theirs <= mine

@@ -146,23 +146,29 @@ def deliver(user: User, purpose: str) -> Delivery:
     return Delivery(user, link, emailed=False)
 
 
-def invitation_for(user: User | None) -> Delivery | None:
-    """An invitation for someone just added who has no password yet."""
-    if user is None or user.password_hash is not None:
+def invitation_for(actor: User, user: User | None) -> Delivery | None:
+    """An invitation for someone just added who has no password yet, unless they also
+    belong to another trust (their account is not this admin's to set up)."""
+    from app.authz import may_change_account
+
+    if user is None or user.password_hash is not None or not may_change_account(actor, user):
         return None
     return deliver(user, "invite")
 
 
 def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
     """An admin asks for a fresh link: an invitation while the person has no password,
-    else a password reset. Audited; returns (delivery, purpose)."""
-    from app.admin.services import audit
+    else a password reset. Audited; returns (delivery, purpose). RuleBroken when the
+    person's account is not the actor's to change."""
+    from app.admin.services import audit_person, check_may_change_account
+    from app.authz import trusts_of_person
 
+    check_may_change_account(actor, user)
     purpose = "invite" if user.password_hash is None else "reset"
     delivery = deliver(user, purpose)
     kind = "sign-in invitation" if purpose == "invite" else "password reset"
-    audit(
-        trust_id,
+    audit_person(
+        trusts_of_person(user) | {trust_id},
         actor,
         f"link.{purpose}",
         f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",

@@ -142,7 +142,7 @@ def add_trust_person(trust_id: int):
             current_user, trust, form.email.data, form.name.data, form.role.data
         )[0],
     )
-    delivery = invitation_for(person)
+    delivery = invitation_for(current_user, person)
     status = 200 if person else 422
     if person:
         form = trust_role_form(trust, formdata=None)
@@ -187,12 +187,17 @@ def trust_person_link(trust_id: int, user_id: int):
     person = person_or_404(trust, user_id)
     form = trust_role_form(trust, formdata=None)
     delivery, purpose = None, "invite"
-    if person.active:
-        delivery, purpose = issue_link(current_user, trust.id, person)
-        db.session.commit()
-    else:
+    if not person.active:
         form.form_errors.append(f"Reactivate {person.name} before sending a link.")
-    return _trust_staff_answer(trust, form, 200 if person.active else 422, delivery, purpose)
+        return _trust_staff_answer(trust, form, 422)
+    try:
+        delivery, purpose = issue_link(current_user, trust.id, person)
+    except RuleBroken as broken:
+        db.session.rollback()
+        form.form_errors.append(broken.message)
+        return _trust_staff_answer(trust, form, 422)
+    db.session.commit()
+    return _trust_staff_answer(trust, form, 200, delivery, purpose)
 
 
 @bp.route("/trusts/<int:trust_id>/audit")

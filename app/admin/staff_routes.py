@@ -31,7 +31,7 @@ def add_staff(school_id: int):
             current_user, school, form.email.data, form.name.data, form.roles.data
         )[0],
     )
-    delivery = invitation_for(person)
+    delivery = invitation_for(current_user, person)
     status = 200 if person else 422
     if person:
         form = StaffForm(formdata=None, prefix="staff")
@@ -69,11 +69,12 @@ def person(school_id: int, user_id: int):
     if request.method == "GET":
         return _person_page(school, person)
     form = StaffEditForm()
-    saved = False
-    if form.validate_on_submit():
+
+    def change() -> bool:
         update_person_in_school(current_user, school, person, form.name.data, form.roles.data)
-        db.session.commit()
-        saved = True
+        return True
+
+    saved = save(form, change) is True
     return answer(
         "admin/_person_form.html",
         _person_page,
@@ -120,7 +121,18 @@ def sign_in_link(school_id: int, user_id: int):
             person=person,
             problem="Reactivate the account before sending a link.",
         )
-    delivery, purpose = issue_link(current_user, school.trust_id, person)
+    try:
+        delivery, purpose = issue_link(current_user, school.trust_id, person)
+    except RuleBroken as broken:
+        db.session.rollback()
+        return answer(
+            "admin/_person_status.html",
+            _person_page,
+            422,
+            school=school,
+            person=person,
+            problem=broken.message,
+        )
     db.session.commit()
     return answer(
         "admin/_person_status.html",

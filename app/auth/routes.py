@@ -10,6 +10,7 @@ from app.auth.services import (
     is_throttled,
     record_failure,
 )
+from app.auth.sessions import end_all_sessions, end_session, start_session
 from app.authz import roles_of
 from app.extensions import db
 
@@ -98,6 +99,7 @@ def login():
                 status = 401
             else:
                 clear_failures(form.email.data)
+                start_session(user)
                 db.session.commit()
                 login_user(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")) or landing_page_for(user))
@@ -108,6 +110,9 @@ def login():
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user)
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -134,6 +139,8 @@ def _set_password_from_link(token: str, purpose: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        end_all_sessions(user)
+        start_session(user)
         db.session.commit()
         login_user(user)
         flash("Your password is set. Welcome to Dropin.", "info")

@@ -13,13 +13,6 @@ from app.models import LoginFailure, User, utcnow
 WRONG_CREDENTIALS = "That email and password do not match an active account."
 
 
-def load_user(user_id: str) -> User | None:
-    try:
-        return db.session.get(User, int(user_id))
-    except (TypeError, ValueError):
-        return None
-
-
 def normalise_email(email: str) -> str:
     return (email or "").strip().lower()
 
