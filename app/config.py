@@ -52,6 +52,9 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_COOLDOWN = timedelta(minutes=1)
+    #: Password-reset requests per email and per address in LOGIN_FAILURE_WINDOW.
+    RESET_REQUESTS_PER_EMAIL = 3
+    RESET_REQUESTS_PER_ADDRESS = 10
 
     #: The site's address, for sign-in links the CLI prints or emails.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

@@ -7,8 +7,10 @@ from app.auth.services import (
     WRONG_CREDENTIALS,
     authenticate,
     clear_failures,
+    forget_attempt,
     is_throttled,
-    record_failure,
+    record_attempt,
+    reset_request_allowed,
 )
 from app.auth.sessions import end_all_sessions, end_session, start_session
 from app.authz import roles_of
@@ -84,17 +86,18 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        if is_throttled(form.email.data, address):
+        attempt = record_attempt(form.email.data, request.remote_addr or "unknown")
+        db.session.commit()
+        if is_throttled(attempt):
+            forget_attempt(attempt)
+            db.session.commit()
             form.form_errors.append(
-                "Too many attempts to sign in. Please wait a minute and try again."
+                "Too many attempts to sign in. Please wait a few minutes and try again."
             )
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_failure(form.email.data, address)
-                db.session.commit()
                 form.form_errors.append(WRONG_CREDENTIALS)
                 status = 401
             else:
@@ -176,6 +179,13 @@ def request_password_reset():
         return render_template(
             "auth/password_reset.html", form=form, email_configured=email_configured
         ), status
+    attempt = record_attempt(form.email.data, request.remote_addr or "unknown", kind="reset")
+    db.session.commit()
+    if not reset_request_allowed(attempt):
+        form.form_errors.append("Too many reset requests. Please wait a few minutes.")
+        return render_template(
+            "auth/password_reset.html", form=form, email_configured=email_configured
+        ), 429
     user = find_user_by_email(form.email.data)
     if email_configured and user is not None and user.active:
         deliver(user, "reset")
