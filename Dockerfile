@@ -11,7 +11,7 @@ WORKDIR /srv/dropin
 COPY --from=build /wheels /wheels
 RUN pip install --no-cache-dir /wheels/* && rm -rf /wheels
 COPY --chown=dropin:dropin migrations ./migrations
-COPY --chown=dropin:dropin wsgi.py boot.sh ./
+COPY --chown=dropin:dropin wsgi.py boot.sh gunicorn.conf.py ./
 COPY --chown=dropin:dropin app ./app
 ENV DROPIN_ENV=production PHOTO_DIR=/data/photos PYTHONUNBUFFERED=1
 RUN mkdir -p /data/photos && chown -R dropin:dropin /data

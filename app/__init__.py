@@ -28,6 +28,7 @@ def create_app(config=None) -> Flask:
     register_security_headers(app)
     register_cli(app)
     register_health_check(app)
+    register_serving(app)
     return app
 
 
@@ -112,6 +113,12 @@ def register_cli(app: Flask) -> None:
     from app.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+
+
+def register_serving(app: Flask) -> None:
+    from app.serving import register
+
+    register(app)
 
 
 def register_health_check(app: Flask) -> None:

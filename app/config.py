@@ -35,6 +35,11 @@ class Config:
     MAX_JSON_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_PHOTO_BYTES + 1024 * 1024
 
+    #: Trusted reverse proxies in front of the app (X-Forwarded-For/-Proto/-Host hops).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
+    #: Seconds a request body may take to arrive before the client is dropped (408).
+    REQUEST_BODY_TIMEOUT = float(os.environ.get("REQUEST_BODY_TIMEOUT", 20))
+
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = True

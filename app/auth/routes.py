@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
@@ -154,12 +154,19 @@ def _set_password_from_link(token: str, purpose: str):
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _set_password_from_link(token, "invite")
+    return _no_referrer(_set_password_from_link(token, "invite"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _set_password_from_link(token, "reset")
+    return _no_referrer(_set_password_from_link(token, "reset"))
+
+
+def _no_referrer(answer):
+    """The page's address holds the token: never send it on as a Referer."""
+    response = make_response(answer)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
