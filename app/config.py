@@ -31,6 +31,10 @@ class Config:
     PHOTO_DIR = os.environ.get("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
     MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 15 * 1024 * 1024))
+    #: Photos processed at once per worker (each may take up to 200 MB), and how long a
+    #: photo waits for its turn before answering 503 (the device sends it again).
+    PHOTO_PROCESSING_SLOTS = int(os.environ.get("PHOTO_PROCESSING_SLOTS", 2))
+    PHOTO_SLOT_WAIT = 30.0
     #: Largest JSON body accepted by the API, in bytes.
     MAX_JSON_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_PHOTO_BYTES + 1024 * 1024

@@ -4,6 +4,7 @@ not a check-then-insert in Python, is what keeps a replayed upload from making a
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
@@ -24,3 +25,17 @@ def insert_once(model, values: dict, key: str = "id") -> bool:
     )
     # RETURNING, not rowcount: psycopg reports -1 for this statement.
     return db.session.execute(statement).first() is not None
+
+
+def lock_row(model, key) -> None:
+    """Hold the row until the transaction ends: later callers wait. PostgreSQL locks it
+    FOR UPDATE; SQLite has one writer at a time, so a no-op write takes that turn (its
+    reads are not held in a snapshot, so what follows sees every earlier commit)."""
+    column = model.__table__.primary_key.columns[0]
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(column).where(column == key).with_for_update())
+    else:
+        # Every column with an onupdate default is set to itself, so nothing changes.
+        unchanged = {c.name: c for c in model.__table__.columns if c.onupdate is not None}
+        statement = sa.update(model).where(column == key)
+        db.session.execute(statement.values({column.name: column, **unchanged}))
