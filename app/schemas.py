@@ -234,16 +234,20 @@ class LibraryStepSchema(Schema):
 
 
 class TeacherSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    email = fields.String()
-    school = fields.String(metadata={"description": "The school's slug."})
+    """One teacher the user may write a visit for: dumps an authz.Coachee."""
+
+    id = fields.Integer(attribute="teacher.id")
+    name = fields.String(attribute="teacher.name")
+    email = fields.String(attribute="teacher.email")
+    school = fields.String(attribute="school.slug", metadata={"description": "The school's slug."})
 
 
 class MeSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
+    """Dumps a `Me`: the signed-in user, their roles and the teachers they may write for."""
+
+    id = fields.Integer(attribute="user.id")
+    email = fields.String(attribute="user.email")
+    name = fields.String(attribute="user.name")
     roles = fields.List(fields.String())
     teachers = fields.List(
         fields.Nested(TeacherSchema),

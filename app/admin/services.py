@@ -173,15 +173,6 @@ def update_school(actor: User, school: School, **fields) -> dict:
 # Staff --------------------------------------------------------------------------------
 
 
-def person_in_trust(trust: Trust, user_id: int) -> User | None:
-    """The person if they hold any role in the trust (a school role or a trust role)."""
-    in_school = sa.select(Membership.user_id).join(School).where(School.trust_id == trust.id)
-    in_trust = sa.select(TrustRole.user_id).where(TrustRole.trust_id == trust.id)
-    return db.session.scalar(
-        sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
-    )
-
-
 def school_staff(school: School) -> list[tuple[User, list[str]]]:
     """Everyone with a role in the school, by name, with their roles there."""
     rows = db.session.execute(

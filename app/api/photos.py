@@ -10,8 +10,9 @@ from flask_login import current_user, login_required
 
 from app.api import bp
 from app.api.bodies import read_body
+from app.authz import visit_for_photo_upload
 from app.extensions import db
-from app.photos.services import discard, store_photo, visit_for_photo_upload
+from app.photos.services import discard, store_photo
 from app.schemas import CAPTION_MAX_LENGTH, PhotoUploadOutSchema
 from app.visits.services import Refused
 
@@ -40,6 +41,8 @@ def caption_from_header() -> str | None:
 @login_required
 def put_photo(visit_id: uuid.UUID, photo_id: uuid.UUID):
     visit = visit_for_photo_upload(current_user, visit_id)
+    if visit is None:
+        raise Refused(404)
     if request.mimetype not in ACCEPTED_TYPES:
         raise Refused(415, "Send a JPEG, PNG, WebP or HEIC photo.")
     limit = current_app.config["MAX_PHOTO_BYTES"]

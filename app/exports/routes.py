@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.authz import led_school_ids
+from app.authz import led_schools as schools_led_by
+from app.authz import may_export_visits
 from app.errors import error_response
 from app.exports import bp
 from app.exports.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
@@ -26,24 +26,20 @@ from app.exports.periods import (
 )
 from app.exports.services import (
     UnknownSchool,
-    may_export_visits,
     user_scope,
     visits_csv,
 )
 from app.exports.trends import coach_summaries, trends_for
-from app.extensions import db
 from app.htmx import is_htmx
 from app.models import School
 
 
 def led_schools() -> list[School]:
     """The schools the signed-in lead leads; 404 for anyone who leads none."""
-    schools = db.session.scalars(
-        sa.select(School).where(School.id.in_(led_school_ids(current_user))).order_by(School.name)
-    ).all()
+    schools = schools_led_by(current_user)
     if not schools:
         abort(404)
-    return list(schools)
+    return schools
 
 
 @bp.route("/coverage")

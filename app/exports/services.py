@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import roles_of, visible_school_ids, visible_visits_clause
+from app.authz import may_export_school, visible_visits_clause
 from app.exports.csv_writer import csv_bytes
 from app.exports.periods import Period, iso_week_label
 from app.extensions import db
@@ -45,9 +45,6 @@ HEADER = [
 BATCH_SIZE = 1000
 #: Time covered by one query of a long export (see _row_batches).
 SLICE = timedelta(days=7)
-#: Roles that may download visits on the web. Teachers read their own on their page;
-#: admins see no visits at all.
-EXPORTING_ROLES = {"coach", "lead", "trust_lead"}
 
 
 class UnknownSchool(LookupError):
@@ -59,10 +56,6 @@ class ExportScope:
     #: A WHERE clause on Visit from app.authz, or None for the operator (everything).
     visible: sa.ColumnElement[bool] | None
     school: School | None = None
-
-
-def may_export_visits(user: User) -> bool:
-    return bool(EXPORTING_ROLES & set(roles_of(user)))
 
 
 def _school_by_slug(slug: str) -> School:
@@ -77,12 +70,7 @@ def user_scope(user: User, school_slug: str | None) -> ExportScope:
     school = None
     if school_slug:
         school = _school_by_slug(school_slug)
-        visible = db.session.scalar(
-            sa.select(sa.literal(True)).where(
-                School.id == school.id, School.id.in_(visible_school_ids(user))
-            )
-        )
-        if not visible:
+        if not may_export_school(user, school.id):
             raise UnknownSchool(school_slug)
     return ExportScope(visible_visits_clause(user), school)
 

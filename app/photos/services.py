@@ -12,7 +12,7 @@ from flask import current_app
 
 from app.extensions import db
 from app.idempotent import insert_once, lock_row
-from app.models import Photo, User, Visit
+from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import photo_storage
 from app.schemas import MAX_PHOTOS_PER_VISIT
@@ -25,14 +25,6 @@ class PhotoResult:
     created: bool
     #: Files written by this request: deleted again if the transaction does not commit.
     new_keys: list[str] = field(default_factory=list)
-
-
-def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit:
-    """Only the visit's own coach sends its photos; 404 for anyone else."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.coach_id != user.id:
-        raise Refused(404)
-    return visit
 
 
 def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | None) -> PhotoResult:

@@ -4,13 +4,13 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from app.authz import get_visit_or_404
+from app.authz import get_visit_or_404, may_set_step_status
 from app.extensions import db
 from app.htmx import is_htmx
 from app.schemas import REFLECTION_MAX_LENGTH, ActionStepPatchSchema
 from app.teacher import bp, services
 from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
-from app.visits.services import Refused, may_set_step_status, update_action_step
+from app.visits.services import Refused, update_action_step
 
 bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
 bp.add_app_template_global(may_set_step_status, "may_set_step_status")

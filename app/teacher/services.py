@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
-from app.authz import visible_visits
+from app.authz import own_visits_clause
 from app.extensions import db
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
 
@@ -29,8 +29,8 @@ OWN_WORDS_LABEL = "Written fresh by your coach"
 def own_visits(teacher: User) -> sa.Select:
     """The teacher's own visits, newest first, with what the pages show loaded."""
     return (
-        visible_visits(teacher)
-        .where(Visit.teacher_id == teacher.id)
+        sa.select(Visit)
+        .where(own_visits_clause(teacher))
         .options(
             selectinload(Visit.action_step).selectinload(ActionStep.library_step),
             selectinload(Visit.photos),
