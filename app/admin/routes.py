@@ -31,6 +31,9 @@ from app.admin.services import (
 )
 from app.extensions import db
 
+#: Far beyond any real audit trail; a bigger page number would overflow the database.
+MAX_PAGE = 100_000
+
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
     return SchoolForm(
@@ -205,5 +208,5 @@ def trust_person_link(trust_id: int, user_id: int):
 def audit_trail(trust_id: int):
     trust = trust_or_404(trust_id)
     page = request.args.get("page", 1, type=int)
-    events = audit_page(trust, max(page, 1))
+    events = audit_page(trust, min(max(page, 1), MAX_PAGE))
     return render_template("admin/audit.html", trust=trust, events=events)

@@ -1,3 +1,5 @@
+from urllib.parse import urlsplit
+
 from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -66,10 +68,17 @@ def navigation():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site, so a crafted link cannot send someone elsewhere. Browsers
+    drop tabs and newlines and read a backslash as a slash ("/\\t/evil" is "//evil"), so
+    any of those, or anything that parses with a scheme or host, is refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(char.isspace() or ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @bp.route("/")
