@@ -8,6 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from app import limits
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -30,7 +32,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PHOTO_DIR = os.environ.get("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
-    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 15 * 1024 * 1024))
+    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", limits.PHOTO_BYTES))
     #: Photos processed at once per worker (each may take up to 200 MB), and how long a
     #: photo waits for its turn before answering 503 (the device sends it again).
     PHOTO_PROCESSING_SLOTS = int(os.environ.get("PHOTO_PROCESSING_SLOTS", 2))

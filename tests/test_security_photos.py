@@ -12,8 +12,8 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app.extensions import db
+from app.limits import PHOTOS_PER_VISIT as MAX_PHOTOS_PER_VISIT
 from app.models import Photo
-from app.schemas import MAX_PHOTOS_PER_VISIT
 from tests import photo_fixtures as fx
 from tests.api_support import ApiClient, as_person, build_world
 

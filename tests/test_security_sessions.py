@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from flask import Flask
 
-from app.admin.invitations import make_token
+from app.auth.links import make_token
 from app.extensions import db
 from tests.conftest import DEFAULT_PASSWORD, csrf_token_from
 from tests.factories import add_role, make_school, make_trust, make_user

@@ -10,13 +10,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from flask import current_app
 
+from app import limits
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once, lock_row
 from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import photo_storage
-from app.schemas import MAX_PHOTOS_PER_VISIT
-from app.visits.services import Refused
 
 
 @dataclass
@@ -75,8 +75,8 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
 
 def _check_room(visit: Visit) -> None:
     count = db.session.scalar(sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == visit.id))
-    if count >= MAX_PHOTOS_PER_VISIT:
-        message = f"A visit holds at most {MAX_PHOTOS_PER_VISIT} photos."
+    if count >= limits.PHOTOS_PER_VISIT:
+        message = f"A visit holds at most {limits.PHOTOS_PER_VISIT} photos."
         raise Refused(422, errors={"photo": [message]})
 
 

@@ -154,24 +154,3 @@ def invitation_for(actor: User, user: User | None) -> Delivery | None:
     if user is None or user.password_hash is not None or not may_change_account(actor, user):
         return None
     return deliver(user, "invite")
-
-
-def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
-    """An admin asks for a fresh link: an invitation while the person has no password,
-    else a password reset. Audited; returns (delivery, purpose). RuleBroken when the
-    person's account is not the actor's to change."""
-    from app.admin.services import audit_person, check_may_change_account
-    from app.authz import trusts_of_person
-
-    check_may_change_account(actor, user)
-    purpose = "invite" if user.password_hash is None else "reset"
-    delivery = deliver(user, purpose)
-    kind = "sign-in invitation" if purpose == "invite" else "password reset"
-    audit_person(
-        trusts_of_person(user) | {trust_id},
-        actor,
-        f"link.{purpose}",
-        f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",
-        email=user.email,
-    )
-    return delivery, purpose
