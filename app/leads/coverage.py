@@ -157,9 +157,10 @@ class CoverageFilters:
             if school is None:
                 raise UnknownSchool(slug)
         sort = args.get("sort", "last_visit")
+        coach_id = args.get("coach", type=int)
         return cls(
             school=school,
-            coach_id=args.get("coach", type=int),
+            coach_id=coach_id if coach_id is not None and 0 < coach_id < 2**31 else None,
             overdue_only=args.get("overdue") == "1",
             sort=sort if sort in SORT_KEYS else "last_visit",
             descending=args.get("dir") == "desc",
