@@ -58,7 +58,7 @@ def _dashboard(**overrides) -> str:
         "people_forms": {trust.id: trust_role_form(trust, formdata=None) for trust in trusts},
         "trust_staff": {trust.id: trust_staff(trust) for trust in trusts},
     }
-    for key in ("school_forms", "people_forms"):
+    for key in ("school_forms", "people_forms", "trust_staff"):
         if key in overrides:
             context[key] |= overrides.pop(key)
     return render_template("admin/index.html", **context, **overrides)
@@ -125,11 +125,11 @@ def school(school_id: int):
 
 
 def _school_page(school, form=None, staff_form=None, **context) -> str:
+    context.setdefault("staff", school_staff(school))
     return render_template(
         "admin/school.html",
         school=school,
         form=form or school_form(obj=school),
-        staff=school_staff(school),
         staff_form=staff_form or StaffForm(formdata=None, prefix="staff"),
         **context,
     )
