@@ -4,6 +4,7 @@ the teachers they may write for, each teacher's current action step, and the lib
 from __future__ import annotations
 
 from app.authz import usable_library_steps, writable_coachees
+from app.localtime import local_date
 from app.models import User
 from app.visits.services import current_visits_by_teacher
 
@@ -16,7 +17,7 @@ def current_steps(user: User, teacher_ids: list[int]) -> dict[int, dict]:
             "text": visit.action_step.text,
             "status": visit.action_step.status,
             "acknowledged": visit.action_step.acknowledged_at is not None,
-            "set_on": visit.started_at.date().isoformat(),
+            "set_on": local_date(visit.started_at, visit.school.timezone).isoformat(),
         }
         for teacher_id, visit in current_visits_by_teacher(user, teacher_ids).items()
         if visit.action_step is not None

@@ -1,5 +1,5 @@
 import uuid
-from datetime import datetime
+from datetime import date
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
@@ -8,7 +8,7 @@ from flask_login import current_user, login_required
 from app.authz import get_visit_or_404, roles_of, writable_coachees
 from app.extensions import db
 from app.htmx import page_or_fragment
-from app.localtime import local_today, start_of_day
+from app.localtime import local_date, local_today, start_of_day
 from app.models import School, Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
 from app.visits import bp
@@ -29,15 +29,12 @@ def _started_today() -> sa.ColumnElement[bool]:
     )
 
 
-def _last_visit_by_teacher(coach_id: int, teacher_ids: list[int]) -> dict[int, datetime]:
-    if not teacher_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Visit.teacher_id, sa.func.max(Visit.started_at))
-        .where(Visit.teacher_id.in_(teacher_ids))
-        .group_by(Visit.teacher_id)
-    ).all()
-    return {teacher_id: last for teacher_id, last in rows}
+def _last_visit_dates(latest: dict[int, Visit]) -> dict[int, date]:
+    """Each teacher's last drop-in the coach may see, as a date on its school's clock."""
+    return {
+        teacher_id: local_date(visit.started_at, visit.school.timezone)
+        for teacher_id, visit in latest.items()
+    }
 
 
 @bp.route("/visits")
@@ -52,14 +49,14 @@ def index():
         .order_by(Visit.started_at.desc())
     ).all()
     teacher_ids = [c.teacher.id for c in coachees]
-    last_visits = _last_visit_by_teacher(current_user.id, teacher_ids)
+    current_visits = current_visits_by_teacher(current_user, teacher_ids)
     return render_template(
         "visits/index.html",
         coachees=[c for c in coachees if c.coached_by_user],
         todays_visits=todays_visits,
-        last_visits=last_visits,
+        last_visits=_last_visit_dates(current_visits),
         timeline=coach_timeline(current_user),
-        current_visits=current_visits_by_teacher(current_user, teacher_ids),
+        current_visits=current_visits,
     )
 
 
