@@ -413,3 +413,23 @@ def may_change_account(admin: User, person: User) -> bool:
     theirs = trusts_of_person(person)
     mine = set(db.session.scalars(administered_trust_ids(admin)))
     return bool(theirs) and theirs <= mine
+
+
+# Photo ids ------------------------------------------------------------------------------
+
+
+def photo_ids_listed_elsewhere(visit_id: uuid.UUID, photo_ids: list[str]) -> set[str]:
+    """Those of `photo_ids` that another visit already lists as its photos. The first visit
+    to list a photo id owns it, so someone who can merely see a visit (and so its photo
+    ids) cannot claim one for a visit of their own and keep the real one from completing.
+    (A scan of the visits' JSON lists: run only when ids are given.)"""
+    if not photo_ids:
+        return set()
+    listed = sa.cast(Visit.expected_photo_ids, sa.Text)
+    rows = db.session.scalars(
+        sa.select(listed).where(
+            Visit.id != visit_id, sa.or_(*(listed.contains(str(i)) for i in photo_ids))
+        )
+    )
+    text = " ".join(rows)
+    return {str(i) for i in photo_ids if str(i) in text}

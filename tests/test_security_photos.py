@@ -15,7 +15,7 @@ from app.extensions import db
 from app.limits import PHOTOS_PER_VISIT as MAX_PHOTOS_PER_VISIT
 from app.models import Photo
 from tests import photo_fixtures as fx
-from tests.api_support import ApiClient, as_person, build_world
+from tests.api_support import ApiClient, as_person, build_world, capture_for
 
 EXTRA = 8
 
@@ -111,3 +111,25 @@ def test_photo_processing_is_bounded_per_worker(app, world):
         app.config["PHOTO_SLOT_WAIT"] = wait
     assert busy.status_code == 503
     assert coach.put_photo(world["visit"].id, photo_id, data).status_code == 201
+
+
+def test_someone_who_can_see_a_visit_cannot_claim_its_photo_ids(app, world):
+    """The school lead sees the coach's visit and its photo ids; a visit of the lead's own
+    cannot list them or take one of them first."""
+    coach = as_person(app, world, "coach")
+    teacher = world["people"]["teacher"]
+    visit_id, photo_id = uuid.uuid4(), uuid.uuid4()
+    body = capture_for(teacher, photo_ids=[str(photo_id)])
+    assert coach.put_visit(visit_id, body).status_code == 201
+    lead = as_person(app, world, "school_lead")
+    assert str(photo_id) in lead.get_visit(visit_id).get_json()["photo_ids"]
+
+    lead_visit = uuid.uuid4()
+    claim = lead.put_visit(lead_visit, capture_for(teacher, photo_ids=[str(photo_id)]))
+    assert claim.status_code == 422 and "photo_ids" in claim.get_json()["errors"]
+    assert lead.put_visit(lead_visit, capture_for(teacher)).status_code == 201
+    data = fx.jpeg_with_gps_and_orientation(300, 200)
+    assert lead.put_photo(lead_visit, photo_id, data).status_code == 409
+
+    assert coach.put_photo(visit_id, photo_id, data).status_code == 201
+    assert coach.get_visit(visit_id).get_json()["complete"] is True

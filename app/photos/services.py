@@ -11,6 +11,7 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app import limits
+from app.authz import photo_ids_listed_elsewhere
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once, lock_row
@@ -36,6 +37,9 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         return _replay(existing, visit, sha256, caption)
+    listed_here = str(photo_id) in (visit.expected_photo_ids or [])
+    if not listed_here and photo_ids_listed_elsewhere(visit.id, [str(photo_id)]):
+        raise Refused(409, "That photo id belongs to another visit.")
     _check_room(visit)
     try:
         with processing_slot():

@@ -18,6 +18,7 @@ from app.authz import (
     may_edit_visit,
     may_set_step_status,
     may_use_library_step,
+    photo_ids_listed_elsewhere,
     school_for_new_visit,
     visible_visits_clause,
 )
@@ -44,6 +45,7 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     saved one (its `updated_at`). Anyone else changes nothing: 404, or 409 when they may
     see the visit.
     """
+    _check_photo_ids(visit_id, capture["photo_ids"])
     visit = _visit_for_update(visit_id)
     if visit is None:
         school = _school_for(user, capture["teacher_id"])
@@ -67,6 +69,12 @@ def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list) -> None:
+    if photo_ids_listed_elsewhere(visit_id, photo_ids):
+        message = "A photo id here is already another visit's: the app makes new ones."
+        raise Refused(422, errors={"photo_ids": [message]})
 
 
 def _school_for(user: User, teacher_id: int) -> School:
