@@ -114,27 +114,24 @@ def set_person_active(school_id: int, user_id: int):
 def sign_in_link(school_id: int, user_id: int):
     """A fresh invitation (no password yet) or password-reset link for the person."""
     school, person = _person_at_school(school_id, user_id)
-    if not person.active:
+
+    def refused(problem: str):
         return page_or_fragment(
             "admin/_person_status.html",
             _person_page,
             422,
             school=school,
             person=person,
-            problem="Reactivate the account before sending a link.",
+            problem=problem,
         )
+
+    if not person.active:
+        return refused("Reactivate the account before sending a link.")
     try:
         delivery, purpose = issue_link(current_user, school.trust_id, person)
     except RuleBroken as broken:
         db.session.rollback()
-        return page_or_fragment(
-            "admin/_person_status.html",
-            _person_page,
-            422,
-            school=school,
-            person=person,
-            problem=broken.message,
-        )
+        return refused(broken.message)
     db.session.commit()
     return page_or_fragment(
         "admin/_person_status.html",
