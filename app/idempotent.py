@@ -8,6 +8,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
+from app.models import Visit
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
@@ -39,3 +40,20 @@ def lock_row(model, key) -> None:
         unchanged = {c.name: c for c in model.__table__.columns if c.onupdate is not None}
         statement = sa.update(model).where(column == key)
         db.session.execute(statement.values({column.name: column, **unchanged}))
+
+
+def photo_ids_listed_elsewhere(visit_id, photo_ids: list[str]) -> set[str]:
+    """Those of `photo_ids` that another visit already lists as its photos. A client-made
+    photo id belongs to the first visit that lists it, so someone who can merely see a
+    visit (and so its photo ids) cannot claim one for a visit of their own and keep the
+    real one from completing. (A scan of the visits' JSON lists: only when ids are given.)"""
+    if not photo_ids:
+        return set()
+    listed = sa.cast(Visit.expected_photo_ids, sa.Text)
+    rows = db.session.scalars(
+        sa.select(listed).where(
+            Visit.id != visit_id, sa.or_(*(listed.contains(str(i)) for i in photo_ids))
+        )
+    )
+    text = " ".join(rows)
+    return {str(i) for i in photo_ids if str(i) in text}

@@ -7,7 +7,7 @@ bp = Blueprint("admin", __name__, url_prefix="/admin", cli_group=None)
 @bp.app_template_global()
 def may_change_account(admin, person) -> bool:
     """For the person page: whether to offer links and deactivation (authz decides)."""
-    from app.authz import may_change_account as rule
+    from app.authz.accounts import may_change_account as rule
 
     return rule(admin, person)
 

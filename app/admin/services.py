@@ -15,7 +15,7 @@ import sqlalchemy as sa
 
 from app.auth.links import Delivery, deliver
 from app.auth.sessions import end_all_sessions
-from app.authz import may_change_account, trusts_of_person
+from app.authz.accounts import may_change_account
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -48,6 +48,13 @@ def audit(trust_id: int, actor: User | None, action: str, summary: str, **detail
             details=details,
         )
     )
+
+
+def trusts_of_person(person: User) -> set[int]:
+    """Every trust in which the person holds a role (a school role or a trust role)."""
+    in_schools = sa.select(School.trust_id).join(Membership).where(Membership.user_id == person.id)
+    in_trusts = sa.select(TrustRole.trust_id).where(TrustRole.user_id == person.id)
+    return set(db.session.scalars(sa.union(in_schools, in_trusts)))
 
 
 def audit_person(

@@ -11,10 +11,9 @@ import sqlalchemy as sa
 from flask import current_app
 
 from app import limits
-from app.authz import photo_ids_listed_elsewhere
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once, lock_row
+from app.idempotent import insert_once, lock_row, photo_ids_listed_elsewhere
 from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import photo_storage

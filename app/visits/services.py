@@ -18,13 +18,12 @@ from app.authz import (
     may_edit_visit,
     may_set_step_status,
     may_use_library_step,
-    photo_ids_listed_elsewhere,
     school_for_new_visit,
     visible_visits_clause,
 )
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once
+from app.idempotent import insert_once, photo_ids_listed_elsewhere
 from app.models import STEP_STATUSES, ActionStep, School, User, Visit, utcnow
 
 
