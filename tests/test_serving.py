@@ -53,6 +53,7 @@ def gunicorn(tmp_path_factory):
         "WEB_CONCURRENCY": "1",
         "BIND": f"127.0.0.1:{port}",
         "PYTHONUNBUFFERED": "1",
+        "GUNICORN_ACCESS_LOG": "-",
     }
     gunicorn_bin = Path(sys.executable).with_name("gunicorn")
     with open(log, "wb") as output:

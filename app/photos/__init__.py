@@ -2,7 +2,8 @@ import threading
 
 from flask import Blueprint
 
-bp = Blueprint("photos", __name__)
+# cli_group=None: `flask --app app photos-check`, not `flask photos photos-check`.
+bp = Blueprint("photos", __name__, cli_group=None)
 
 
 @bp.record_once
@@ -13,4 +14,4 @@ def _processing_slots(state) -> None:
     )
 
 
-from app.photos import routes  # noqa: E402,F401
+from app.photos import cli, routes  # noqa: E402,F401
