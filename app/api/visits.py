@@ -12,6 +12,7 @@ from app.api.bodies import load_json
 from app.authz import get_visit_or_404, usable_library_steps, visible_school_ids
 from app.extensions import db
 from app.models import Visit
+from app.photos.services import discard
 from app.schemas import (
     ActionStepPatchSchema,
     LibraryStepSchema,
@@ -42,6 +43,7 @@ def put_visit(visit_id: uuid.UUID):
     capture = load_json(VISIT_IN, _json_limit())
     result = sync_visit(current_user, visit_id, capture)
     db.session.commit()  # first: on SQLite the write lock is held until here
+    discard(list(result.dropped_photo_keys))  # files go only once their rows have gone
     return jsonify(visit_json(result.visit)), 201 if result.created else 200
 
 

@@ -31,6 +31,8 @@ from app.models import STEP_STATUSES, ActionStep, School, User, Visit, utcnow
 class SyncResult:
     visit: Visit
     created: bool
+    #: Storage keys of photos the device no longer lists: delete the files after commit.
+    dropped_photo_keys: tuple[str, ...] = ()
 
 
 # Sync: create or update one visit from a device's capture ------------------------------
@@ -58,7 +60,7 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
             return SyncResult(db.session.get(Visit, visit_id), created=True)
         # A concurrent replay inserted it first; the database waited for it to commit.
         visit = _visit_for_update(visit_id)
-    return SyncResult(_apply_capture(user, visit, capture), created=False)
+    return _apply_capture(user, visit, capture)
 
 
 def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
@@ -94,7 +96,7 @@ def _check_library_step(school: School, library_step_id: int | None) -> None:
 
 
 def _visit_columns(capture: dict) -> dict:
-    return {
+    columns = {
         "teacher_id": capture["teacher_id"],
         "started_at": capture["started_at"],
         "duration_minutes": capture["duration_minutes"],
@@ -102,8 +104,10 @@ def _visit_columns(capture: dict) -> dict:
         "subject": capture["subject"].strip(),
         "notes": capture["notes"],
         "captured_offline": capture["captured_offline"],
-        "expected_photo_ids": [str(photo_id) for photo_id in capture["photo_ids"]],
     }
+    if capture["photo_ids"] is not None:
+        columns["expected_photo_ids"] = [str(photo_id) for photo_id in capture["photo_ids"]]
+    return columns
 
 
 def _step_columns(capture: dict) -> dict:
@@ -113,6 +117,7 @@ def _step_columns(capture: dict) -> dict:
 
 def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
     return {
+        "expected_photo_ids": [],
         **_visit_columns(capture),
         "id": visit_id,
         "school_id": school.id,
@@ -131,7 +136,7 @@ def _is_older_than_saved(visit: Visit, capture: dict) -> bool:
     return sent is not None and saved is not None and sent < saved
 
 
-def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
+def _apply_capture(user: User, visit: Visit, capture: dict) -> SyncResult:
     if not may_edit_visit(user, visit):
         if can_see_visit(user, visit.id):
             raise Refused(409, "This visit was written by someone else.")
@@ -139,7 +144,7 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
     visit_columns, step_columns = _visit_columns(capture), _step_columns(capture)
     unchanged = _same_values(visit, visit_columns) and _same_values(visit.action_step, step_columns)
     if unchanged or _is_older_than_saved(visit, capture):
-        return visit
+        return SyncResult(visit, created=False)
     school = visit.school
     if capture["teacher_id"] != visit.teacher_id:
         school = _school_for(user, capture["teacher_id"])
@@ -151,8 +156,24 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
         setattr(visit.action_step, name, value)
     visit.client_updated_at = capture["updated_at"] or visit.client_updated_at
     visit.client_created_at = visit.client_created_at or capture["created_at"]
+    dropped = _drop_unlisted_photos(visit, visit_columns.get("expected_photo_ids"))
     db.session.flush()
-    return visit
+    return SyncResult(visit, created=False, dropped_photo_keys=dropped)
+
+
+def _drop_unlisted_photos(visit: Visit, listed: list[str] | None) -> tuple[str, ...]:
+    """A photo the coach removed on the phone (fixing a refused capture) leaves the server
+    too: the visit's photos are exactly the device's final list. Nothing listed, nothing
+    dropped (a device that does not list its photos)."""
+    if listed is None:
+        return ()
+    keys: list[str] = []
+    for photo in [photo for photo in visit.photos if str(photo.id) not in listed]:
+        keys += [photo.storage_key, photo.thumbnail_key]
+        db.session.delete(photo)
+    db.session.flush()
+    db.session.expire(visit, ["photos"])
+    return tuple(key for key in keys if key)
 
 
 # The action step's progress ------------------------------------------------------------

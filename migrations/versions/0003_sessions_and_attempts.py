@@ -1,7 +1,7 @@
 """server-side sign-in sessions; kinds of rate-limited attempts
 
-Revision ID: 0002_security
-Revises: 0001
+Revision ID: 0003_security
+Revises: 0002_triad_key
 Create Date: 2026-11-30 15:00:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-30 15:00:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002_security"
-down_revision = "0001"
+revision = "0003_security"
+down_revision = "0002_triad_key"
 branch_labels = None
 depends_on = None
 
