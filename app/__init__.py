@@ -78,6 +78,7 @@ def register_blueprints(app: Flask) -> None:
     from app.capture import bp as capture_bp
     from app.coaching import bp as coaching_bp
     from app.exports import bp as exports_bp
+    from app.leads import bp as leads_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
     from app.teacher import bp as teacher_bp
@@ -89,6 +90,7 @@ def register_blueprints(app: Flask) -> None:
         visits_bp,
         coaching_bp,
         teacher_bp,
+        leads_bp,
         exports_bp,
         admin_bp,
         api_bp,
@@ -105,7 +107,9 @@ def register_errorhandlers(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
-    from app import limits
+    from app import limits, localtime
+
+    localtime.register(app)
 
     @app.context_processor
     def page_limits() -> dict:

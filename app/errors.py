@@ -18,6 +18,10 @@ class Refused(Exception):
         self.errors = errors
 
 
+class UnknownSchool(LookupError):
+    """No such school, or one the user may not see: both answer 404 alike."""
+
+
 MESSAGES = {
     400: "That request could not be understood.",
     401: "Please sign in again.",

@@ -45,32 +45,36 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def smtp(app, answer: str):
+@pytest.fixture
+def smtp_answering(app):
+    """Starts real SMTP servers that give `answer` to every message; stops them after."""
     from aiosmtpd.controller import Controller
 
-    port = free_port()
-    checker = CommitChecker(db.engine, answer)
-    controller = Controller(checker, hostname="127.0.0.1", port=port)
-    controller.start()
-    app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
-    return checker, controller
+    controllers = []
 
+    def start(answer: str) -> CommitChecker:
+        port = free_port()
+        checker = CommitChecker(db.engine, answer)
+        controllers.append(Controller(checker, hostname="127.0.0.1", port=port))
+        controllers[-1].start()
+        app.config.update(SMTP_HOST="127.0.0.1", SMTP_PORT=port)
+        return checker
 
-@pytest.fixture
-def smtp_server(app):
-    checker, controller = smtp(app, "250 OK")
-    yield checker
+    yield start
     app.config["SMTP_HOST"] = None
-    controller.stop()
+    for controller in controllers:
+        controller.stop()
 
 
 @pytest.fixture
-def failing_smtp_server(app):
+def smtp_server(smtp_answering):
+    return smtp_answering("250 OK")
+
+
+@pytest.fixture
+def failing_smtp_server(smtp_answering):
     """Accepts the connection, then refuses every message."""
-    checker, controller = smtp(app, "554 Transaction failed")
-    yield checker
-    app.config["SMTP_HOST"] = None
-    controller.stop()
+    return smtp_answering("554 Transaction failed")
 
 
 @pytest.fixture

@@ -112,7 +112,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "hillcrest": NO_ONE,
         "other": NO_ONE,
     },
-    "exports.coverage": {"-": LEADS},
+    "leads.coverage": {"-": LEADS},
     "exports.index": {"-": LEADS},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},

@@ -9,7 +9,6 @@ from app.admin import bp
 from app.admin.access import (
     admin_required,
     administered_trusts,
-    answer,
     person_or_404,
     save,
     school_or_404,
@@ -31,6 +30,7 @@ from app.admin.services import (
 )
 from app.auth.links import invitation_for
 from app.extensions import db
+from app.htmx import page_or_fragment
 
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
@@ -86,7 +86,7 @@ def add_school(trust_id: int):
     status = 200 if created else 422
     if created:
         form = new_school_form(trust, formdata=None)
-    return answer(
+    return page_or_fragment(
         "admin/_schools.html",
         _dashboard,
         status,
@@ -116,7 +116,7 @@ def school(school_id: int):
         ),
     )
     status = 200 if saved is not None else 422
-    return answer(
+    return page_or_fragment(
         "admin/_school_settings.html", _school_page, status, school=school, form=form, saved=saved
     )
 
@@ -151,7 +151,7 @@ def add_trust_person(trust_id: int):
 
 
 def _trust_staff_answer(trust, form, status: int, delivery=None, purpose: str = "invite"):
-    return answer(
+    return page_or_fragment(
         "admin/_trust_staff.html",
         _dashboard,
         status,

@@ -18,8 +18,8 @@ from app.extensions import db
 #: Where each role lands after signing in, most specific first.
 LANDING_PAGES = (
     ("coach", "visits.index"),
-    ("lead", "exports.coverage"),
-    ("trust_lead", "exports.coverage"),
+    ("lead", "leads.coverage"),
+    ("trust_lead", "leads.coverage"),
     ("teacher", "teacher.index"),
     ("admin", "admin.index"),
 )
@@ -38,8 +38,8 @@ NAV_LINKS = (
     ("coach", "Drop-ins", "visits.index"),
     ("coach", "New drop-in", "capture.new_visit"),
     ("teacher", "My step", "teacher.index"),
-    ("lead", "Coverage", "exports.coverage"),
-    ("trust_lead", "Coverage", "exports.coverage"),
+    ("lead", "Coverage", "leads.coverage"),
+    ("trust_lead", "Coverage", "leads.coverage"),
     ("lead", "Export", "exports.index"),
     ("trust_lead", "Export", "exports.index"),
     ("admin", "Admin", "admin.index"),

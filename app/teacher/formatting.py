@@ -1,11 +1,9 @@
-"""Dates and status words as teachers and coaches read them on the step pages."""
+"""Status words as teachers and coaches read them on the step pages."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
-
-from app.models import STEP_STATUSES, School
+from app.localtime import school_day
+from app.models import STEP_STATUSES
 
 #: What each status means, in the teacher's words.
 STATUS_LABELS = {
@@ -24,28 +22,16 @@ STATUS_HINTS = {
 TRACK = ("new", "practising", "embedded")
 
 
-def school_day(moment: datetime | None, school: School, with_weekday: bool = True) -> str:
-    """A day as people in the school say it: "Monday 16 November" (year added when it
-    is not this year), in the school's own timezone."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(ZoneInfo(school.timezone))
-    text = f"{local:%A} {local.day} {local:%B}" if with_weekday else f"{local.day} {local:%B}"
-    if local.year != date.today().year:
-        text += f" {local.year}"
-    return text
-
-
 def step_visits_summary(step, visit=None) -> str:
     """ "Set 7 September · revisited 14 September, 21 September · replaced 28 September"."""
-    school = step.school
-    parts = [f"Set {school_day(step.set_at, school, False)}"]
+    zone = step.school.timezone
+    parts = [f"Set {school_day(step.set_at, zone, False)}"]
     if step.revisits:
-        days = ", ".join(school_day(v.started_at, school, False) for v in step.revisits)
+        days = ", ".join(school_day(v.started_at, zone, False) for v in step.revisits)
         parts.append(f"revisited {days}")
     if step.closed_at and step.status in ("embedded", "replaced"):
         parts.append(
-            f"{STATUS_LABELS[step.status].lower()} {school_day(step.closed_at, school, False)}"
+            f"{STATUS_LABELS[step.status].lower()} {school_day(step.closed_at, zone, False)}"
         )
     if visit is not None and step.visits and visit is not step.visits[0]:
         parts.append("this drop-in kept it going")
@@ -75,7 +61,6 @@ def register(bp) -> None:
     bp.add_app_template_global(category_of, "step_category")
     bp.add_app_template_global(OWN_WORDS, "OWN_WORDS")
     bp.add_app_template_global(OWN_WORDS_LABEL, "OWN_WORDS_LABEL")
-    bp.add_app_template_filter(school_day, "school_day")
     bp.add_app_template_global(STEP_STATUSES, "STEP_STATUSES")
     bp.add_app_template_global(STATUS_LABELS, "STEP_STATUS_LABELS")
     bp.add_app_template_global(STATUS_HINTS, "STEP_STATUS_HINTS")

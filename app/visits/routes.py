@@ -1,6 +1,5 @@
 import uuid
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
@@ -10,17 +9,31 @@ from sqlalchemy.orm import selectinload
 from app.authz import get_visit_or_404, roles_of, writable_coachees
 from app.coaching.services import due_this_week, last_visit_by_teacher
 from app.extensions import db
-from app.htmx import is_htmx
-from app.models import Visit
+from app.htmx import page_or_fragment
+from app.localtime import local_today, start_of_day
+from app.models import School, Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
 from app.steps.services import live_steps_by_teacher
 from app.visits import bp
 from app.visits.services import coach_timeline
 
 
-def _start_of_today_utc() -> datetime:
-    london = ZoneInfo("Europe/London")
-    return datetime.combine(datetime.now(london).date(), time.min, london).astimezone(UTC)
+def _starts_of_today() -> dict[str, datetime]:
+    """The UTC instant today began on each school's clock, by timezone."""
+    zones = db.session.scalars(sa.select(School.timezone).distinct())
+    return {zone: start_of_day(local_today(zone), zone) for zone in zones}
+
+
+def _started_today(starts: dict[str, datetime]) -> sa.ColumnElement[bool]:
+    """Visits started today on their own school's clock."""
+    if not starts:
+        return sa.false()
+    return sa.or_(
+        *(
+            sa.and_(School.timezone == zone, Visit.started_at >= start)
+            for zone, start in starts.items()
+        )
+    )
 
 
 @bp.route("/visits")
@@ -29,10 +42,14 @@ def index():
     """The coach's home: who is due a drop-in this week, today's drop-ins, the teachers
     they coach, and earlier drop-ins (today's are listed once, under Today)."""
     coachees = writable_coachees(current_user)
-    start_of_today = _start_of_today_utc()
+    starts = _starts_of_today()
+    # The latest start of today: a visit is never hidden from both lists (a coach in two
+    # timezones may see one of today's twice, never none).
+    start_of_today = max(starts.values(), default=None)
     todays_visits = db.session.scalars(
         sa.select(Visit)
-        .where(Visit.coach_id == current_user.id, Visit.started_at >= start_of_today)
+        .join(School, School.id == Visit.school_id)
+        .where(Visit.coach_id == current_user.id, _started_today(starts))
         .options(selectinload(Visit.photos), selectinload(Visit.teacher))
         .order_by(Visit.started_at.desc())
     ).all()
@@ -56,9 +73,12 @@ def timeline():
     """Older drop-ins: the next page as a fragment for htmx ("Show earlier drop-ins"), or
     as a page of its own without JavaScript."""
     page = coach_timeline(current_user, before=request.args.get("before"))
-    if is_htmx():
-        return render_template("visits/_timeline_page.html", timeline=page, continued=True)
-    return render_template("visits/timeline.html", timeline=page)
+    return page_or_fragment(
+        "visits/_timeline_page.html",
+        lambda timeline, continued: render_template("visits/timeline.html", timeline=timeline),
+        timeline=page,
+        continued=True,
+    )
 
 
 @bp.route("/visits/<uuid:visit_id>")
@@ -77,9 +97,3 @@ def _way_back(visit: Visit) -> tuple[str, str]:
     if visit.teacher_id == current_user.id:
         return "My step", url_for("teacher.index")
     return "your home page", url_for("auth.home")
-
-
-@bp.app_template_filter("school_time")
-def school_time(moment: datetime | None, school) -> datetime | None:
-    """A UTC time as the clock on the school's wall showed it."""
-    return moment.astimezone(ZoneInfo(school.timezone)) if moment else None
