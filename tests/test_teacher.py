@@ -222,7 +222,7 @@ def test_a_too_long_reflection_gets_a_clear_message_at_the_field(client, auth, w
     response = post_step(client, world.latest, "reflection", {"reflection": "x" * 2001})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="reflection-error"' in html and "2000" in html
+    assert 'id="reflection-error"' in html and "Shorten your reflection to 2,000" in html
     assert 'aria-invalid="true"' in html
     assert step_of(world.latest).reflection == ""
 
