@@ -149,6 +149,4 @@ def test_the_coaching_loop_end_to_end(coach, tablet, laptop):
     tablet.goto("/teacher")
     expect(tablet.locator("#step-heading")).to_have_text(NEXT_STEP)
     tablet.get_by_role("link", name="History").click()
-    expect(tablet.locator(".history-item").filter(has_text=FIRST_STEP)).to_contain_text(
-        "Embedded"
-    )
+    expect(tablet.locator(".history-item").filter(has_text=FIRST_STEP)).to_contain_text("Embedded")
