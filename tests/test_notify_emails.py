@@ -230,12 +230,13 @@ def test_the_lead_gets_the_weeks_csv_with_the_exports_exact_bytes(app, runner, w
 
 
 def test_a_csv_too_large_to_attach_is_linked(app, runner, world, mailbox):
+    limit = app.config["NOTIFY_ATTACHMENT_MAX_BYTES"]
     app.config["NOTIFY_ATTACHMENT_MAX_BYTES"] = 10
     label = _visit_last_week(world)
     try:
         send(runner, at=this_monday_at(8))
     finally:
-        del app.config["NOTIFY_ATTACHMENT_MAX_BYTES"]
+        app.config["NOTIFY_ATTACHMENT_MAX_BYTES"] = limit
 
     [message] = mailbox.to("lee@riverside.test")
     assert list(message.iter_attachments()) == []

@@ -29,9 +29,6 @@ from app.notify.planner import coach_zones, lead_zones
 from app.notify.services import KIND_LABELS, unsubscribe_token
 from app.steps.services import live_steps_by_teacher
 
-#: Above this many bytes the lead's CSV is linked, not attached.
-DEFAULT_ATTACHMENT_MAX_BYTES = 5 * 1024 * 1024
-
 
 @dataclass
 class Draft:
@@ -134,7 +131,7 @@ def lead_weekly(email: SentEmail, now: datetime) -> Draft | None:
         }
         for school in schools
     ]
-    limit = current_app.config.get("NOTIFY_ATTACHMENT_MAX_BYTES", DEFAULT_ATTACHMENT_MAX_BYTES)
+    limit = current_app.config["NOTIFY_ATTACHMENT_MAX_BYTES"]
     filename = f"dropin-visits-{label}.csv"
     attached = len(csv) <= limit
     context = {
