@@ -132,9 +132,13 @@ class VisitInSchema(StrictSchema):
     action_step = fields.Nested(ActionStepInSchema, required=True)
     photo_ids = fields.List(
         fields.UUID(),
-        load_default=list,
+        load_default=None,
         validate=[validate.Length(max=limits.PHOTOS_PER_VISIT), _no_duplicates],
-        metadata={"description": "Photos the visit expects; complete once all have arrived."},
+        metadata={
+            "description": "Photos the visit expects; complete once all have arrived. "
+            "Sent again without some, those photos are deleted (the device's final list); "
+            "left out, the visit's photos stay as they are."
+        },
     )
     captured_offline = fields.Boolean(load_default=False, **STRICT_BOOLEAN)
     created_at = Moment(

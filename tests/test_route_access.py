@@ -51,6 +51,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "auth.home": {"-": EVERYONE},
     "auth.no_role": {"-": EVERYONE},
     "notify.preferences": {"-": EVERYONE},
+    "pwa.start": {"-": EVERYONE},
     "admin.index": {"-": {"admin", "outsider"}},
     "admin.school": ADMIN_OF_TRUST,
     "admin.import_staff_page": ADMIN_OF_TRUST,

@@ -17,6 +17,7 @@ from app.authz import (
 )
 from app.extensions import db
 from app.models import Visit
+from app.photos.services import discard
 from app.schemas import (
     ActionStepPatchSchema,
     LibraryStepSchema,
@@ -53,6 +54,7 @@ def put_visit(visit_id: uuid.UUID):
     capture = load_json(VISIT_IN, _json_limit())
     result = sync_visit(current_user, visit_id, capture)
     db.session.commit()  # first: on SQLite the write lock is held until here
+    discard(list(result.dropped_photo_keys))  # files go only once their rows have gone
     return jsonify(visit_json(result.visit)), 201 if result.created else 200
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.localtime import school_day
+from app.localtime import school_day as _school_day
 from app.models import STEP_STATUSES
 
 #: What each status means, in the teacher's words.
@@ -22,16 +22,20 @@ STATUS_HINTS = {
 TRACK = ("new", "practising", "embedded")
 
 
+def school_day(moment, school, with_weekday: bool = True) -> str:
+    return _school_day(moment, school.timezone, with_weekday)
+
+
 def step_visits_summary(step, visit=None) -> str:
     """ "Set 7 September · revisited 14 September, 21 September · replaced 28 September"."""
-    zone = step.school.timezone
-    parts = [f"Set {school_day(step.set_at, zone, False)}"]
+    school = step.school
+    parts = [f"Set {school_day(step.set_at, school, False)}"]
     if step.revisits:
-        days = ", ".join(school_day(v.started_at, zone, False) for v in step.revisits)
+        days = ", ".join(school_day(v.started_at, school, False) for v in step.revisits)
         parts.append(f"revisited {days}")
     if step.closed_at and step.status in ("embedded", "replaced"):
         parts.append(
-            f"{STATUS_LABELS[step.status].lower()} {school_day(step.closed_at, zone, False)}"
+            f"{STATUS_LABELS[step.status].lower()} {school_day(step.closed_at, school, False)}"
         )
     if visit is not None and step.visits and visit is not step.visits[0]:
         parts.append("this drop-in kept it going")

@@ -1,5 +1,4 @@
 import uuid
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
@@ -18,14 +17,10 @@ from app.visits import bp
 from app.visits.services import coach_timeline
 
 
-def _starts_of_today() -> dict[str, datetime]:
-    """The UTC instant today began on each school's clock, by timezone."""
-    zones = db.session.scalars(sa.select(School.timezone).distinct())
-    return {zone: start_of_day(local_today(zone), zone) for zone in zones}
-
-
-def _started_today(starts: dict[str, datetime]) -> sa.ColumnElement[bool]:
+def _started_today() -> sa.ColumnElement[bool]:
     """Visits started today on their own school's clock."""
+    zones = db.session.scalars(sa.select(School.timezone).distinct())
+    starts = {zone: start_of_day(local_today(zone), zone) for zone in zones}
     if not starts:
         return sa.false()
     return sa.or_(
@@ -42,14 +37,10 @@ def index():
     """The coach's home: who is due a drop-in this week, today's drop-ins, the teachers
     they coach, and earlier drop-ins (today's are listed once, under Today)."""
     coachees = writable_coachees(current_user)
-    starts = _starts_of_today()
-    # The latest start of today: a visit is never hidden from both lists (a coach in two
-    # timezones may see one of today's twice, never none).
-    start_of_today = max(starts.values(), default=None)
     todays_visits = db.session.scalars(
         sa.select(Visit)
         .join(School, School.id == Visit.school_id)
-        .where(Visit.coach_id == current_user.id, _started_today(starts))
+        .where(Visit.coach_id == current_user.id, _started_today())
         .options(selectinload(Visit.photos), selectinload(Visit.teacher))
         .order_by(Visit.started_at.desc())
     ).all()
@@ -62,7 +53,7 @@ def index():
         due=due_this_week(own, last_visits),
         todays_visits=todays_visits,
         last_visits=last_visits,
-        timeline=coach_timeline(current_user, started_before=start_of_today),
+        timeline=coach_timeline(current_user, excluding=_started_today()),
         live_steps=live_steps_by_teacher(current_user, teacher_ids),
     )
 

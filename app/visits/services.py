@@ -28,6 +28,8 @@ from app.steps import services as steps
 class SyncResult:
     visit: Visit
     created: bool
+    #: Storage keys of photos the device no longer lists: delete the files after commit.
+    dropped_photo_keys: tuple[str, ...] = ()
 
 
 # Sync: create or update one visit from a device's capture ------------------------------
@@ -52,7 +54,7 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
             return SyncResult(visit, created=True)
         # A concurrent replay inserted it first; the database waited for it to commit.
         visit = _visit_for_update(visit_id)
-    return SyncResult(_apply_capture(user, visit, capture), created=False)
+    return _apply_capture(user, visit, capture)
 
 
 def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
@@ -84,7 +86,7 @@ def _check_step_choice(school: School, capture: dict) -> None:
 
 
 def _visit_columns(capture: dict) -> dict:
-    return {
+    columns = {
         "teacher_id": capture["teacher_id"],
         "started_at": capture["started_at"],
         "duration_minutes": capture["duration_minutes"],
@@ -92,12 +94,15 @@ def _visit_columns(capture: dict) -> dict:
         "subject": capture["subject"].strip(),
         "notes": capture["notes"],
         "captured_offline": capture["captured_offline"],
-        "expected_photo_ids": [str(photo_id) for photo_id in capture["photo_ids"]],
     }
+    if capture["photo_ids"] is not None:
+        columns["expected_photo_ids"] = [str(photo_id) for photo_id in capture["photo_ids"]]
+    return columns
 
 
 def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
     return {
+        "expected_photo_ids": [],
         **_visit_columns(capture),
         "id": visit_id,
         "school_id": school.id,
@@ -126,7 +131,7 @@ def _is_older_than_saved(visit: Visit, capture: dict) -> bool:
     return sent is not None and saved is not None and sent < saved
 
 
-def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
+def _apply_capture(user: User, visit: Visit, capture: dict) -> SyncResult:
     if not may_edit_visit(user, visit):
         if can_see_visit(user, visit.id):
             raise Refused(409, "This visit was written by someone else.")
@@ -134,7 +139,7 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
     visit_columns, choice = _visit_columns(capture), capture["action_step"]
     unchanged = _same_values(visit, visit_columns) and _same_step(visit, choice)
     if unchanged or _is_older_than_saved(visit, capture):
-        return visit
+        return SyncResult(visit, created=False)
     if capture["teacher_id"] != visit.teacher_id:
         message = "A saved drop-in stays with its teacher: start a new drop-in instead."
         raise Refused(422, errors={"teacher_id": [message]})
@@ -144,8 +149,24 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
     _apply_step_edit(visit, choice)
     visit.client_updated_at = capture["updated_at"] or visit.client_updated_at
     visit.client_created_at = visit.client_created_at or capture["created_at"]
+    dropped = _drop_unlisted_photos(visit, visit_columns.get("expected_photo_ids"))
     db.session.flush()
-    return visit
+    return SyncResult(visit, created=False, dropped_photo_keys=dropped)
+
+
+def _drop_unlisted_photos(visit: Visit, listed: list[str] | None) -> tuple[str, ...]:
+    """A photo the coach removed on the phone (fixing a refused capture) leaves the server
+    too: the visit's photos are exactly the device's final list. Nothing listed, nothing
+    dropped (a device that does not list its photos)."""
+    if listed is None:
+        return ()
+    keys: list[str] = []
+    for photo in [photo for photo in visit.photos if str(photo.id) not in listed]:
+        keys += [photo.storage_key, photo.thumbnail_key]
+        db.session.delete(photo)
+    db.session.flush()
+    db.session.expire(visit, ["photos"])
+    return tuple(key for key in keys if key)
 
 
 def _apply_step_edit(visit: Visit, choice: dict) -> None:
@@ -205,7 +226,7 @@ def coach_timeline(
     user: User,
     before: str | None = None,
     page_size: int = TIMELINE_PAGE_SIZE,
-    started_before: datetime | None = None,
+    excluding: sa.ColumnElement[bool] | None = None,
 ) -> TimelinePage:
     """The visits the user wrote, newest first, a page at a time. Keyset paging on
     (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
@@ -220,8 +241,8 @@ def coach_timeline(
         .order_by(Visit.started_at.desc(), Visit.id.desc())
         .limit(page_size + 1)
     )
-    if started_before is not None:
-        query = query.where(Visit.started_at < started_before)
+    if excluding is not None:  # e.g. today's drop-ins, listed on their own
+        query = query.join(School, School.id == Visit.school_id).where(sa.not_(excluding))
     if before:
         started_at, visit_id = _parse_cursor(before)
         query = query.where(

@@ -140,7 +140,7 @@ def test_capture_page_works_one_handed_at_360_px(coach):
 
 def test_manifest_icons_and_service_worker_make_it_installable(coach):
     manifest = coach.request.get("/manifest.webmanifest").json()
-    assert (manifest["display"], manifest["start_url"]) == ("standalone", "/visits/new")
+    assert (manifest["display"], manifest["start_url"]) == ("standalone", "/start")
     for icon in manifest["icons"]:
         response = coach.request.get(icon["src"])
         assert response.ok

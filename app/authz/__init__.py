@@ -17,12 +17,7 @@ indexed query. Whatever a user may not see answers 404, so ids leak nothing.
 | a visit for a teacher       | their current coach (in that school), a lead of a school |
 |                             | where they teach (not for themself)                      |
 | edit a visit, its photos    | the visit's own coach                                    |
-| a step's status             | its teacher, their current coach(es), the coach of a     |
-|                             | visit on it; never a lead as such (leads see steps,      |
-|                             | statuses and dates, and change nothing)                  |
-| embedded                    | the coach only, after a later drop-in                    |
-| acknowledge, reflect        | the step's teacher only                                  |
-| read a reflection, comment  | the teacher and their current coach(es) only             |
+| a step, its reflection      | see app/authz/steps.py (leads see, never change)         |
 | export visits               | coaches and leads (only visits they may see); a named    |
 |                             | school must be one whose data they may see               |
 | administer a trust, school  | admins of that trust                                     |
@@ -39,7 +34,6 @@ from flask import abort
 
 from app.extensions import db
 from app.models import (
-    ActionStep,
     CoachingPair,
     LibraryStep,
     Membership,
@@ -396,67 +390,11 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     )
 
 
-# The action step: who sees it, changes it, reads what the teacher wrote ----------------
-
-
-def _coaches_teacher_now(user: User, teacher_id: int, today: date) -> sa.ColumnElement[bool]:
-    """EXISTS: `user` currently coaches this teacher, in any school."""
-    return (
-        sa.select(CoachingPair.id)
-        .where(
-            CoachingPair.coach_id == user.id,
-            CoachingPair.teacher_id == teacher_id,
-            pair_is_current(today),
-        )
-        .exists()
-    )
-
-
-def may_see_step(user: User, step: ActionStep) -> bool:
-    """Anyone who may see one of the step's visits sees the step, its status and dates."""
-    query = sa.select(Visit.id).where(Visit.action_step_id == step.id, visible_visits_clause(user))
-    return db.session.scalar(query.limit(1)) is not None
-
-
-def visible_step_or_404(user: User, step_id: int) -> ActionStep:
-    visible = sa.select(Visit.action_step_id).where(visible_visits_clause(user))
-    step = db.session.scalar(
-        sa.select(ActionStep).where(ActionStep.id == step_id, ActionStep.id.in_(visible))
-    )
-    if step is None:
-        abort(404)
-    return step
-
-
-def may_change_step(user: User, step: ActionStep) -> bool:
-    """The teacher, their current coach(es) in the step's school, or the coach of one of
-    the step's drop-ins. A lead who is none of these sees the step and changes nothing."""
-    if user.id == step.teacher_id:
-        return True
-    wrote_a_visit_on_it = (
-        sa.select(Visit.id)
-        .where(Visit.action_step_id == step.id, Visit.coach_id == user.id)
-        .exists()
-    )
-    coaches_here = _coaches_now(
-        user, sa.literal(step.teacher_id), sa.literal(step.school_id), date.today()
-    )
-    return bool(db.session.scalar(sa.select(sa.or_(coaches_here, wrote_a_visit_on_it))))
-
-
-def may_read_reflection(user: User, step: ActionStep) -> bool:
-    """A reflection (and the conversation on a step) is read by the teacher and their
-    current coach(es) only: not by leads, not by a former coach."""
-    if user.id == step.teacher_id:
-        return True
-    query = sa.select(_coaches_teacher_now(user, step.teacher_id, date.today()))
-    return bool(db.session.scalar(query))
-
-
-def may_join_conversation(user: User, step: ActionStep) -> bool:
-    """Those who read the reflection also read and write the comments on the step."""
-    return may_read_reflection(user, step)
-
-
-def coaches_teacher_now(user: User, teacher_id: int) -> bool:
-    return bool(db.session.scalar(sa.select(_coaches_teacher_now(user, teacher_id, date.today()))))
+# The action step's rules, part of this one rule: app/authz/steps.py.
+from app.authz.steps import (  # noqa: E402,F401
+    may_change_step,
+    may_join_conversation,
+    may_read_reflection,
+    may_see_step,
+    visible_step_or_404,
+)
