@@ -1,7 +1,7 @@
 """Emails recorded before they are sent, opt-outs, step views ("new" markers), and each
 school's reminder delay (school days before an unacknowledged step is reminded).
 
-Revision ID: 0003
+Revision ID: 0003_notify
 Revises: 0002
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0003"
+revision = "0003_notify"
 down_revision = "0002"
 branch_labels = None
 depends_on = None
