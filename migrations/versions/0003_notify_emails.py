@@ -79,15 +79,12 @@ def upgrade():
         batch_op.add_column(
             sa.Column("reminder_after_days", sa.Integer(), server_default="3", nullable=False)
         )
-        batch_op.create_check_constraint(
-            "reminder_after_days", "reminder_after_days BETWEEN 1 AND 20"
-        )
 
 
 def downgrade():
-    with op.batch_alter_table("school", schema=None) as batch_op:
-        batch_op.drop_constraint(op.f("ck_school_reminder_after_days"), type_="check")
-        batch_op.drop_column("reminder_after_days")
+    # Plain ALTER TABLE (SQLite 3.35+, PostgreSQL): a batch rebuild of "school" would fail
+    # on SQLite while other tables' foreign keys point at it.
+    op.execute("ALTER TABLE school DROP COLUMN reminder_after_days")
 
     with op.batch_alter_table("step_view", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_step_view_step_id"))
