@@ -25,7 +25,6 @@ from app.leads.coverage import coverage_rows
 from app.localtime import school_day, week_dates
 from app.models import ActionStep, School, User, Visit
 from app.notify.models import SentEmail
-from app.notify.planner import coach_zones, lead_zones
 from app.notify.services import KIND_LABELS, unsubscribe_token
 from app.steps.services import live_steps_by_teacher
 
@@ -89,11 +88,9 @@ def coach_weekly(email: SentEmail, now: datetime) -> Draft | None:
     ]
     if not due and not unseen:
         return None
-    zone = coach_zones(now.date()).get(coach.id, "Europe/London")
     context = {
         "due": due,
         "unseen": sorted(unseen, key=lambda step: step.set_at),
-        "zone": zone,
         "week": week_dates(email.about.removeprefix("week:")),
         "link": url_for("visits.index", _external=True),
     }
@@ -142,7 +139,6 @@ def lead_weekly(email: SentEmail, now: datetime) -> Draft | None:
         "filename": filename,
         "csv_link": url_for("exports.visits_csv_download", week=label, _external=True),
         "link": url_for("leads.coverage", _external=True),
-        "zone": lead_zones().get(lead.id, "Europe/London"),
     }
     attachments = [(filename, csv)] if attached else []
     return Draft(f"Drop-in coverage for week {label}", "lead_weekly", context, attachments)
