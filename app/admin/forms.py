@@ -102,7 +102,7 @@ class SchoolForm(FlaskForm):
         validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")],
     )
     reminder_after_days = IntegerField(
-        "Remind a teacher of an unread step after",
+        "School days before a reminder of an unread step",
         default=3,
         validators=[
             Optional(),
