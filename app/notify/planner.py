@@ -150,7 +150,9 @@ def plan_emails(now: datetime) -> int:
     # cannot wait for another writer; one that starts by writing waits its turn.
     db.session.commit()
     made = 0
-    for kind, user_id, about in wanted:
+    # In key order: two planners inserting the same keys in different orders could each
+    # wait for the other's uncommitted row (a deadlock on PostgreSQL).
+    for kind, user_id, about in sorted(wanted, key=lambda email: email_key(*email)):
         values = {
             "key": email_key(kind, user_id, about),
             "kind": kind,
