@@ -15,9 +15,9 @@ from app.extensions import db
 from app.models import ActionStep, Visit
 from tests.api_support import as_person, build_world, capture_for
 
-#: After the world's visit (an hour ago), so each visit here comes later: `at(n)` is n
-#: minutes after it.
-T0 = datetime.now(UTC) - timedelta(minutes=55)
+#: A visit made here comes after the world's visit (an hour before the test starts):
+#: `at(n)` is n minutes after 55 minutes ago, read when called, not at import.
+T0 = datetime(2026, 1, 1, tzinfo=UTC)  # a fixed time for rows made directly
 
 
 @pytest.fixture
@@ -26,7 +26,7 @@ def world(app):
 
 
 def at(minutes: int) -> str:
-    return (T0 + timedelta(minutes=minutes)).isoformat()
+    return (datetime.now(UTC) - timedelta(minutes=55 - minutes)).isoformat()
 
 
 def live_steps(teacher) -> list[ActionStep]:

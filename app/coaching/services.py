@@ -6,22 +6,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from app.authz import Coachee, visible_visits_clause
 from app.extensions import db
+from app.localtime import local_date, local_today
 from app.models import CADENCE_DAYS, ActionStep, School, StepComment, User, Visit
 
 
 def school_today(school: School) -> date:
-    return datetime.now(ZoneInfo(school.timezone)).date()
+    return local_today(school.timezone)
 
 
 def local_day(moment: datetime, school: School) -> date:
-    return moment.astimezone(ZoneInfo(school.timezone)).date()
+    return local_date(moment, school.timezone)
 
 
 @dataclass(frozen=True)

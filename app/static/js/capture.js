@@ -20,7 +20,8 @@
     capture.startVisit({
       id: item.id, startedAt: startedAt, photos: photos,
       stoppedAt: new Date(startedAt.getTime() + payload.duration_minutes * 60000),
-      libraryStepId: payload.action_step.library_step_id, verdict: null, createdAt: item.createdAt,
+      libraryStepId: payload.action_step.library_step_id || null, createdAt: item.createdAt,
+      verdict: payload.action_step.step_id ? { choice: "practising", stepId: payload.action_step.step_id } : null,
       original: payload,
     });
     document.querySelector("[data-capture-heading]").textContent = "Fix this drop-in";
@@ -31,7 +32,7 @@
     form.querySelector('[data-field="class_name"]').value = payload.class_name;
     form.querySelector('[data-field="subject"]').value = payload.subject;
     form.querySelector('[data-field="notes"]').value = payload.notes;
-    capture.writeStep(payload.action_step.text);
+    capture.writeStep(payload.action_step.text || "");
     capture.renderPhotos();
   }
 

@@ -111,6 +111,9 @@ def test_double_tap_on_save_makes_one_visit(coach):
 def test_capture_page_is_accessible_with_a_step_photos_and_the_library_open(coach):
     coach.get_by_label("Teacher").select_option(label="Tom Baker · Riverside Primary")
     coach.get_by_role("button", name="Keep practising").click()
+    expect(coach.get_by_text("This drop-in keeps the same step going")).to_be_visible()
+    assert_accessible(coach, "capture-phone-keep-practising")
+    coach.get_by_role("button", name="Change").click()
     coach.get_by_label("Photos").set_input_files(
         [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(7)}]
     )

@@ -115,7 +115,9 @@ def test_the_coaching_loop_end_to_end(coach, tablet, laptop):
     phone.goto("/visits")
     expect(phone.get_by_role("heading", name="Due this week")).to_be_visible()
     assert_accessible(phone, "loop-coach-home")
-    phone.get_by_role("region", name="Your teachers").get_by_role("link", name=TEACHER).click()
+    phone.get_by_role("region", name="Your teachers").get_by_role(
+        "link", name=TEACHER, exact=True
+    ).click()
     expect(phone.get_by_role("heading", level=1)).to_have_text(TEACHER)
     expect(phone.locator("[data-live-step]")).to_have_text(FIRST_STEP)
     expect(phone.get_by_text(REFLECTION)).to_be_visible()

@@ -22,7 +22,7 @@
       class_name: capture.fieldValue("class_name"),
       subject: capture.fieldValue("subject"),
       notes: capture.fieldValue("notes"),
-      action_step: { text: capture.stepText(), library_step_id: visit.libraryStepId },
+      action_step: capture.stepChoice(),
       captured_offline: "captured_offline" in original
         ? original.captured_offline : navigator.onLine === false,
       created_at: original.created_at || new Date().toISOString(),

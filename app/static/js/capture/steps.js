@@ -59,6 +59,7 @@
   }
 
   function stepProblem() {
+    if (capture.keepsPractising && capture.keepsPractising()) return ""; // the same step, no new words
     const text = stepInput.value.trim();
     if (!text) return "Write one action step, or choose one from the library.";
     if (text.length > STEP_MAX) {
