@@ -2,7 +2,7 @@
 school's reminder delay (school days before an unacknowledged step is reminded).
 
 Revision ID: 0003_notify
-Revises: 0002
+Revises: 0002 (loop: steps span visits), 0002_triad_key (main)
 """
 
 from alembic import op
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = "0003_notify"
-down_revision = "0002"
+down_revision = ("0002", "0002_triad_key")  # loop's steps and main's head
 branch_labels = None
 depends_on = None
 
