@@ -1,4 +1,4 @@
-"""Migration 0002 moves steps written in the old shape (one step per visit) onto the new
+"""Migration 0003 moves steps written in the old shape (one step per visit) onto the new
 one (a step spans visits, one live step per teacher), on both databases."""
 
 import uuid
@@ -94,7 +94,7 @@ def _old_world(connection) -> dict:
 @pytest.fixture
 def migrated(empty_database_app):  # noqa: F811
     with empty_database_app.app_context():
-        upgrade(revision="0001")
+        upgrade(revision="0002_triad_key")
         with db.engine.begin() as connection:
             visits = _old_world(connection)
         upgrade()
@@ -141,7 +141,7 @@ def test_the_database_refuses_a_second_live_step(migrated):
 
 
 def test_down_again_gives_each_visit_its_own_step(migrated):
-    downgrade(revision="0001")
+    downgrade(revision="0002_triad_key")
     with db.engine.connect() as connection:
         count = connection.execute(sa.text("SELECT count(DISTINCT visit_id) FROM action_step"))
         assert count.scalar_one() == 5

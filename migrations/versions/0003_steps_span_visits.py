@@ -11,15 +11,15 @@ Existing data moves like this, per teacher in the order the steps were set:
 - every step but the latest that is still new or practising is closed as "replaced" on the
   date the next step was set; the latest stays live (so at most one live step each).
 
-Revision ID: 0002
-Revises: 0001
+Revision ID: 0003
+Revises: 0002_triad_key
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0002"
-down_revision = "0001"
+revision = "0003"
+down_revision = "0002_triad_key"
 branch_labels = None
 depends_on = None
 
