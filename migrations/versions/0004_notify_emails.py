@@ -1,8 +1,8 @@
 """Emails recorded before they are sent, opt-outs, step views ("new" markers), and each
 school's reminder delay (school days before an unacknowledged step is reminded).
 
-Revision ID: 0003_notify
-Revises: 0002 (loop: steps span visits), 0002_triad_key (main)
+Revision ID: 0004_notify
+Revises: 0003
 """
 
 from alembic import op
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = "0003_notify"
-down_revision = ("0002", "0002_triad_key")  # loop's steps and main's head
+revision = "0004_notify"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 
