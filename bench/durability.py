@@ -82,6 +82,7 @@ class FlakyNetwork:
             if connection is not None:
                 connection.shutdown(socket.SHUT_RDWR)
             raise ConnectionAbortedError(fault)
+        environ["wsgi.input"].read(int(environ.get("CONTENT_LENGTH") or 0))  # keep-alive stays sane
         status, body, kind = {
             "500": ("500 INTERNAL SERVER ERROR", b'{"error": "oops"}', "application/json"),
             "502-html": ("502 BAD GATEWAY", b"<h1>Bad gateway</h1>", "text/html"),
