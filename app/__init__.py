@@ -75,6 +75,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register the models with the metadata)
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
+    from app.notify import models as notify_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -101,6 +102,7 @@ def register_blueprints(app: Flask) -> None:
     from app.coaching import bp as coaching_bp
     from app.exports import bp as exports_bp
     from app.leads import bp as leads_bp
+    from app.notify import bp as notify_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
     from app.teacher import bp as teacher_bp
@@ -118,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
         api_bp,
         photos_bp,
         pwa_bp,
+        notify_bp,
     ):
         app.register_blueprint(blueprint)
 

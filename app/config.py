@@ -89,6 +89,10 @@ class Config:
     SMTP_USER = os.environ.get("SMTP_USER")
     SMTP_PASSWORD = os.environ.get("SMTP_PASSWORD")
     MAIL_FROM = os.environ.get("MAIL_FROM", "dropin@localhost")
+    #: The lead's weekly CSV is attached up to this size, linked above it.
+    NOTIFY_ATTACHMENT_MAX_BYTES = int(
+        os.environ.get("NOTIFY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    )
 
 
 def development_secret_key() -> str:

@@ -72,6 +72,9 @@ class School(db.Model):
     #: IANA zone name; weeks and dates in exports and coverage are the school's own.
     timezone: Mapped[str] = mapped_column(sa.String(64), default="Europe/London")
     cadence: Mapped[str] = mapped_column(sa.String(16), default="fortnightly")
+    #: School days a new step may wait unacknowledged before the teacher is reminded
+    #: (1 to 20, checked by the admin's form: a CHECK would rebuild this table on SQLite).
+    reminder_after_days: Mapped[int] = mapped_column(default=3, server_default="3")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     trust: Mapped[Trust] = relationship(back_populates="schools")
@@ -309,6 +312,17 @@ class StepComment(db.Model):
 
     step: Mapped[ActionStep] = relationship(back_populates="comments")
     author: Mapped[User] = relationship()
+
+
+class StepView(db.Model):
+    """When a person last looked at a step: what came after is marked "new" for them."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("action_step.id"), index=True)
+    seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    __table_args__ = (sa.UniqueConstraint("user_id", "step_id", name="uq_step_view_user_step"),)
 
 
 class Photo(db.Model):

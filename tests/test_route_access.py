@@ -27,6 +27,9 @@ PUBLIC = {
     "pwa.manifest",
     "pwa.offline",
     "pwa.service_worker",
+    # The stop link in every email: signed for one person and one kind, no sign-in.
+    "notify.unsubscribe",
+    "notify.unsubscribe_confirm",
 }
 #: Outside /api/, signed-out requests that answer 401 JSON, not a redirect (the contract:
 #: the sync loop asks for a fresh session and must never follow a login redirect).
@@ -48,6 +51,7 @@ LEADS = frozenset({"school_lead", "trust_lead", "outsider"})
 ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "auth.home": {"-": EVERYONE},
     "auth.no_role": {"-": EVERYONE},
+    "notify.preferences": {"-": EVERYONE},
     "pwa.start": {"-": EVERYONE},
     "admin.index": {"-": {"admin", "outsider"}},
     "admin.school": ADMIN_OF_TRUST,

@@ -10,6 +10,7 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
+    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -22,6 +23,7 @@ from wtforms.validators import (
     InputRequired,
     Length,
     NoneOf,
+    NumberRange,
     Optional,
     ValidationError,
 )
@@ -104,6 +106,15 @@ class SchoolForm(FlaskForm):
         validate_choice=False,
         choices={c: c.capitalize() for c in CADENCES},
         validators=[AnyOf(CADENCES, "Choose weekly or fortnightly.")],
+    )
+    reminder_after_days = IntegerField(
+        "School days before a reminder of an unread step",
+        default=3,
+        validators=[
+            Optional(),
+            NumberRange(1, 20, "Enter a number of school days from 1 to 20."),
+        ],
+        render_kw={"inputmode": "numeric", "min": 1, "max": 20},
     )
 
     def __init__(self, *args, timezones: list[str], valid_timezones: set[str], **kwargs):

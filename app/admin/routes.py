@@ -117,6 +117,7 @@ def school(school_id: int):
             slug=form.slug.data or school.slug,
             timezone=form.timezone.data,
             cadence=form.cadence.data,
+            reminder_after_days=form.reminder_after_days.data or school.reminder_after_days,
         ),
     )
     status = 200 if saved is not None else 422

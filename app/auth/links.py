@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from flask import current_app, url_for
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner, URLSafeTimedSerializer
 
+from app import mail
 from app.extensions import db
 from app.models import User
 
@@ -126,11 +127,7 @@ def _email(user: User, link: str, purpose: str) -> None:
         f"Hello {user.name},\n\n{opening}\nSet your password here (the link works once, "
         f"for {days} day(s)):\n\n{link}\n\nIf you did not expect this, ignore this email.\n"
     )
-    with smtplib.SMTP(config["SMTP_HOST"], config["SMTP_PORT"], timeout=20) as smtp:
-        if config.get("SMTP_USER"):
-            smtp.starttls()
-            smtp.login(config["SMTP_USER"], config["SMTP_PASSWORD"] or "")
-        smtp.send_message(message)
+    mail.send(message)
 
 
 def deliver(user: User, purpose: str) -> Delivery:

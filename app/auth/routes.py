@@ -48,6 +48,10 @@ NAV_LINKS = (
     ("lead", "Export", "exports.index"),
     ("trust_lead", "Export", "exports.index"),
     ("admin", "Admin", "admin.index"),
+    *(
+        (role, "Emails", "notify.preferences")
+        for role in ("coach", "teacher", "lead", "trust_lead")
+    ),
 )
 
 

@@ -12,6 +12,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.htmx import is_htmx
 from app.steps.services import add_comment
+from app.steps.views import look_at
 
 bp.add_app_template_global(services.how_long, "step_lasted")
 bp.add_app_template_global(lambda: str(uuid.uuid4()), "new_uuid")
@@ -29,7 +30,12 @@ def _coachee_or_404(teacher_id: int):
 def record(teacher_id: int):
     """Everything the coach needs before the next drop-in with this teacher."""
     coachee = _coachee_or_404(teacher_id)
-    return render_template("coaching/record.html", record=services.record_of(current_user, coachee))
+    record = services.record_of(current_user, coachee)
+    seen_before = None
+    if record.live_step is not None:
+        seen_before = look_at(current_user, record.live_step)
+        db.session.commit()
+    return render_template("coaching/record.html", record=record, seen_before=seen_before)
 
 
 def _comment_id(value: str | None) -> uuid.UUID:

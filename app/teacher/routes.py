@@ -9,6 +9,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.htmx import is_htmx, page_or_fragment
 from app.schemas import ActionStepPatchSchema
+from app.steps.views import look_at
 from app.teacher import bp, services
 from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
 from app.visits.services import update_action_step
@@ -27,7 +28,12 @@ STATUS_SAVED = {
 @login_required
 def index():
     """The teacher's home: their current action step, large, with what to do next."""
-    return render_template("teacher/index.html", visit=services.current_visit(current_user))
+    visit = services.current_visit(current_user)
+    seen_before = None
+    if visit is not None and visit.action_step is not None:
+        seen_before = look_at(current_user, visit.action_step)
+        db.session.commit()
+    return render_template("teacher/index.html", visit=visit, seen_before=seen_before)
 
 
 @bp.route("/teacher/history")
