@@ -78,11 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from app.exports import bp as exports_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
+    from app.sso import bp as sso_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
 
     for blueprint in (
         auth_bp,
+        sso_bp,
         capture_bp,
         visits_bp,
         teacher_bp,

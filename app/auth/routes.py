@@ -9,9 +9,13 @@ from app.auth.services import (
     clear_failures,
     is_throttled,
     record_failure,
+    sign_in,
 )
 from app.authz import roles_of
 from app.extensions import db
+from app.sso.services import offered_connections, password_sign_in_allowed
+
+SSO_ONLY = "Your trust signs in with its own accounts, not a Dropin password: use the button above."
 
 #: Where each role lands after signing in, most specific first.
 LANDING_PAGES = (
@@ -96,14 +100,26 @@ def login():
                 db.session.commit()
                 form.form_errors.append(WRONG_CREDENTIALS)
                 status = 401
+            elif not password_sign_in_allowed(user):
+                form.form_errors.append(SSO_ONLY)
+                status = 403
             else:
                 clear_failures(form.email.data)
+                sign_in(user, remember=form.remember.data)
                 db.session.commit()
-                login_user(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")) or landing_page_for(user))
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_login(form, status)
+
+
+def render_login(form: LoginForm, status: int = 200):
+    """The sign-in page, with a button for each identity provider a trust has set up."""
+    connections = offered_connections()
+    several_trusts = len({connection.trust_id for connection in connections}) > 1
+    return render_template(
+        "auth/login.html", form=form, connections=connections, several_trusts=several_trusts
+    ), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -131,6 +147,9 @@ def _set_password_from_link(token: str, purpose: str):
         user = user_for_token(token, purpose)
     except LinkRefused as refused:
         return render_template("auth/link_refused.html", message=refused.message), 410
+    if not password_sign_in_allowed(user):
+        message = "Your trust signs in with its own accounts: go to the sign-in page instead."
+        return render_template("auth/link_refused.html", message=message), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)

@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, request, url_for
+from flask_login import login_user
 
 from app.extensions import db
 from app.models import LoginFailure, User, utcnow
@@ -35,6 +36,12 @@ def authenticate(email: str, password: str) -> User | None:
     if user is None or not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """The one way into a session, for a password and for single sign-on alike, so both
+    follow the same session rules. The route commits."""
+    login_user(user, remember=remember)
 
 
 def _recent_failures(column, value, window: timedelta) -> tuple[int, object]:
