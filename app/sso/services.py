@@ -87,7 +87,8 @@ def verified_address(connection: SsoConnection, claims: dict) -> str:
     if connection.email_domains and _domain(address) not in _lower(connection.email_domains):
         allowed = ", ".join(sorted(_lower(connection.email_domains)))
         raise SignInRefused(
-            f"{address} is not a {trust} address ({allowed}). Sign in with your school account."
+            f"{address} is not an address {trust} allows ({allowed}). "
+            "Sign in with your school account."
         )
     return address
 
