@@ -12,17 +12,8 @@ from joserfc.jwk import RSAKey
 
 from app.extensions import db
 from app.sso.models import SsoIdentity
-from tests.oidc_servers import standard_claims
-from tests.sso_support import (  # noqa: F401  (fixtures)
-    OTHER_TENANT,
-    TENANT,
-    finish,
-    mint,
-    oak,
-    signed_in_as,
-    sso_app,
-    start,
-)
+from tests.sso.servers import standard_claims
+from tests.sso.support import OTHER_TENANT, TENANT, finish, signed_in_as, start
 
 
 def sign_in_through(client, mint, connection, issuer_path: str, **claims):
@@ -247,7 +238,7 @@ def test_staff_imported_from_csv_sign_in_straight_away(client, oak, mint):
 
 
 def test_client_secret_from_the_environment(client, oak, mint, monkeypatch):
-    from tests.oidc_servers import CLIENT_SECRET
+    from tests.sso.servers import CLIENT_SECRET
 
     monkeypatch.setenv("DROPIN_SSO_SECRET_OAK", CLIENT_SECRET)
     oak["oidc"].client_secret_encrypted = ""
