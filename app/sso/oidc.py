@@ -4,12 +4,10 @@ request with state, nonce and PKCE (S256), the code exchange, and the ID token's
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
-from flask import current_app, session
+from flask import current_app
 from joserfc.errors import JoseError
 
 from app.sso.client_secrets import SecretUnavailable, client_secret
@@ -124,12 +122,3 @@ def verified_claims(connection: SsoConnection) -> dict:
         current_app.logger.warning("SSO connection %s: no ID token", connection.id)
         raise ProviderFailed("no ID token")
     return dict(claims)
-
-
-def forget_pending_flows() -> None:
-    for key in [key for key in session if key.startswith("_state_dropin_sso_")]:
-        session.pop(key)
-
-
-def is_loopback(url: str) -> bool:
-    return urlsplit(url).hostname in ("127.0.0.1", "localhost", "::1")

@@ -64,9 +64,10 @@ def _unreachable(connection: SsoConnection) -> str:
 
 @bp.get("/login/sso/callback")
 def callback():
-    pending = session.pop(PENDING, None)
+    pending = session.get(PENDING)
     if not pending or not request.args.get("state") or pending["state"] != request.args["state"]:
         return _refused(STALE)
+    session.pop(PENDING)
     connection = db.session.get(SsoConnection, pending["connection"])
     if connection is None or not connection.enabled:
         return _refused(STALE)
