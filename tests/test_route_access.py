@@ -99,7 +99,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "teacher.set_status": TEACHERS_OWN_STEP,
     "teacher.reflect": TEACHERS_OWN_STEP,
     "teacher.set_status_as_coach": SEE_VISIT,
-    "exports.coverage": {"-": LEADS},
+    "leads.coverage": {"-": LEADS},
     "exports.index": {"-": LEADS},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},

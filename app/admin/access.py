@@ -1,6 +1,6 @@
-"""How admin routes answer: 404 for what app.authz says the admin may not administer
-(for signed-in non-admins too, so admin URLs leak nothing), a fragment for htmx, else the
-page. The rules themselves live in app.authz.
+"""How admin routes find what they act on: 404 for what app.authz says the admin may not
+administer (for signed-in non-admins too, so admin URLs leak nothing). The rules
+themselves live in app.authz.
 """
 
 from __future__ import annotations
@@ -9,13 +9,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-from flask import abort, render_template
+from flask import abort
 from flask_login import current_user, login_required
 
 from app import authz
 from app.admin.services import RuleBroken
 from app.extensions import db
-from app.htmx import is_htmx
 from app.models import CoachingPair, LibraryStep, School, Trust, User
 
 T = TypeVar("T")
@@ -84,10 +83,3 @@ def save(form, change: Callable[[], T]) -> T | None:
         return None
     db.session.commit()
     return result
-
-
-def answer(fragment: str, page: Callable[..., str], status: int = 200, **context):
-    """htmx gets the fragment it swaps in; a plain form post gets the whole page."""
-    if is_htmx():
-        return render_template(fragment, **context), status
-    return page(**context), status

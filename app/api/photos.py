@@ -8,13 +8,14 @@ from urllib.parse import unquote
 from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 
+from app import limits
 from app.api import bp
 from app.api.bodies import read_body
 from app.authz import visit_for_photo_upload
+from app.errors import Refused
 from app.extensions import db
 from app.photos.services import discard, store_photo
-from app.schemas import CAPTION_MAX_LENGTH, PhotoUploadOutSchema
-from app.visits.services import Refused
+from app.schemas import PhotoUploadOutSchema
 
 ACCEPTED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 CAPTION_HEADER = "X-Photo-Caption"
@@ -31,8 +32,8 @@ def caption_from_header() -> str | None:
         caption = None
     if caption is None or "\x00" in caption:
         raise Refused(422, errors={"caption": ["Percent-encode the caption as UTF-8."]})
-    if len(caption) > CAPTION_MAX_LENGTH:
-        message = f"At most {CAPTION_MAX_LENGTH} characters."
+    if len(caption) > limits.CAPTION:
+        message = f"At most {limits.CAPTION} characters."
         raise Refused(422, errors={"caption": [message]})
     return caption
 

@@ -10,15 +10,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.authz import may_export_school, visible_visits_clause
+from app.errors import UnknownSchool
 from app.exports.csv_writer import csv_bytes
-from app.exports.periods import Period, iso_week_label
 from app.extensions import db
+from app.localtime import Period, iso_week_label, local_iso, local_time
 from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
 
 HEADER = [
@@ -45,10 +45,6 @@ HEADER = [
 BATCH_SIZE = 1000
 #: Time covered by one query of a long export (see _row_batches).
 SLICE = timedelta(days=7)
-
-
-class UnknownSchool(LookupError):
-    """No such school, or one the user may not see: both answer 404 alike."""
 
 
 @dataclass(frozen=True)
@@ -137,14 +133,9 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
     return query
 
 
-def _local_iso(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
-
-
 def visit_cells(row) -> list[str]:
     """One CSV row; times in the school's own timezone, with their offset."""
-    zone = ZoneInfo(row.timezone)
-    started = row.started_at.astimezone(zone)
+    started = local_time(row.started_at, row.timezone)
     return [
         str(row.id),
         started.date().isoformat(),
@@ -162,7 +153,7 @@ def visit_cells(row) -> list[str]:
         row.action_step or "",
         row.category or "",
         row.status or "",
-        _local_iso(row.acknowledged_at, zone),
+        local_iso(row.acknowledged_at, row.timezone),
         str(row.photos),
     ]
 

@@ -11,6 +11,7 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import limits
 from app.authz import (
     can_see_visit,
     may_acknowledge_or_reflect,
@@ -20,21 +21,10 @@ from app.authz import (
     school_for_new_visit,
     visible_visits_clause,
 )
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import STEP_STATUSES, ActionStep, School, User, Visit, utcnow
-from app.schemas import REFLECTION_MAX_LENGTH
-
-
-class Refused(Exception):
-    """A request the service will not carry out: answered with `status` and, for 422, the
-    messages per field (the shape marshmallow uses)."""
-
-    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
-        super().__init__(message or str(status))
-        self.status = status
-        self.message = message
-        self.errors = errors
 
 
 @dataclass(frozen=True)
@@ -204,8 +194,8 @@ def _step_change_errors(is_teacher, status, acknowledged, reflection) -> dict[st
     if reflection is not None:
         if not is_teacher:
             errors["reflection"] = ["Only the teacher can write their reflection."]
-        elif len(reflection) > REFLECTION_MAX_LENGTH:
-            errors["reflection"] = [f"At most {REFLECTION_MAX_LENGTH} characters."]
+        elif len(reflection) > limits.REFLECTION:
+            errors["reflection"] = [f"At most {limits.REFLECTION} characters."]
     return errors
 
 
