@@ -53,6 +53,7 @@ def register_extensions(app: Flask) -> None:
 
     from app import models  # noqa: F401  (register the models with the metadata)
     from app.auth.services import load_user, unauthorized
+    from app.sso import models as sso_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -80,13 +81,11 @@ def register_blueprints(app: Flask) -> None:
     from app.leads import bp as leads_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
-    from app.sso import bp as sso_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
 
     for blueprint in (
         auth_bp,
-        sso_bp,
         capture_bp,
         visits_bp,
         teacher_bp,

@@ -393,17 +393,3 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     return db.session.scalar(
         sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
     )
-
-
-def trust_ids_of(user: User) -> sa.Select:
-    """Trusts where the person holds any role, in a school or across the trust."""
-    in_school = (
-        sa.select(School.trust_id).join(Membership).where(Membership.user_id == user.id)
-    )
-    in_trust = sa.select(TrustRole.trust_id).where(TrustRole.user_id == user.id)
-    return sa.union(in_school, in_trust)
-
-
-def has_role_in_trust(user: User, trust: Trust) -> bool:
-    """May this person sign in through the trust's own identity provider?"""
-    return administered_person(trust, user.id) is not None

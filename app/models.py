@@ -281,6 +281,3 @@ class AuditEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
 
     actor: Mapped[User | None] = relationship()
-
-
-from app.sso.models import SsoConnection, SsoIdentity  # noqa: E402,F401  (for Alembic)

@@ -7,10 +7,10 @@ from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import admin_required, save, trust_or_404
+from app.admin.sso_forms import ConnectionForm, PasswordSignInForm
+from app.admin.sso_settings import connections_of, save_connection, set_password_sign_in
 from app.sso.client_secrets import ENV_PREFIX, can_store_secrets
-from app.sso.forms import ConnectionForm, PasswordSignInForm
 from app.sso.models import LABELS, PROVIDERS, SsoConnection
-from app.sso.settings import connections_of, save_connection, set_password_sign_in
 
 
 def _filled_form(provider: str, connection: SsoConnection | None) -> ConnectionForm:
@@ -45,7 +45,7 @@ def _page(trust, status: int = 200, **overrides):
         forms=forms,
         password_form=password_form,
         labels=LABELS,
-        redirect_url=url_for("sso.callback", _external=True),
+        redirect_url=url_for("auth.sso_callback", _external=True),
         can_store_secrets=can_store_secrets(),
         env_prefix=ENV_PREFIX,
         **overrides,

@@ -1,5 +1,2 @@
-from flask import Blueprint
-
-bp = Blueprint("sso", __name__)
-
-from app.sso import routes  # noqa: E402,F401
+"""Single sign-on through a trust's identity provider: its settings, the OpenID Connect
+exchange (Authlib) and who may sign in. The pages are auth's (sign-in) and admin's (set-up)."""

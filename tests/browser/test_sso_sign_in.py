@@ -88,6 +88,8 @@ def test_an_admin_sets_up_google_on_a_laptop(demo, laptop):
     google.get_by_label("Google Workspace domains allowed").fill("example.org")
     google.get_by_label("Client secret").fill("GOCSPX-secret")
     google.get_by_role("button", name="Save Google settings").click()
-    expect(laptop.get_by_role("status").filter(has_text="Saved the Google settings.")).to_be_visible()
+    expect(
+        laptop.get_by_role("status").filter(has_text="Saved the Google settings.")
+    ).to_be_visible()
     laptop.get_by_role("button", name="Sign out").click()
     expect(laptop.get_by_role("link", name="Sign in with Google")).to_be_visible()

@@ -5,10 +5,10 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from app.admin.services import RuleBroken, audit
+from app.admin.sso_forms import ConnectionForm, split_list
 from app.extensions import db
 from app.models import Trust, User
 from app.sso.client_secrets import SecretUnavailable, encrypt_secret
-from app.sso.forms import ConnectionForm, split_list
 from app.sso.models import LABELS, PROVIDERS, SsoConnection
 
 

@@ -9,11 +9,11 @@ from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
 
+from app.auth import bp
 from app.auth.forms import LoginForm
 from app.auth.routes import _safe_next, landing_page_for, render_login
 from app.auth.services import sign_in
 from app.extensions import db
-from app.sso import bp
 from app.sso.models import LABELS, SsoConnection
 from app.sso.oidc import ProviderFailed, authorization_url, verified_claims
 from app.sso.services import SignInRefused, account_for, offered_connection
@@ -32,11 +32,11 @@ def _refused(message: str, status: int = 403):
 
 
 @bp.get("/login/sso")
-def start():
+def sso_start():
     connection = offered_connection(request.args.get("connection", type=int))
     if connection is None:
         abort(404)
-    redirect_uri = url_for("sso.callback", _external=True)
+    redirect_uri = url_for("auth.sso_callback", _external=True)
     try:
         target = authorization_url(connection, redirect_uri)
     except ProviderFailed:
@@ -63,7 +63,7 @@ def _unreachable(connection: SsoConnection) -> str:
 
 
 @bp.get("/login/sso/callback")
-def callback():
+def sso_callback():
     pending = session.get(PENDING)
     if not pending or not request.args.get("state") or pending["state"] != request.args["state"]:
         return _refused(STALE)
