@@ -6,9 +6,10 @@ import pytest
 import sqlalchemy as sa
 from flask import g
 
+from app.auth.links import make_token
 from app.config import TestConfig
 from app.extensions import db
-from app.models import AuditEvent, Trust
+from app.models import AuditEvent, Trust, User
 from app.sso.client_secrets import client_secret
 from app.sso.models import SsoConnection
 from tests.conftest import Auth, csrf_token_from
@@ -171,6 +172,11 @@ def test_password_sign_in_switch(client, auth, admin, trust):
 
     response = Auth(signed_out(client)).login("teacher@oak.example.org")
     assert response.status_code == 403
+    assert "Your trust signs in with its own accounts" in errors(response)
+    # Invitation and reset links cannot set a password that could not be used.
+    teacher = db.session.scalar(sa.select(User).where(User.email == "teacher@oak.example.org"))
+    response = signed_out(client).get(f"/reset/{make_token(teacher, 'reset')}")
+    assert response.status_code == 410
     assert "Your trust signs in with its own accounts" in errors(response)
     # Its admins keep their password: a provider outage never locks the trust out.
     assert Auth(signed_out(client)).login("admin@oak.example.org").status_code == 302
