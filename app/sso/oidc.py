@@ -109,7 +109,9 @@ def verified_claims(connection: SsoConnection) -> dict:
     answer fails), sends the PKCE verifier, and validates the ID token."""
     client = _client(connection)
     try:
-        issuer = client.load_server_metadata()["issuer"]
+        metadata = client.load_server_metadata()
+        _check_issuer(connection, metadata)
+        issuer = metadata["issuer"]
         token = client.authorize_access_token(
             claims_options=_claims_options(connection, issuer), leeway=LEEWAY
         )
