@@ -5,6 +5,7 @@ signed in."""
 from __future__ import annotations
 
 import time
+from urllib.parse import urlsplit
 
 import pytest
 import sqlalchemy as sa
@@ -264,3 +265,20 @@ def test_switched_off_or_unknown_providers_are_not_offered(client, oak):
     assert client.get("/login/sso", query_string={"connection": 999}).status_code == 404
     assert client.get("/login/sso").status_code == 404
     assert "Sign in with Google" not in client.get("/login").get_data(as_text=True)
+
+
+def test_with_several_trusts_each_button_names_its_trust(client, oak, mint):
+    from tests.factories import make_trust
+    from tests.sso.support import connect
+
+    connect(make_trust("Elm Valley Trust"), "google", hosted_domains=["elm.example.org"])
+    page = client.get("/login").get_data(as_text=True)
+    assert "Sign in with Google (Elm Valley Trust)" in page
+    assert "Sign in with Google (Oak Trust)" in page
+
+
+def test_the_way_back_lands_inside_the_installed_app(client, oak):
+    """The callback is inside the manifest's scope, so a phone's installed app keeps it."""
+    scope = client.get("/manifest.webmanifest").get_json()["scope"]
+    authorize = start(client, oak["oidc"])
+    assert urlsplit(authorize["redirect_uri"]).path.startswith(scope)
