@@ -8,6 +8,7 @@ from __future__ import annotations
 from urllib.parse import parse_qs, urlsplit
 
 from flask import abort, current_app, redirect, request, session, url_for
+from sqlalchemy.exc import IntegrityError
 
 from app.auth import bp
 from app.auth.forms import LoginForm
@@ -85,6 +86,9 @@ def sso_callback():
     except SignInRefused as refused:
         current_app.logger.info("SSO connection %s: %s", connection.id, refused.message)
         return _refused(refused.message)
+    except IntegrityError:
+        # The same answer twice at once: the first remembered the provider account.
+        return _refused(STALE)
     sign_in(user, remember=pending["remember"])
     db.session.commit()
     return redirect(pending["next"] or landing_page_for(user))
