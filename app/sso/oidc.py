@@ -4,6 +4,8 @@ request with state, nonce and PKCE (S256), the code exchange, and the ID token's
 
 from __future__ import annotations
 
+import time
+
 import requests
 from authlib.integrations.base_client import OAuthError
 from authlib.integrations.flask_client import FlaskIntegration, FlaskOAuth2App
@@ -15,6 +17,10 @@ from app.sso.models import SsoConnection
 
 #: Seconds of clock difference tolerated between us and the provider.
 LEEWAY = 60
+#: Seconds a provider's discovery document is kept, so a burst of sign-ins (or of hits on
+#: the start URL) is not a burst of requests to the provider.
+DISCOVERY_TTL = 300.0
+_discovered: dict[str, tuple[float, dict]] = {}
 
 
 class ProviderFailed(Exception):
@@ -56,7 +62,25 @@ def _client(connection: SsoConnection) -> FlaskOAuth2App:
         client_secret=secret,
         server_metadata_url=discovery_url(connection),
         client_kwargs=kwargs,
+        **_recently_discovered(discovery_url(connection)),
     )
+
+
+def _recently_discovered(url: str) -> dict:
+    found = _discovered.get(url)
+    if found is None or time.monotonic() - found[0] > DISCOVERY_TTL:
+        return {}
+    return dict(found[1])
+
+
+def _metadata(client: FlaskOAuth2App, connection: SsoConnection) -> dict:
+    url = discovery_url(connection)
+    fetched = not _recently_discovered(url)
+    metadata = client.load_server_metadata()
+    _check_issuer(connection, metadata)
+    if fetched:
+        _discovered[url] = (time.monotonic(), dict(metadata))
+    return metadata
 
 
 def _authorize_params(connection: SsoConnection) -> dict:
@@ -71,8 +95,7 @@ def authorization_url(connection: SsoConnection, redirect_uri: str) -> str:
     """Where to send the person; the state, nonce and PKCE verifier wait in the session."""
     client = _client(connection)
     try:
-        metadata = client.load_server_metadata()
-        _check_issuer(connection, metadata)
+        _metadata(client, connection)
         started = client.create_authorization_url(redirect_uri, **_authorize_params(connection))
     except (requests.RequestException, ValueError, KeyError, RuntimeError) as error:
         current_app.logger.warning("SSO connection %s: discovery failed: %s", connection.id, error)
@@ -109,9 +132,7 @@ def verified_claims(connection: SsoConnection) -> dict:
     answer fails), sends the PKCE verifier, and validates the ID token."""
     client = _client(connection)
     try:
-        metadata = client.load_server_metadata()
-        _check_issuer(connection, metadata)
-        issuer = metadata["issuer"]
+        issuer = _metadata(client, connection)["issuer"]
         token = client.authorize_access_token(
             claims_options=_claims_options(connection, issuer), leeway=LEEWAY
         )

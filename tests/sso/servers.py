@@ -46,6 +46,7 @@ class TokenMint:
     key: RSAKey = field(default_factory=lambda: RSAKey.generate_key(2048, parameters={"kid": "k1"}))
     grants: dict[str, Grant] = field(default_factory=dict)
     token_requests: list[dict] = field(default_factory=list)
+    discovery_requests: list[str] = field(default_factory=list)
 
     def start(self) -> TokenMint:
         self.app = self._build()
@@ -67,6 +68,7 @@ class TokenMint:
 
         @app.get("/<path:prefix>/.well-known/openid-configuration")
         def discovery(prefix: str):
+            self.discovery_requests.append(prefix)
             base = f"{self.url}/{prefix}"
             return jsonify(
                 issuer=self.issuer(f"/{prefix}"),

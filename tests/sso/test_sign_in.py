@@ -282,3 +282,10 @@ def test_the_way_back_lands_inside_the_installed_app(client, oak):
     scope = client.get("/manifest.webmanifest").get_json()["scope"]
     authorize = start(client, oak["oidc"])
     assert urlsplit(authorize["redirect_uri"]).path.startswith(scope)
+
+
+def test_the_discovery_document_is_read_once_in_a_while_not_at_each_sign_in(client, oak, mint):
+    before = mint.discovery_requests.count("google")
+    for _ in range(3):
+        start(client, oak["google"])
+    assert mint.discovery_requests.count("google") - before <= 1
