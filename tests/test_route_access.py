@@ -17,6 +17,7 @@ from tests.route_world import ROLE_EMAILS, ROLES, build_world, capture_for, snap
 PUBLIC = {
     "static",
     "healthz",
+    "readyz",
     "auth.login",
     "auth.logout",
     "auth.accept_invitation",
