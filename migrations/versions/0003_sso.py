@@ -1,7 +1,7 @@
 """single sign-on: identity providers per trust, provider accounts, password sign-in switch
 
 Revision ID: 0003_sso
-Revises: 0001
+Revises: 0002_triad_key
 Create Date: 2026-11-30 15:20:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0003_sso"
-down_revision = "0001"
+down_revision = "0002_triad_key"
 branch_labels = None
 depends_on = None
 
