@@ -56,15 +56,16 @@ def upgrade():
     )
     with op.batch_alter_table("sso_identity", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_sso_identity_user_id"), ["user_id"])
-    with op.batch_alter_table("trust", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("password_sign_in", sa.Boolean(), server_default=sa.true(), nullable=False)
-        )
+    # A plain ADD COLUMN (SQLite allows it with a default): batch mode would copy and drop
+    # the trust table, which its schools' foreign keys refuse.
+    op.add_column(
+        "trust",
+        sa.Column("password_sign_in", sa.Boolean(), server_default=sa.true(), nullable=False),
+    )
 
 
 def downgrade():
-    with op.batch_alter_table("trust", schema=None) as batch_op:
-        batch_op.drop_column("password_sign_in")
+    op.drop_column("trust", "password_sign_in")
     with op.batch_alter_table("sso_identity", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_sso_identity_user_id"))
     op.drop_table("sso_identity")
