@@ -121,7 +121,7 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
         .join(School, School.id == Visit.school_id)
         .join(coach, coach.id == Visit.coach_id)
         .join(teacher, teacher.id == Visit.teacher_id)
-        .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
+        .outerjoin(ActionStep, ActionStep.id == Visit.action_step_id)
         .outerjoin(LibraryStep, LibraryStep.id == ActionStep.library_step_id)
         .where(in_own_window)
         .order_by(Visit.started_at, Visit.id)

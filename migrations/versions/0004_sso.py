@@ -1,7 +1,7 @@
 """single sign-on: identity providers per trust, provider accounts, password sign-in switch
 
-Revision ID: 0003_sso
-Revises: 0002_triad_key
+Revision ID: 0004_sso
+Revises: 0003
 Create Date: 2026-11-30 15:20:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-30 15:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0003_sso"
-down_revision = "0002_triad_key"
+revision = "0004_sso"
+down_revision = "0003"
 branch_labels = None
 depends_on = None
 

@@ -17,9 +17,7 @@ indexed query. Whatever a user may not see answers 404, so ids leak nothing.
 | a visit for a teacher       | their current coach (in that school), a lead of a school |
 |                             | where they teach (not for themself)                      |
 | edit a visit, its photos    | the visit's own coach                                    |
-| a step's status             | the visit's teacher, its coach, anyone who may write a   |
-|                             | visit for that teacher in that school                    |
-| acknowledge, reflect        | the visit's teacher only                                 |
+| a step, its reflection      | see app/authz/steps.py (leads see, never change)         |
 | export visits               | coaches and leads (only visits they may see); a named    |
 |                             | school must be one whose data they may see               |
 | administer a trust, school  | admins of that trust                                     |
@@ -258,11 +256,8 @@ def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit | None:
 
 
 def may_set_step_status(user: User, visit: Visit) -> bool:
-    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
-    that school (their current coach, a lead)."""
-    if user.id in (visit.teacher_id, visit.coach_id):
-        return True
-    return may_write_visit_for(user, visit.teacher_id, visit.school_id)
+    """May `user` move the step of this visit on (see may_change_step)?"""
+    return visit.action_step is not None and may_change_step(user, visit.action_step)
 
 
 def may_acknowledge_or_reflect(user: User, visit: Visit) -> bool:
@@ -393,3 +388,13 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     return db.session.scalar(
         sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
     )
+
+
+# The action step's rules, part of this one rule: app/authz/steps.py.
+from app.authz.steps import (  # noqa: E402,F401
+    may_change_step,
+    may_join_conversation,
+    may_read_reflection,
+    may_see_step,
+    visible_step_or_404,
+)
