@@ -20,7 +20,7 @@ COPY --from=build /wheels /tmp/wheels
 RUN pip install --no-cache-dir --no-deps /tmp/wheels/*.whl && rm -rf /tmp/wheels
 WORKDIR /srv/dropin
 COPY migrations ./migrations
-COPY wsgi.py boot.sh ./
+COPY wsgi.py boot.sh gunicorn.conf.py ./
 RUN chmod -R a-w,a+rX /srv/dropin && chmod a+x boot.sh
 ENV DROPIN_ENV=production PHOTO_DIR=/data/photos
 USER dropin

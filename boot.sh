@@ -7,7 +7,7 @@ cd "$(dirname "$0")"
 flask --app wsgi db upgrade
 exec gunicorn wsgi:app \
   --bind "${BIND:-0.0.0.0:8000}" \
-  --workers "${WEB_CONCURRENCY:-3}" --threads "${GUNICORN_THREADS:-4}" \
+  --workers "${WEB_CONCURRENCY:-3}" --threads "${GUNICORN_THREADS:-64}" \
   --timeout "${GUNICORN_TIMEOUT:-60}" --graceful-timeout 30 --keep-alive 5 \
   --worker-tmp-dir "${GUNICORN_TMP_DIR:-/dev/shm}" --no-control-socket \
   --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}"

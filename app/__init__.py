@@ -31,6 +31,7 @@ def create_app(config=None) -> Flask:
     register_security_headers(app)
     register_cli(app)
     register_health_checks(app)
+    register_serving(app)
     return app
 
 
@@ -72,7 +73,8 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from app import models  # noqa: F401  (register the models with the metadata)
-    from app.auth.services import load_user, unauthorized
+    from app.auth.services import unauthorized
+    from app.auth.sessions import load_user
     from app.sso import models as sso_models  # noqa: F401
 
     login_manager.user_loader(load_user)
@@ -147,6 +149,12 @@ def register_cli(app: Flask) -> None:
     from app.demo import seed_demo_command
 
     app.cli.add_command(seed_demo_command)
+
+
+def register_serving(app: Flask) -> None:
+    from app.serving import register
+
+    register(app)
 
 
 def register_request_log(app: Flask) -> None:

@@ -39,9 +39,18 @@ class Config:
     LOG_JSON = os.environ.get("LOG_JSON", "1") != "0"
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
     MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", limits.PHOTO_BYTES))
+    #: Photos processed at once per worker (each may take up to 200 MB), and how long a
+    #: photo waits for its turn before answering 503 (the device sends it again).
+    PHOTO_PROCESSING_SLOTS = int(os.environ.get("PHOTO_PROCESSING_SLOTS", 2))
+    PHOTO_SLOT_WAIT = 30.0
     #: Largest JSON body accepted by the API, in bytes.
     MAX_JSON_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_PHOTO_BYTES + 1024 * 1024
+
+    #: Trusted reverse proxies in front of the app (X-Forwarded-For/-Proto/-Host hops).
+    PROXY_HOPS = int(os.environ.get("PROXY_HOPS", 0))
+    #: Seconds a request body may take to arrive before the client is dropped (408).
+    REQUEST_BODY_TIMEOUT = float(os.environ.get("REQUEST_BODY_TIMEOUT", 20))
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
@@ -60,6 +69,9 @@ class Config:
     LOGIN_FAILURES_PER_ADDRESS = 20
     LOGIN_FAILURE_WINDOW = timedelta(minutes=15)
     LOGIN_COOLDOWN = timedelta(minutes=1)
+    #: Password-reset requests per email and per address in LOGIN_FAILURE_WINDOW.
+    RESET_REQUESTS_PER_EMAIL = 3
+    RESET_REQUESTS_PER_ADDRESS = 10
 
     #: The site's address, for sign-in links the CLI prints or emails.
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")

@@ -1,7 +1,7 @@
 """Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
 under /api/."""
 
-from flask import Flask, current_app, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -56,7 +56,13 @@ def handle_http_exception(error: HTTPException):
     # 401/403 answer 404 outside the API so ids leak nothing; the API says 401 to ask
     # the device to sign in again.
     status = error.code or 500
-    return error_response(status, getattr(error, "dropin_message", None))
+    body, status = error_response(status, getattr(error, "dropin_message", None))
+    response = make_response(body, status)
+    for name in ("Allow", "Retry-After"):  # 405 says which methods would do
+        for header, value in error.get_headers():
+            if header == name:
+                response.headers[name] = value
+    return response
 
 
 def handle_csrf_error(error: CSRFError):

@@ -14,6 +14,10 @@ CAPTION = 200
 COMMENT = 1000
 EMAIL = 254
 PERSON_NAME = 200
+#: Years a date typed into a form or a query may have: beyond these, dates at the ends of
+#: the calendar (year 1, year 9999) would overflow when turned into times.
+FIRST_YEAR = 2000
+LAST_YEAR = 2100
 #: Photos one visit may hold.
 PHOTOS_PER_VISIT = 20
 #: Bytes of one uploaded photo, unless MAX_PHOTO_BYTES in the environment says otherwise

@@ -100,6 +100,14 @@ class User(UserMixin, db.Model):
         back_populates="user", cascade="all, delete-orphan"
     )
 
+    #: The token of the sign-in session this object was loaded for (not stored: only its
+    #: hash is, in UserSession). Flask-Login keeps "id:token" in the session and the
+    #: remember cookie, so ending the session on the server refuses every copy of them.
+    session_token = None
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_token}"
+
     @property
     def is_active(self) -> bool:  # flask-login refuses inactive users
         return self.active
@@ -325,10 +333,24 @@ class Photo(db.Model):
     visit: Mapped[Visit] = relationship(back_populates="photos")
 
 
-class LoginFailure(db.Model):
-    """A failed sign-in, kept briefly to slow guessing per account and per address."""
+class UserSession(db.Model):
+    """One signed-in device. Signing out deletes it; a password change or reset and a
+    deactivation delete every one of the person's sessions."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    #: SHA-256 of the random token the browser holds inside its signed cookies.
+    token_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+
+
+class LoginFailure(db.Model):
+    """A sign-in attempt (or a password-reset request, kind "reset"), kept briefly to slow
+    guessing per account and per address. A sign-in attempt is written before its
+    password is checked, so counting after the write is atomic under concurrency."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(sa.String(16), default="sign_in", server_default="sign_in")
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     address: Mapped[str] = mapped_column(sa.String(64), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)

@@ -155,6 +155,18 @@ class VisitInSchema(StrictSchema):
     )
 
     @validates_schema
+    def last_edit_is_not_far_ahead(self, data, **kwargs):
+        """A device whose clock runs days ahead would make every later edit lose (the
+        latest `updated_at` wins): refuse it, so the coach sees it and fixes the clock."""
+        updated_at = data.get("updated_at")
+        if updated_at and updated_at > datetime.now(UTC) + timedelta(days=1):
+            raise ValidationError(
+                "The device's clock is more than a day ahead: set its date and time, "
+                "then send again.",
+                "updated_at",
+            )
+
+    @validates_schema
     def start_is_not_in_the_future(self, data, **kwargs):
         started_at = data.get("started_at")
         if started_at and started_at > datetime.now(UTC) + CLOCK_SKEW:
@@ -316,6 +328,7 @@ class MeSchema(Schema):
 
 class ErrorSchema(Schema):
     id = fields.String(metadata={"description": "The visit's (or photo's) id, when there is one."})
+    visit_id = fields.String(metadata={"description": "On photo answers: the photo's visit."})
     error = fields.String()
     errors = fields.Dict(
         keys=fields.String(),

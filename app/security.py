@@ -2,6 +2,7 @@
 
 from flask import Flask, request
 from flask_login import current_user
+from werkzeug.exceptions import BadRequest
 
 from app.htmx import add_vary_hx_request
 
@@ -44,5 +45,21 @@ def set_security_headers(response):
     return response
 
 
+NUL_MESSAGE = "Text cannot contain NUL characters (\\0): remove them and try again."
+
+
+def refuse_nul_characters():
+    """No stored text holds a NUL (PostgreSQL refuses them, so would a CSV reader): any
+    query parameter or form field carrying one is a 400 with a clear message."""
+    values = [*request.args.keys(), *request.args.values()]
+    if request.mimetype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        values += [*request.form.keys(), *request.form.values()]
+    if any("\x00" in value for value in values):
+        refused = BadRequest()
+        refused.dropin_message = NUL_MESSAGE  # type: ignore[attr-defined]
+        raise refused
+
+
 def register(app: Flask) -> None:
+    app.before_request(refuse_nul_characters)
     app.after_request(set_security_headers)

@@ -238,15 +238,17 @@ def test_ten_concurrent_replays_leave_one_photo_and_two_files(app, world):
     data = fx.jpeg_with_gps_and_orientation(1200, 900)
     before = stored_files(app)
     db.session.remove()
-    barrier = threading.Barrier(10)
+    # Signed in one after the other: simultaneous sign-ins of one account count against
+    # its limit (each attempt is written before its password is checked).
+    devices = [ApiClient(app.test_client()).sign_in("coach@a1.test") for _ in range(10)]
+    barrier = threading.Barrier(10, timeout=60)
     statuses: list[int] = []
 
-    def send():
-        api = ApiClient(app.test_client()).sign_in("coach@a1.test")
+    def send(api: ApiClient):
         barrier.wait()
         statuses.append(api.put_photo(visit_id, photo_id, data).status_code)
 
-    threads = [threading.Thread(target=send) for _ in range(10)]
+    threads = [threading.Thread(target=send, args=(api,)) for api in devices]
     for thread in threads:
         thread.start()
     for thread in threads:

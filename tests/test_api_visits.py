@@ -381,17 +381,18 @@ def test_a_missing_visit_answers_404_json(world, api):
 
 
 def _send_at_once(app, email, send, times=10):
-    """`times` clients, each signed in within its own thread (so no app context is shared),
-    released together by a barrier to send the same request."""
-    barrier = threading.Barrier(times)
+    """`times` clients, signed in one after the other (simultaneous sign-ins of one account
+    count against its limit), each sending from its own thread (so no app context is
+    shared), released together by a barrier to send the same request."""
+    clients = [ApiClient(app.test_client()).sign_in(email) for _ in range(times)]
+    barrier = threading.Barrier(times, timeout=60)
     statuses: list[int] = []
 
-    def run():
-        api_client = ApiClient(app.test_client()).sign_in(email)
+    def run(api_client: ApiClient):
         barrier.wait()
         statuses.append(send(api_client).status_code)
 
-    threads = [threading.Thread(target=run) for _ in range(times)]
+    threads = [threading.Thread(target=run, args=(api_client,)) for api_client in clients]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -23,6 +23,7 @@ from wtforms.validators import (
     Length,
     NoneOf,
     Optional,
+    ValidationError,
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -39,6 +40,11 @@ ROLE_LABELS = {
 #: Largest CSV accepted on the web; it travels back as one field of the (multipart)
 #: confirm form, which Werkzeug caps at 500 KB. Bigger files go through `flask import-staff`.
 MAX_IMPORT_BYTES = 400_000
+
+
+def _a_real_year(form, field) -> None:
+    if field.data and not limits.FIRST_YEAR <= field.data.year <= limits.LAST_YEAR:
+        raise ValidationError(f"Choose a date between {limits.FIRST_YEAR} and {limits.LAST_YEAR}.")
 
 
 def _strip(value):
@@ -155,7 +161,7 @@ class PairForm(FlaskForm):
     since = DateField(
         "From",
         default=date.today,
-        validators=[InputRequired("Enter the date the coaching starts.")],
+        validators=[InputRequired("Enter the date the coaching starts."), _a_real_year],
     )
 
 
@@ -172,7 +178,7 @@ class TriadForm(FlaskForm):
     since = DateField(
         "From",
         default=date.today,
-        validators=[InputRequired("Enter the date the coaching starts.")],
+        validators=[InputRequired("Enter the date the coaching starts."), _a_real_year],
     )
 
 

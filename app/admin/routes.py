@@ -33,6 +33,9 @@ from app.auth.links import invitation_for
 from app.extensions import db
 from app.htmx import page_or_fragment
 
+#: Far beyond any real audit trail; a bigger page number would overflow the database.
+MAX_PAGE = 100_000
+
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
     return SchoolForm(
@@ -56,7 +59,7 @@ def _dashboard(**overrides) -> str:
         "people_forms": {trust.id: trust_role_form(trust, formdata=None) for trust in trusts},
         "trust_staff": {trust.id: trust_staff(trust) for trust in trusts},
     }
-    for key in ("school_forms", "people_forms"):
+    for key in ("school_forms", "people_forms", "trust_staff"):
         if key in overrides:
             context[key] |= overrides.pop(key)
     return render_template("admin/index.html", **context, **overrides)
@@ -123,11 +126,11 @@ def school(school_id: int):
 
 
 def _school_page(school, form=None, staff_form=None, **context) -> str:
+    context.setdefault("staff", school_staff(school))
     return render_template(
         "admin/school.html",
         school=school,
         form=form or school_form(obj=school),
-        staff=school_staff(school),
         staff_form=staff_form or StaffForm(formdata=None, prefix="staff"),
         **context,
     )
@@ -144,7 +147,7 @@ def add_trust_person(trust_id: int):
             current_user, trust, form.email.data, form.name.data, form.role.data
         )[0],
     )
-    delivery = invitation_for(person)
+    delivery = invitation_for(current_user, person)
     status = 200 if person else 422
     if person:
         form = trust_role_form(trust, formdata=None)
@@ -189,12 +192,17 @@ def trust_person_link(trust_id: int, user_id: int):
     person = person_or_404(trust, user_id)
     form = trust_role_form(trust, formdata=None)
     delivery, purpose = None, "invite"
-    if person.active:
-        delivery, purpose = issue_link(current_user, trust.id, person)
-        db.session.commit()
-    else:
+    if not person.active:
         form.form_errors.append(f"Reactivate {person.name} before sending a link.")
-    return _trust_staff_answer(trust, form, 200 if person.active else 422, delivery, purpose)
+        return _trust_staff_answer(trust, form, 422)
+    try:
+        delivery, purpose = issue_link(current_user, trust.id, person)
+    except RuleBroken as broken:
+        db.session.rollback()
+        form.form_errors.append(broken.message)
+        return _trust_staff_answer(trust, form, 422)
+    db.session.commit()
+    return _trust_staff_answer(trust, form, 200, delivery, purpose)
 
 
 @bp.route("/trusts/<int:trust_id>/audit")
@@ -202,7 +210,7 @@ def trust_person_link(trust_id: int, user_id: int):
 def audit_trail(trust_id: int):
     trust = trust_or_404(trust_id)
     page = request.args.get("page", 1, type=int)
-    events = audit_page(trust, max(page, 1))
+    events = audit_page(trust, min(max(page, 1), MAX_PAGE))
     return render_template(
         "admin/audit.html", trust=trust, events=events, reader=AuditReader(trust)
     )

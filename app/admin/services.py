@@ -14,6 +14,8 @@ from zoneinfo import available_timezones
 import sqlalchemy as sa
 
 from app.auth.links import Delivery, deliver
+from app.auth.sessions import end_all_sessions
+from app.authz.accounts import may_change_account
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -46,6 +48,32 @@ def audit(trust_id: int, actor: User | None, action: str, summary: str, **detail
             details=details,
         )
     )
+
+
+def trusts_of_person(person: User) -> set[int]:
+    """Every trust in which the person holds a role (a school role or a trust role)."""
+    in_schools = sa.select(School.trust_id).join(Membership).where(Membership.user_id == person.id)
+    in_trusts = sa.select(TrustRole.trust_id).where(TrustRole.user_id == person.id)
+    return set(db.session.scalars(sa.union(in_schools, in_trusts)))
+
+
+def audit_person(
+    trusts: set[int], actor: User | None, action: str, summary: str, **details
+) -> None:
+    """A change to a person goes on the audit trail of every trust they belong to (taken
+    before the change, plus the trust making it), so no trust misses what another did."""
+    for trust_id in sorted(trusts):
+        audit(trust_id, actor, action, summary, **details)
+
+
+def check_may_change_account(actor: User, person: User, field: str = "user") -> None:
+    if not may_change_account(actor, person):
+        raise RuleBroken(
+            field,
+            f"{person.name} also belongs to another trust, so their account (name, "
+            "password, sign-in links, deactivation) is not yours to change: they sign in "
+            "with their own password, or reset it themselves.",
+        )
 
 
 # Schools -------------------------------------------------------------------------------
@@ -191,14 +219,15 @@ def add_person_to_school(
     """Give a person (new or existing) roles in the school. An existing person keeps
     their name. Returns (person, created)."""
     user, created = find_or_create_person(email, name)
+    trusts = trusts_of_person(user) | {school.trust_id}
     have = {m.role for m in user.memberships if m.school_id == school.id}
     added = [role for role in roles if role not in have]
     if not added:
         raise RuleBroken("email", f"{user.name} already has those roles at {school.name}.")
     for role in added:
         db.session.add(Membership(user_id=user.id, school_id=school.id, role=role))
-    audit(
-        school.trust_id,
+    audit_person(
+        trusts,
         actor,
         "staff.add",
         f"{'Added' if created else 'Gave roles to'} {user.name} at {school.name}: "
@@ -215,7 +244,11 @@ def add_person_to_school(
 def update_person_in_school(
     actor: User, school: School, user: User, name: str, roles: list[str]
 ) -> None:
-    """Rename the person and set exactly these roles in this school (at least one)."""
+    """Rename the person and set exactly these roles in this school (at least one).
+    Renaming is a change to the account: only for people wholly inside the actor's trusts."""
+    if name != user.name:
+        check_may_change_account(actor, user, field="name")
+    trusts = trusts_of_person(user) | {school.trust_id}
     current = {m.role: m for m in user.memberships if m.school_id == school.id}
     removed = sorted(set(current) - set(roles))
     added = sorted(set(roles) - set(current))
@@ -230,8 +263,8 @@ def update_person_in_school(
     if added or removed:
         changes["roles_added"], changes["roles_removed"] = added, removed
     if changes:
-        audit(
-            school.trust_id,
+        audit_person(
+            trusts,
             actor,
             "staff.update",
             f"Changed {user.name} at {school.name}",
@@ -246,12 +279,15 @@ def set_active(actor: User, trust: Trust, user: User, active: bool) -> None:
     """Deactivate (the person can no longer sign in; their visits stay) or reactivate."""
     if user.id == actor.id and not active:
         raise RuleBroken("user", "You cannot deactivate your own account.")
+    check_may_change_account(actor, user)
     if user.active == active:
         return
     user.active = active
+    if not active:
+        end_all_sessions(user)
     verb = "Reactivated" if active else "Deactivated"
-    audit(
-        trust.id,
+    audit_person(
+        trusts_of_person(user) | {trust.id},
         actor,
         "staff.reactivate" if active else "staff.deactivate",
         f"{verb} {user.name}",
@@ -282,9 +318,10 @@ def add_trust_role(
     user, created = find_or_create_person(email, name)
     if any(r.trust_id == trust.id and r.role == role for r in user.trust_roles):
         raise RuleBroken("email", f"{user.name} is already {_role_label(role)} of {trust.name}.")
+    trusts = trusts_of_person(user) | {trust.id}
     db.session.add(TrustRole(user_id=user.id, trust_id=trust.id, role=role))
-    audit(
-        trust.id,
+    audit_person(
+        trusts,
         actor,
         "trust_role.add",
         f"Made {user.name} {_role_label(role)}",
@@ -306,9 +343,10 @@ def remove_trust_role(actor: User, trust: Trust, user: User, role: str) -> None:
     )
     if trust_role is None:
         return
+    trusts = trusts_of_person(user) | {trust.id}
     db.session.delete(trust_role)
-    audit(
-        trust.id,
+    audit_person(
+        trusts,
         actor,
         "trust_role.remove",
         f"{user.name} is no longer {_role_label(role)}",
@@ -336,12 +374,14 @@ def audit_page(trust: Trust, page: int, per_page: int = 50):
 
 def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
     """An admin asks for a fresh link: an invitation while the person has no password,
-    else a password reset. Audited; returns (delivery, purpose)."""
+    else a password reset. Audited; returns (delivery, purpose). RuleBroken when the
+    person's account is not the actor's to change."""
+    check_may_change_account(actor, user)
     purpose = "invite" if user.password_hash is None else "reset"
     delivery = deliver(user, purpose)
     kind = "sign-in invitation" if purpose == "invite" else "password reset"
-    audit(
-        trust_id,
+    audit_person(
+        trusts_of_person(user) | {trust_id},
         actor,
         f"link.{purpose}",
         f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",

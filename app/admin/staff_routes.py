@@ -33,7 +33,7 @@ def add_staff(school_id: int):
             current_user, school, form.email.data, form.name.data, form.roles.data
         )[0],
     )
-    delivery = invitation_for(person)
+    delivery = invitation_for(current_user, person)
     status = 200 if person else 422
     if person:
         form = StaffForm(formdata=None, prefix="staff")
@@ -71,11 +71,12 @@ def person(school_id: int, user_id: int):
     if request.method == "GET":
         return _person_page(school, person)
     form = StaffEditForm()
-    saved = False
-    if form.validate_on_submit():
+
+    def change() -> bool:
         update_person_in_school(current_user, school, person, form.name.data, form.roles.data)
-        db.session.commit()
-        saved = True
+        return True
+
+    saved = save(form, change) is True
     return page_or_fragment(
         "admin/_person_form.html",
         _person_page,
@@ -113,16 +114,24 @@ def set_person_active(school_id: int, user_id: int):
 def sign_in_link(school_id: int, user_id: int):
     """A fresh invitation (no password yet) or password-reset link for the person."""
     school, person = _person_at_school(school_id, user_id)
-    if not person.active:
+
+    def refused(problem: str):
         return page_or_fragment(
             "admin/_person_status.html",
             _person_page,
             422,
             school=school,
             person=person,
-            problem="Reactivate the account before sending a link.",
+            problem=problem,
         )
-    delivery, purpose = issue_link(current_user, school.trust_id, person)
+
+    if not person.active:
+        return refused("Reactivate the account before sending a link.")
+    try:
+        delivery, purpose = issue_link(current_user, school.trust_id, person)
+    except RuleBroken as broken:
+        db.session.rollback()
+        return refused(broken.message)
     db.session.commit()
     return page_or_fragment(
         "admin/_person_status.html",

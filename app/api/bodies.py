@@ -38,6 +38,8 @@ def load_json(schema: Schema, limit: int):
         payload = json.loads(body)
     except (ValueError, UnicodeDecodeError):
         raise Refused(400, "The body is not valid JSON.") from None
+    except RecursionError:
+        raise Refused(400, "The body's JSON is nested too deeply.") from None
     try:
         return schema.load(payload)
     except ValidationError as error:

@@ -135,9 +135,12 @@ OPERATIONS: dict[str, dict] = {
             },
             "responses": {
                 "200": _json("Visit", "The visit as it now stands."),
+                "400": _error("The body is not JSON, or the CSRF token is missing."),
                 "401": SIGNED_OUT,
                 "403": _error("A lead: steps are changed by the teacher and their coach."),
                 "404": NOT_FOUND,
+                "413": _error("The body is over 256 KB (refused before it is read)."),
+                "415": _error("The body is not application/json."),
                 "422": _error("A field is invalid or not yours to change."),
             },
         }
@@ -207,6 +210,7 @@ OPERATIONS: dict[str, dict] = {
             "responses": {
                 "201": _json("PhotoUpload", "Stored."),
                 "200": _json("PhotoUpload", "The same bytes were already stored under this id."),
+                "400": _error("The CSRF token is missing."),
                 "401": SIGNED_OUT,
                 "404": _error(
                     "No such visit, or not yours to add photos to (send the visit first)."
@@ -216,10 +220,15 @@ OPERATIONS: dict[str, dict] = {
                     "to another visit's photo."
                 ),
                 "413": _error(
-                    "Over the size limit, or more than 50 megapixels (a decompression bomb)."
+                    "Over the size limit, or too many pixels to decode within the memory "
+                    "budget (a decompression bomb, or a PNG/WebP over about 10-20 megapixels)."
                 ),
                 "415": _error("Not a JPEG, PNG, WebP or HEIC photo."),
-                "422": _error("The photo is damaged or cut short, or the caption is invalid."),
+                "422": _error(
+                    "The photo is damaged or cut short, the caption is invalid, or the "
+                    "visit already holds its limit of photos."
+                ),
+                "503": _error("Busy processing other photos: send it again later."),
             },
         }
     },

@@ -146,8 +146,11 @@ def deliver(user: User, purpose: str) -> Delivery:
     return Delivery(user, link, emailed=False)
 
 
-def invitation_for(user: User | None) -> Delivery | None:
-    """An invitation for someone just added who has no password yet."""
-    if user is None or user.password_hash is not None:
+def invitation_for(actor: User, user: User | None) -> Delivery | None:
+    """An invitation for someone just added who has no password yet, unless they also
+    belong to another trust (their account is not this admin's to set up)."""
+    from app.authz.accounts import may_change_account
+
+    if user is None or user.password_hash is not None or not may_change_account(actor, user):
         return None
     return deliver(user, "invite")

@@ -1,5 +1,7 @@
-from flask import flash, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from urllib.parse import urlsplit
+
+from flask import flash, make_response, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, ResetRequestForm, SetPasswordForm
@@ -9,10 +11,13 @@ from app.auth.services import (
     authenticate,
     clear_failures,
     find_user_by_email,
+    forget_attempt,
     is_throttled,
-    record_failure,
+    record_attempt,
+    reset_request_allowed,
     sign_in,
 )
+from app.auth.sessions import end_all_sessions, end_session
 from app.authz import roles_of
 from app.extensions import db
 from app.sso.services import offered_connections, password_sign_in_allowed
@@ -69,10 +74,17 @@ def navigation():
 
 
 def _safe_next(target: str | None) -> str | None:
-    """Only same-site paths, so a crafted link cannot send someone elsewhere."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
+    """Only a path on this site, so a crafted link cannot send someone elsewhere. Browsers
+    drop tabs and newlines and read a backslash as a slash ("/\\t/evil" is "//evil"), so
+    any of those, or anything that parses with a scheme or host, is refused."""
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or any(char.isspace() or ord(char) < 32 for char in target):
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return None
+    return target
 
 
 @bp.route("/")
@@ -89,17 +101,18 @@ def login():
     form = LoginForm()
     status = 200
     if form.validate_on_submit():
-        address = request.remote_addr or "unknown"
-        if is_throttled(form.email.data, address):
+        attempt = record_attempt(form.email.data, request.remote_addr or "unknown")
+        db.session.commit()
+        if is_throttled(attempt):
+            forget_attempt(attempt)
+            db.session.commit()
             form.form_errors.append(
-                "Too many attempts to sign in. Please wait a minute and try again."
+                "Too many attempts to sign in. Please wait a few minutes and try again."
             )
             status = 429
         else:
             user = authenticate(form.email.data, form.password.data)
             if user is None:
-                record_failure(form.email.data, address)
-                db.session.commit()
                 form.form_errors.append(WRONG_CREDENTIALS)
                 status = 401
             elif not password_sign_in_allowed(user):
@@ -126,6 +139,9 @@ def render_login(form: LoginForm, status: int = 200):
 
 @bp.route("/logout", methods=["POST"])
 def logout():
+    if current_user.is_authenticated:
+        end_session(current_user)
+        db.session.commit()
     logout_user()
     flash("You are signed out.", "info")
     return redirect(url_for("auth.login"))
@@ -152,8 +168,9 @@ def _set_password_from_link(token: str, purpose: str):
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
+        end_all_sessions(user)
+        sign_in(user)
         db.session.commit()
-        login_user(user)
         flash("Your password is set. Welcome to Dropin.", "info")
         return redirect(landing_page_for(user))
     status = 422 if request.method == "POST" else 200
@@ -162,12 +179,19 @@ def _set_password_from_link(token: str, purpose: str):
 
 @bp.route("/invite/<token>", methods=["GET", "POST"])
 def accept_invitation(token: str):
-    return _set_password_from_link(token, "invite")
+    return _no_referrer(_set_password_from_link(token, "invite"))
 
 
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 def reset_password(token: str):
-    return _set_password_from_link(token, "reset")
+    return _no_referrer(_set_password_from_link(token, "reset"))
+
+
+def _no_referrer(answer):
+    """The page's address holds the token: never send it on as a Referer."""
+    response = make_response(answer)
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @bp.route("/password-reset", methods=["GET", "POST"])
@@ -183,6 +207,13 @@ def request_password_reset():
         return render_template(
             "auth/password_reset.html", form=form, email_configured=email_configured
         ), status
+    attempt = record_attempt(form.email.data, request.remote_addr or "unknown", kind="reset")
+    db.session.commit()
+    if not reset_request_allowed(attempt):
+        form.form_errors.append("Too many reset requests. Please wait a few minutes.")
+        return render_template(
+            "auth/password_reset.html", form=form, email_configured=email_configured
+        ), 429
     user = find_user_by_email(form.email.data)
     if email_configured and user is not None and user.active:
         deliver(user, "reset")

@@ -4,6 +4,7 @@ the teachers they may write for, each teacher's current action step, and the lib
 from __future__ import annotations
 
 from app.authz import usable_library_steps, writable_coachees
+from app.localtime import local_date
 from app.models import User
 from app.steps.services import live_steps_by_teacher
 
@@ -19,7 +20,7 @@ def current_steps(user: User, teacher_ids: list[int]) -> dict[int, dict]:
             "category": step.library_step.category if step.library_step else None,
             "status": step.status,
             "acknowledged": step.acknowledged_at is not None,
-            "set_on": step.set_at.date().isoformat(),
+            "set_on": local_date(step.set_at, step.school.timezone).isoformat(),
             "visits": len(step.visits),
         }
         for teacher_id, step in live_steps_by_teacher(user, teacher_ids).items()

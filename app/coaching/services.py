@@ -64,12 +64,13 @@ def _end_of_week(day: date) -> date:
     return day + timedelta(days=6 - day.weekday())
 
 
-def last_visit_by_teacher(teacher_ids: list[int]) -> dict[int, datetime]:
+def last_visit_by_teacher(user: User, teacher_ids: list[int]) -> dict[int, datetime]:
+    """Each teacher's latest drop-in among the visits `user` may see."""
     if not teacher_ids:
         return {}
     rows = db.session.execute(
         sa.select(Visit.teacher_id, sa.func.max(Visit.started_at))
-        .where(Visit.teacher_id.in_(teacher_ids))
+        .where(Visit.teacher_id.in_(teacher_ids), visible_visits_clause(user))
         .group_by(Visit.teacher_id)
     ).all()
     return dict(rows)

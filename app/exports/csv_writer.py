@@ -5,16 +5,28 @@ from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 
 BYTE_ORDER_MARK = "\ufeff"
 #: A cell starting with one of these could be run as a formula by a spreadsheet.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
+#: What a spreadsheet may skip before the formula sign: spaces (also non-breaking and
+#: zero-width ones) and a byte-order mark.
+SKIPPED_BEFORE_FORMULA = (
+    " \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a"
+    "\u200b\u200c\u200d\u2060\u202f\u205f\u3000\ufeff"
+)
 
 
 def neutralise_formula(cell: str) -> str:
-    """Prefix a cell a spreadsheet would treat as a formula with an apostrophe."""
+    """Prefix a cell a spreadsheet would treat as a formula with an apostrophe: one that
+    starts with a formula sign (or tab, CR, LF), also after leading spaces of any kind,
+    and also in its full-width form (＝ ＋ － ＠), which some spreadsheets read the same."""
     if cell.startswith(FORMULA_STARTS):
+        return "'" + cell
+    rest = unicodedata.normalize("NFKC", cell.lstrip(SKIPPED_BEFORE_FORMULA))
+    if rest.startswith(FORMULA_STARTS):
         return "'" + cell
     return cell
 

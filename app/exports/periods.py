@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date, timedelta
 
+from app import limits
 from app.localtime import Period
 
 ISO_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
@@ -28,6 +29,7 @@ def parse_week(text: str | None) -> Period:
     if not match:
         raise ExportInputError("Enter a week like 2026-W47 (year, W, week number).", "week")
     year, week = int(match[1]), int(match[2])
+    _check_year(year, "week")
     try:
         monday = date.fromisocalendar(year, week, 1)
     except ValueError:
@@ -37,9 +39,17 @@ def parse_week(text: str | None) -> Period:
 
 def parse_day(text: str | None, field: str, name: str) -> date:
     try:
-        return date.fromisoformat((text or "").strip())
+        day = date.fromisoformat((text or "").strip())
     except ValueError:
         raise ExportInputError(f"Enter the {name} as a date like 2026-11-01.", field) from None
+    _check_year(day.year, field)
+    return day
+
+
+def _check_year(year: int, field: str) -> None:
+    if not limits.FIRST_YEAR <= year <= limits.LAST_YEAR:
+        message = f"Choose a date between {limits.FIRST_YEAR} and {limits.LAST_YEAR}."
+        raise ExportInputError(message, field)
 
 
 def parse_date_range(first: str | None, last: str | None) -> Period:

@@ -174,9 +174,10 @@ class CoverageFilters:
                 raise UnknownSchool(slug)
         sort = args.get("sort", "last_visit")
         show = args.get("show") or ("due" if args.get("overdue") == "1" else "all")
+        coach_id = args.get("coach", type=int)
         return cls(
             school=school,
-            coach_id=args.get("coach", type=int),
+            coach_id=coach_id if coach_id is not None and 0 < coach_id < 2**31 else None,
             show=show if show in SHOW_CHOICES else "all",
             sort=sort if sort in SORT_KEYS else "last_visit",
             descending=args.get("dir") == "desc",

@@ -23,6 +23,11 @@ THUMBNAIL_EDGE = 320
 #: a small file that unpacks to gigabytes). Generous: phones send 12–48 megapixels.
 MAX_PIXELS = 50_000_000
 ACCEPTED_FORMATS = ("JPEG", "PNG", "WEBP", "HEIF")
+#: Peak memory one photo may cost while it is processed, and what each decoded pixel
+#: costs per format (measured in bench/photo_memory.py, rounded up; JPEG is decoded at a
+#: reduced scale). The largest PNG accepted is ~20 MP, WebP ~10 MP, HEIC ~20 MP.
+MEMORY_BUDGET = 200 * 1024 * 1024
+BYTES_PER_PIXEL = {"JPEG": 10, "PNG": 10, "WEBP": 20, "HEIF": 10}
 JPEG_QUALITY = 82
 
 
@@ -84,7 +89,21 @@ def open_image(data: bytes) -> Image.Image:
     width, height = image.size
     if width < 1 or height < 1 or width * height > MAX_PIXELS:
         raise TooManyPixels("The photo has too many pixels.")
+    if decode_cost(image) > MEMORY_BUDGET:
+        raise TooManyPixels("The photo has too many pixels to process: send a smaller one.")
     return image
+
+
+def decode_cost(image: Image.Image) -> int:
+    """Bytes of memory decoding and processing this image takes, at most."""
+    width, height = image.size
+    if image.format == "JPEG":  # draft mode decodes at 1/2, 1/4 or 1/8 scale
+        target = fit(image.size, DISPLAY_EDGE)
+        scale = next(
+            s for s in (8, 4, 2, 1) if width // s >= target[0] and height // s >= target[1]
+        )
+        width, height = -(-width // scale), -(-height // scale)
+    return width * height * BYTES_PER_PIXEL.get(image.format or "", 20)
 
 
 def fit(size: tuple[int, int], edge: int) -> tuple[int, int]:

@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import sqlalchemy as sa
 from flask import current_app
 
 from app import limits
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once
+from app.idempotent import insert_once, lock_row, photo_ids_listed_elsewhere
 from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import StorageUnavailable, photo_storage
@@ -34,11 +36,13 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         return _replay(existing, visit, sha256, caption)
-    if len(visit.photos) >= limits.PHOTOS_PER_VISIT:
-        message = f"A visit holds at most {limits.PHOTOS_PER_VISIT} photos."
-        raise Refused(422, errors={"photo": [message]})
+    listed_here = str(photo_id) in (visit.expected_photo_ids or [])
+    if not listed_here and photo_ids_listed_elsewhere(visit.id, [str(photo_id)]):
+        raise Refused(409, "That photo id belongs to another visit.")
+    _check_room(visit)
     try:
-        processed = process_photo(data)
+        with processing_slot():
+            processed = process_photo(data)
     except PhotoRefused as refused:
         raise Refused(refused.status, refused.message) from None
 
@@ -55,6 +59,10 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
         "caption": caption or "",
     }
     try:
+        # One upload at a time per visit from here to the commit, so concurrent uploads
+        # cannot all see room for one more photo.
+        lock_row(Visit, visit.id)
+        _check_room(visit)
         inserted = insert_once(Photo, row)
     except Exception:
         discard(keys)
@@ -65,6 +73,26 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
         return _replay(photo, visit, sha256, caption)
     db.session.expire(visit, ["photos"])
     return PhotoResult(db.session.get(Photo, photo_id), created=True, new_keys=keys)
+
+
+def _check_room(visit: Visit) -> None:
+    count = db.session.scalar(sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == visit.id))
+    if count >= limits.PHOTOS_PER_VISIT:
+        message = f"A visit holds at most {limits.PHOTOS_PER_VISIT} photos."
+        raise Refused(422, errors={"photo": [message]})
+
+
+@contextmanager
+def processing_slot():
+    """Decoding a photo takes up to MEMORY_BUDGET: at most PHOTO_PROCESSING_SLOTS at once
+    in one worker. A photo that waits too long answers 503 and the device sends it again."""
+    slots = current_app.extensions["dropin_photo_slots"]
+    if not slots.acquire(timeout=current_app.config["PHOTO_SLOT_WAIT"]):
+        raise Refused(503, "The server is busy with other photos: this one is sent again soon.")
+    try:
+        yield
+    finally:
+        slots.release()
 
 
 def _put_both(display: bytes, thumbnail: bytes) -> list[str]:

@@ -46,7 +46,7 @@ def index():
     ).all()
     own = [c for c in coachees if c.coached_by_user]
     teacher_ids = [c.teacher.id for c in own]
-    last_visits = last_visit_by_teacher(teacher_ids)
+    last_visits = last_visit_by_teacher(current_user, teacher_ids)
     return render_template(
         "visits/index.html",
         coachees=own,

@@ -19,7 +19,7 @@ from app.authz import (
 )
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once
+from app.idempotent import insert_once, photo_ids_listed_elsewhere
 from app.models import ActionStep, School, User, Visit
 from app.steps import services as steps
 
@@ -44,6 +44,7 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     device says it is older than the saved one (its `updated_at`). Anyone else changes
     nothing: 404, or 409 when they may see the visit.
     """
+    _check_photo_ids(visit_id, capture["photo_ids"])
     visit = _visit_for_update(visit_id)
     if visit is None:
         school = _school_for(user, capture["teacher_id"])
@@ -64,6 +65,12 @@ def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
         .with_for_update()
         .execution_options(populate_existing=True)
     )
+
+
+def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list) -> None:
+    if photo_ids_listed_elsewhere(visit_id, photo_ids):
+        message = "A photo id here is already another visit's: the app makes new ones."
+        raise Refused(422, errors={"photo_ids": [message]})
 
 
 def _school_for(user: User, teacher_id: int) -> School:

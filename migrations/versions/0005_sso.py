@@ -1,7 +1,7 @@
 """single sign-on: identity providers per trust, provider accounts, password sign-in switch
 
-Revision ID: 0004_sso
-Revises: 0003
+Revision ID: 0005_sso
+Revises: 0003_security
 Create Date: 2026-11-30 15:20:00
 
 """
@@ -9,8 +9,8 @@ Create Date: 2026-11-30 15:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0004_sso"
-down_revision = "0003"
+revision = "0005_sso"
+down_revision = "0003_security"
 branch_labels = None
 depends_on = None
 
