@@ -93,3 +93,15 @@ def test_deactivation_ends_an_sso_session(client, oak, provider):
     # The remember cookie does not bring it back either.
     client.delete_cookie("session")
     assert signed_in_as(client) is None
+
+
+def test_an_sso_session_ends_on_the_server_at_sign_out(client, oak, provider):
+    """A copy of the session cookie taken before signing out opens nothing after it."""
+    sign_in_with_provider(client, provider, oak["connection"])
+    copied = client.get_cookie("session").value
+    token = csrf_token_from(client.get("/teacher").get_data(as_text=True))
+    client.post("/logout", data={"csrf_token": token})
+    thief = client.application.test_client()
+    thief.set_cookie("session", copied)
+    g.pop("_login_user", None)
+    assert signed_in_as(thief) is None
