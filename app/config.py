@@ -94,6 +94,17 @@ class Config:
         os.environ.get("NOTIFY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
     )
 
+    #: Fernet key(s) that encrypt the identity providers' client secrets stored in the
+    #: database; several, comma-separated, newest first, to rotate. Unset: secrets can only
+    #: come from DROPIN_SSO_SECRET_* environment variables.
+    SSO_ENCRYPTION_KEY = os.environ.get("SSO_ENCRYPTION_KEY", "")
+    #: Where Microsoft Entra ID and Google publish their OpenID Connect discovery (tests
+    #: point these at a provider on 127.0.0.1).
+    SSO_MICROSOFT_AUTHORITY = "https://login.microsoftonline.com"
+    SSO_GOOGLE_ISSUER = "https://accounts.google.com"
+    #: Seconds allowed for each request to an identity provider.
+    SSO_TIMEOUT = 10
+
 
 def development_secret_key() -> str:
     """A random key kept in instance/ so local sessions survive restarts."""
@@ -121,6 +132,7 @@ class TestConfig(Config):
     SQLALCHEMY_DATABASE_URI = "sqlite://"
     #: Fast hashing for tests only; production uses werkzeug's scrypt default.
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
+    SSO_ENCRYPTION_KEY = "x3AiQ1TYb7Q0zBvN1Jk8u1y3Qx0nq7GkXKk8p6dX0rE="  # tests only
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
     PHOTO_STORAGE = ""

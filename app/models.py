@@ -60,6 +60,9 @@ class Trust(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(sa.String(200), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    #: False when the trust's staff sign in only through its identity provider (its admins
+    #: keep their password, so the trust can never be locked out).
+    password_sign_in: Mapped[bool] = mapped_column(default=True, server_default=sa.true())
 
     schools: Mapped[list[School]] = relationship(back_populates="trust", order_by="School.name")
 

@@ -18,5 +18,6 @@ from app.admin import (  # noqa: E402,F401
     library_routes,
     pair_routes,
     routes,
+    sso_routes,
     staff_routes,
 )

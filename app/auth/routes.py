@@ -1,7 +1,7 @@
 from urllib.parse import urlsplit
 
 from flask import flash, make_response, redirect, render_template, request, url_for
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, logout_user
 
 from app.auth import bp
 from app.auth.forms import LoginForm, ResetRequestForm, SetPasswordForm
@@ -15,10 +15,14 @@ from app.auth.services import (
     is_throttled,
     record_attempt,
     reset_request_allowed,
+    sign_in,
 )
-from app.auth.sessions import end_all_sessions, end_session, start_session
+from app.auth.sessions import end_all_sessions, end_session
 from app.authz import roles_of
 from app.extensions import db
+from app.sso.services import offered_connections, password_sign_in_allowed
+
+SSO_ONLY = "Your trust signs in with its own accounts, not a Dropin password: use the button above."
 
 #: Where each role lands after signing in, most specific first.
 LANDING_PAGES = (
@@ -115,15 +119,26 @@ def login():
             if user is None:
                 form.form_errors.append(WRONG_CREDENTIALS)
                 status = 401
+            elif not password_sign_in_allowed(user):
+                form.form_errors.append(SSO_ONLY)
+                status = 403
             else:
                 clear_failures(form.email.data)
-                start_session(user)
+                sign_in(user, remember=form.remember.data)
                 db.session.commit()
-                login_user(user, remember=form.remember.data)
                 return redirect(_safe_next(request.args.get("next")) or landing_page_for(user))
     elif request.method == "POST":
         status = 422
-    return render_template("auth/login.html", form=form), status
+    return render_login(form, status)
+
+
+def render_login(form: LoginForm, status: int = 200):
+    """The sign-in page, with a button for each identity provider a trust has set up."""
+    connections = offered_connections()
+    several_trusts = len({connection.trust_id for connection in connections}) > 1
+    return render_template(
+        "auth/login.html", form=form, connections=connections, several_trusts=several_trusts
+    ), status
 
 
 @bp.route("/logout", methods=["POST"])
@@ -151,13 +166,15 @@ def _set_password_from_link(token: str, purpose: str):
         user = user_for_token(token, purpose)
     except LinkRefused as refused:
         return render_template("auth/link_refused.html", message=refused.message), 410
+    if not password_sign_in_allowed(user):
+        message = "Your trust signs in with its own accounts: go to the sign-in page instead."
+        return render_template("auth/link_refused.html", message=message), 410
     form = SetPasswordForm()
     if form.validate_on_submit():
         user.set_password(form.password.data)
         end_all_sessions(user)
-        start_session(user)
+        sign_in(user)
         db.session.commit()
-        login_user(user)
         flash("Your password is set. Welcome to Dropin.", "info")
         return redirect(landing_page_for(user))
     status = 422 if request.method == "POST" else 200

@@ -7,8 +7,10 @@ from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, jsonify, redirect, request, url_for
+from flask_login import login_user
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.auth.sessions import start_session
 from app.extensions import db
 from app.models import LoginFailure, User, utcnow
 
@@ -40,6 +42,13 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.active:
         return None
     return user
+
+
+def sign_in(user: User, remember: bool = False) -> None:
+    """The one way into a session, for a password and for single sign-on alike: a new
+    server-side session (and CSRF secret), then Flask-Login's cookies. The route commits."""
+    start_session(user)
+    login_user(user, remember=remember)
 
 
 def _recent(kind: str, since, *conditions) -> sa.Select:
