@@ -15,7 +15,8 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import roles_of, visible_school_ids, visible_visits_clause
+from app.authz import led_school_ids, roles_of, visible_school_ids, visible_visits_clause
+from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
 from app.exports.periods import Period, iso_week_label
 from app.extensions import db
@@ -73,7 +74,11 @@ def _school_by_slug(slug: str) -> School:
 
 
 def user_scope(user: User, school_slug: str | None) -> ExportScope:
-    """What `user` may download: the visits they may see, of one school if named."""
+    """What `user` may download: the visits they may see, of one school if named.
+
+    Decided once, not per row: a lead sees every visit of the schools they lead, so those
+    schools are named outright and the per-visit rule is left for the others.
+    """
     school = None
     if school_slug:
         school = _school_by_slug(school_slug)
@@ -84,6 +89,11 @@ def user_scope(user: User, school_slug: str | None) -> ExportScope:
         )
         if not visible:
             raise UnknownSchool(school_slug)
+    led = sorted(db.session.scalars(led_school_ids(user)))
+    if school is not None and school.id in led:
+        return ExportScope(None, school)
+    if led:
+        return ExportScope(sa.or_(Visit.school_id.in_(led), visible_visits_clause(user)), school)
     return ExportScope(visible_visits_clause(user), school)
 
 
@@ -201,5 +211,15 @@ def _row_batches(scope: ExportScope, period: Period) -> Iterator[list[list[str]]
 
 
 def visits_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
-    """The whole file as a stream of byte chunks, header first."""
+    """The whole file as a stream of byte chunks, header first. On PostgreSQL the
+    database formats the lines (app.exports.postgres); elsewhere Python does."""
+    if postgres.is_postgres():
+        return _postgres_csv(scope, period)
     return csv_bytes(HEADER, _row_batches(scope, period))
+
+
+def _postgres_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
+    yield from csv_bytes(HEADER, [])
+    windows = _utc_windows(period, scope)
+    if windows:
+        yield from postgres.csv_chunks(visit_rows_query(scope, windows))
