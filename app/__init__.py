@@ -25,6 +25,7 @@ def create_app(config=None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
+    register_template_context(app)
     register_security_headers(app)
     register_cli(app)
     register_health_check(app)
@@ -76,6 +77,7 @@ def register_blueprints(app: Flask) -> None:
     from app.auth import bp as auth_bp
     from app.capture import bp as capture_bp
     from app.exports import bp as exports_bp
+    from app.leads import bp as leads_bp
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
     from app.teacher import bp as teacher_bp
@@ -86,6 +88,7 @@ def register_blueprints(app: Flask) -> None:
         capture_bp,
         visits_bp,
         teacher_bp,
+        leads_bp,
         exports_bp,
         admin_bp,
         api_bp,
@@ -99,6 +102,16 @@ def register_errorhandlers(app: Flask) -> None:
     from app.errors import register
 
     register(app)
+
+
+def register_template_context(app: Flask) -> None:
+    from app import limits, localtime
+
+    localtime.register(app)
+
+    @app.context_processor
+    def page_limits() -> dict:
+        return {"limits": limits.for_pages(app.config["MAX_PHOTO_BYTES"])}
 
 
 def register_security_headers(app: Flask) -> None:

@@ -1,7 +1,8 @@
 """The one authorisation rule: who may see and write which visit, teacher and school.
 
-Everything that shows or changes coaching data asks here. Whatever a user may not see
-answers 404, so ids leak nothing.
+Everything that shows or changes coaching data asks here, and nothing else writes a
+permission rule: services and routes call these functions. Each check is one small
+indexed query. Whatever a user may not see answers 404, so ids leak nothing.
 
 | role        | sees                                                          |
 |-------------|---------------------------------------------------------------|
@@ -10,6 +11,18 @@ answers 404, so ids leak nothing.
 | school lead | everything in their school(s)                                 |
 | trust lead  | everything in every school of their trust(s)                  |
 | admin       | administration of their trust(s) only, no visits              |
+
+| writes                      | who                                                      |
+|-----------------------------|----------------------------------------------------------|
+| a visit for a teacher       | their current coach (in that school), a lead of a school |
+|                             | where they teach (not for themself)                      |
+| edit a visit, its photos    | the visit's own coach                                    |
+| a step's status             | the visit's teacher, its coach, anyone who may write a   |
+|                             | visit for that teacher in that school                    |
+| acknowledge, reflect        | the visit's teacher only                                 |
+| export visits               | coaches and leads (only visits they may see); a named    |
+|                             | school must be one whose data they may see               |
+| administer a trust, school  | admins of that trust                                     |
 """
 
 from __future__ import annotations
@@ -22,7 +35,16 @@ import sqlalchemy as sa
 from flask import abort
 
 from app.extensions import db
-from app.models import CoachingPair, Membership, School, TrustRole, User, Visit
+from app.models import (
+    CoachingPair,
+    LibraryStep,
+    Membership,
+    School,
+    Trust,
+    TrustRole,
+    User,
+    Visit,
+)
 
 
 def pair_is_current(today: date):
@@ -70,6 +92,18 @@ def visible_visits_clause(user: User, today: date | None = None):
         coaches_teacher_now,
         Visit.school_id.in_(led_school_ids(user)),
     )
+
+
+def visible_visits_in_scope(user: User, school_id: int | None = None):
+    """visible_visits_clause decided once for a long read (an export) instead of per
+    visit: None when the user sees every visit of that school; else the schools they
+    lead are named outright, and the per-visit rule is left for the rest."""
+    led = sorted(db.session.scalars(led_school_ids(user)))
+    if school_id is not None and school_id in led:
+        return None
+    if led:
+        return sa.or_(Visit.school_id.in_(led), visible_visits_clause(user))
+    return visible_visits_clause(user)
 
 
 def visible_visits(user: User) -> sa.Select:
@@ -129,21 +163,79 @@ def writable_coachees(user: User, today: date | None = None) -> list[Coachee]:
     )
 
 
+def _coaches_now(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher in this school."""
+    return (
+        sa.select(CoachingPair.id)
+        .where(
+            CoachingPair.coach_id == user.id,
+            CoachingPair.teacher_id == teacher_id,
+            CoachingPair.school_id == school_id,
+            pair_is_current(today),
+        )
+        .exists()
+    )
+
+
+def _teaches_in_school_led_by(user: User, teacher_id, school_id) -> sa.ColumnElement[bool]:
+    """EXISTS: this teacher (not `user`) teaches in this school, and `user` leads it."""
+    return sa.and_(
+        teacher_id != user.id,
+        school_id.in_(led_school_ids(user)),
+        sa.select(Membership.id)
+        .where(
+            Membership.user_id == teacher_id,
+            Membership.school_id == school_id,
+            Membership.role == "teacher",
+        )
+        .exists(),
+    )
+
+
+def _may_write_for(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
+    """True where `user` may write a visit for this (active) teacher in this school."""
+    teacher_is_active = sa.select(User.id).where(User.id == teacher_id, User.active).exists()
+    return sa.and_(
+        teacher_is_active,
+        sa.or_(
+            _coaches_now(user, teacher_id, school_id, today),
+            _teaches_in_school_led_by(user, teacher_id, school_id),
+        ),
+    )
+
+
 def school_for_new_visit(user: User, teacher_id: int) -> School | None:
-    """The school a visit by `user` for this teacher belongs to, or None if not allowed."""
-    for coachee in writable_coachees(user):
-        if coachee.teacher.id == teacher_id:
-            return coachee.school
-    return None
+    """The school a visit by `user` for this teacher belongs to, or None if not allowed.
+    A school where the user coaches the teacher comes before one they lead."""
+    today = date.today()
+    teacher = sa.literal(teacher_id)
+    coached_here = _coaches_now(user, teacher, School.id, today)
+    return db.session.scalar(
+        sa.select(School)
+        .where(_may_write_for(user, teacher, School.id, today))
+        .order_by(sa.case((coached_here, 0), else_=1), School.name)
+        .limit(1)
+    )
+
+
+def may_write_visit_for(user: User, teacher_id: int, school_id: int) -> bool:
+    """May `user` write a visit for this teacher in this school (coach now, or lead)?"""
+    query = sa.select(
+        _may_write_for(user, sa.literal(teacher_id), sa.literal(school_id), date.today())
+    )
+    return bool(db.session.scalar(query))
 
 
 def can_see_teacher(user: User, teacher_id: int) -> bool:
     """The teacher themself, their current coach, or a lead of one of their schools."""
     if user.id == teacher_id:
         return True
-    if any(c.teacher.id == teacher_id for c in writable_coachees(user)):
-        return True
-    return False
+    query = sa.select(
+        sa.select(School.id)
+        .where(_may_write_for(user, sa.literal(teacher_id), School.id, date.today()))
+        .exists()
+    )
+    return bool(db.session.scalar(query))
 
 
 def roles_of(user: User) -> list[str]:
@@ -160,3 +252,156 @@ def visible_school_ids(user: User) -> sa.Select:
     # A union nested directly in a union is a syntax error on SQLite: select from it.
     led = led_school_ids(user).subquery()
     return sa.union(member_of, sa.select(led.c.school_id))
+
+
+# Changing a visit and its step ---------------------------------------------------------
+
+
+def may_edit_visit(user: User, visit: Visit) -> bool:
+    """Only the visit's own coach changes what was captured."""
+    return visit.coach_id == user.id
+
+
+def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit | None:
+    """The visit, if `user` may add photos to it (its own coach); else None."""
+    return db.session.scalar(
+        sa.select(Visit).where(Visit.id == visit_id, Visit.coach_id == user.id)
+    )
+
+
+def may_set_step_status(user: User, visit: Visit) -> bool:
+    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
+    that school (their current coach, a lead)."""
+    if user.id in (visit.teacher_id, visit.coach_id):
+        return True
+    return may_write_visit_for(user, visit.teacher_id, visit.school_id)
+
+
+def may_acknowledge_or_reflect(user: User, visit: Visit) -> bool:
+    """A step is acknowledged and reflected on by its teacher alone."""
+    return visit.teacher_id == user.id
+
+
+def own_visits_clause(teacher: User) -> sa.ColumnElement[bool]:
+    """A WHERE clause on Visit: the teacher's own visits (the ones they act on)."""
+    return sa.and_(Visit.teacher_id == teacher.id, visible_visits_clause(teacher))
+
+
+# The action-step library ---------------------------------------------------------------
+
+
+def library_step_usable_in(school_ids) -> sa.ColumnElement[bool]:
+    """A WHERE clause on LibraryStep: steps a visit in one of these schools may use,
+    trust-wide in the school's trust or the school's own. Retired ones included (a capture
+    made offline before a step was retired must still sync)."""
+    trust_ids = sa.select(School.trust_id).where(School.id.in_(school_ids))
+    return sa.or_(
+        sa.and_(LibraryStep.school_id.is_(None), LibraryStep.trust_id.in_(trust_ids)),
+        LibraryStep.school_id.in_(school_ids),
+    )
+
+
+def may_use_library_step(school: School, library_step_id: int) -> bool:
+    query = sa.select(LibraryStep.id).where(
+        LibraryStep.id == library_step_id, library_step_usable_in([school.id])
+    )
+    return db.session.scalar(query) is not None
+
+
+def usable_library_steps(school_ids) -> list[LibraryStep]:
+    """The live steps offered for visits in these schools (ids or a select of ids)."""
+    return list(
+        db.session.scalars(
+            sa.select(LibraryStep)
+            .where(LibraryStep.retired_at.is_(None), library_step_usable_in(school_ids))
+            .order_by(LibraryStep.category, LibraryStep.title)
+        )
+    )
+
+
+# Exports -------------------------------------------------------------------------------
+
+
+def may_export_visits(user: User) -> bool:
+    """Coaches and leads download the visits they may see. Teachers read their own on
+    their page; admins see no visits at all."""
+    as_coach_or_lead = sa.select(Membership.id).where(
+        Membership.user_id == user.id, Membership.role.in_(("coach", "lead"))
+    )
+    as_trust_lead = sa.select(TrustRole.id).where(
+        TrustRole.user_id == user.id, TrustRole.role == "trust_lead"
+    )
+    query = sa.select(sa.or_(as_coach_or_lead.exists(), as_trust_lead.exists()))
+    return bool(db.session.scalar(query))
+
+
+def may_export_school(user: User, school_id: int) -> bool:
+    """A named school must be one whose coaching data the user may see."""
+    query = sa.select(School.id).where(
+        School.id == school_id, School.id.in_(visible_school_ids(user))
+    )
+    return db.session.scalar(query) is not None
+
+
+def led_schools(user: User) -> list[School]:
+    """The schools the user leads (for the coverage and export pages), by name."""
+    return list(
+        db.session.scalars(
+            sa.select(School).where(School.id.in_(led_school_ids(user))).order_by(School.name)
+        )
+    )
+
+
+# Administration ------------------------------------------------------------------------
+
+
+def may_administer(user: User) -> bool:
+    query = sa.select(administered_trust_ids(user).exists())
+    return bool(db.session.scalar(query))
+
+
+def administered_trusts(user: User) -> list[Trust]:
+    return list(
+        db.session.scalars(
+            sa.select(Trust).where(Trust.id.in_(administered_trust_ids(user))).order_by(Trust.name)
+        )
+    )
+
+
+def administered_trust(user: User, trust_id: int) -> Trust | None:
+    return db.session.scalar(
+        sa.select(Trust).where(Trust.id == trust_id, Trust.id.in_(administered_trust_ids(user)))
+    )
+
+
+def administered_school(user: User, school_id: int) -> School | None:
+    return db.session.scalar(
+        sa.select(School).where(
+            School.id == school_id, School.trust_id.in_(administered_trust_ids(user))
+        )
+    )
+
+
+def administered_pair(user: User, pair_id: int) -> CoachingPair | None:
+    return db.session.scalar(
+        sa.select(CoachingPair)
+        .join(School, School.id == CoachingPair.school_id)
+        .where(CoachingPair.id == pair_id, School.trust_id.in_(administered_trust_ids(user)))
+    )
+
+
+def administered_library_step(user: User, step_id: int) -> LibraryStep | None:
+    return db.session.scalar(
+        sa.select(LibraryStep).where(
+            LibraryStep.id == step_id, LibraryStep.trust_id.in_(administered_trust_ids(user))
+        )
+    )
+
+
+def administered_person(trust: Trust, user_id: int) -> User | None:
+    """A person an admin of `trust` manages: anyone with a role in it (school or trust)."""
+    in_school = sa.select(Membership.user_id).join(School).where(School.trust_id == trust.id)
+    in_trust = sa.select(TrustRole.user_id).where(TrustRole.trust_id == trust.id)
+    return db.session.scalar(
+        sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
+    )

@@ -8,6 +8,8 @@ import secrets
 from datetime import timedelta
 from pathlib import Path
 
+from app import limits
+
 INSTANCE_DIR = Path(__file__).resolve().parent.parent / "instance"
 
 
@@ -30,7 +32,7 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PHOTO_DIR = os.environ.get("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
-    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", 15 * 1024 * 1024))
+    MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", limits.PHOTO_BYTES))
     #: Largest JSON body accepted by the API, in bytes.
     MAX_JSON_BYTES = 256 * 1024
     MAX_CONTENT_LENGTH = MAX_PHOTO_BYTES + 1024 * 1024

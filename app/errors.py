@@ -6,6 +6,22 @@ from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+
+class Refused(Exception):
+    """A request the service will not carry out: answered with `status` and, for 422, the
+    messages per field (the shape marshmallow uses)."""
+
+    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
+        super().__init__(message or str(status))
+        self.status = status
+        self.message = message
+        self.errors = errors
+
+
+class UnknownSchool(LookupError):
+    """No such school, or one the user may not see: both answer 404 alike."""
+
+
 MESSAGES = {
     400: "That request could not be understood.",
     401: "Please sign in again.",
@@ -52,6 +68,10 @@ def handle_csrf_error(error: CSRFError):
     )
 
 
+def handle_refused(error: Refused):
+    return error_response(error.status, error.message, error.errors)
+
+
 def handle_unexpected(error: Exception):
     from flask import current_app
 
@@ -60,6 +80,7 @@ def handle_unexpected(error: Exception):
 
 
 def register(app: Flask) -> None:
+    app.register_error_handler(Refused, handle_refused)
     app.register_error_handler(CSRFError, handle_csrf_error)
     app.register_error_handler(HTTPException, handle_http_exception)
     app.register_error_handler(Exception, handle_unexpected)

@@ -15,6 +15,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app import limits
 from app.extensions import db
 
 
@@ -49,7 +50,6 @@ CADENCE_DAYS = {"weekly": 7, "fortnightly": 14}
 SCHOOL_ROLES = ("teacher", "coach", "lead")
 TRUST_ROLES = ("trust_lead", "admin")
 STEP_STATUSES = ("new", "practising", "embedded")
-ACTION_STEP_MAX_LENGTH = 280
 
 
 class Trust(db.Model):
@@ -167,7 +167,7 @@ class LibraryStep(db.Model):
     trust_id: Mapped[int] = mapped_column(sa.ForeignKey("trust.id"), index=True)
     school_id: Mapped[int | None] = mapped_column(sa.ForeignKey("school.id"), index=True)
     category: Mapped[str] = mapped_column(sa.String(80))
-    title: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
+    title: Mapped[str] = mapped_column(sa.String(limits.ACTION_STEP))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
     #: A retired step is offered no more but stays on the visits that used it.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -184,8 +184,8 @@ class Visit(db.Model):
     teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     duration_minutes: Mapped[int] = mapped_column(default=10)
-    class_name: Mapped[str] = mapped_column(sa.String(80), default="")
-    subject: Mapped[str] = mapped_column(sa.String(80), default="")
+    class_name: Mapped[str] = mapped_column(sa.String(limits.CLASS_NAME), default="")
+    subject: Mapped[str] = mapped_column(sa.String(limits.SUBJECT), default="")
     notes: Mapped[str] = mapped_column(sa.Text, default="")
     captured_offline: Mapped[bool] = mapped_column(default=False)
     #: Photo ids the device said it would send; complete once all have arrived.
@@ -222,7 +222,7 @@ class ActionStep(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visit.id"), unique=True)
-    text: Mapped[str] = mapped_column(sa.String(ACTION_STEP_MAX_LENGTH))
+    text: Mapped[str] = mapped_column(sa.String(limits.ACTION_STEP))
     library_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_step.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="new")
     status_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -251,7 +251,7 @@ class Photo(db.Model):
     bytes: Mapped[int]
     #: SHA-256 of the bytes as uploaded: a replay with other bytes is a conflict.
     sha256: Mapped[str] = mapped_column(sa.String(64))
-    caption: Mapped[str] = mapped_column(sa.String(200), default="")
+    caption: Mapped[str] = mapped_column(sa.String(limits.CAPTION), default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="photos")

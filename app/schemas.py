@@ -12,17 +12,13 @@ from datetime import UTC, datetime, timedelta
 from flask import url_for
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
-from app.models import ACTION_STEP_MAX_LENGTH, STEP_STATUSES
+from app import limits
+from app.models import STEP_STATUSES
 
 #: A device clock may run this far ahead of the server's before a start time counts as
 #: "in the future".
 CLOCK_SKEW = timedelta(minutes=5)
 DURATION_MINUTES = (1, 240)
-SHORT_TEXT_MAX_LENGTH = 80
-NOTES_MAX_LENGTH = 10_000
-REFLECTION_MAX_LENGTH = 2000
-CAPTION_MAX_LENGTH = 200
-MAX_PHOTOS_PER_VISIT = 20
 
 #: Booleans are JSON true/false only, never "yes" or 1.
 STRICT_BOOLEAN = {"truthy": {True}, "falsy": {False}}
@@ -82,7 +78,7 @@ class StrictSchema(Schema):
 class ActionStepInSchema(StrictSchema):
     text = Text(
         required=True,
-        validate=[validate.Length(min=1, max=ACTION_STEP_MAX_LENGTH), _not_blank],
+        validate=[validate.Length(min=1, max=limits.ACTION_STEP), _not_blank],
         metadata={"description": "The one thing the teacher practises next."},
     )
     library_step_id = fields.Integer(
@@ -106,14 +102,14 @@ class VisitInSchema(StrictSchema):
     duration_minutes = fields.Integer(
         strict=True, load_default=10, validate=validate.Range(*DURATION_MINUTES)
     )
-    class_name = Text(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
-    subject = Text(load_default="", validate=validate.Length(max=SHORT_TEXT_MAX_LENGTH))
-    notes = Text(load_default="", validate=validate.Length(max=NOTES_MAX_LENGTH))
+    class_name = Text(load_default="", validate=validate.Length(max=limits.CLASS_NAME))
+    subject = Text(load_default="", validate=validate.Length(max=limits.SUBJECT))
+    notes = Text(load_default="", validate=validate.Length(max=limits.NOTES))
     action_step = fields.Nested(ActionStepInSchema, required=True)
     photo_ids = fields.List(
         fields.UUID(),
         load_default=list,
-        validate=[validate.Length(max=MAX_PHOTOS_PER_VISIT), _no_duplicates],
+        validate=[validate.Length(max=limits.PHOTOS_PER_VISIT), _no_duplicates],
         metadata={"description": "Photos the visit expects; complete once all have arrived."},
     )
     captured_offline = fields.Boolean(load_default=False, **STRICT_BOOLEAN)
@@ -145,7 +141,7 @@ class ActionStepPatchSchema(StrictSchema):
         validate=validate.Equal(True, error="Only true: an acknowledgement is never undone."),
         **STRICT_BOOLEAN,
     )
-    reflection = Text(validate=validate.Length(max=REFLECTION_MAX_LENGTH))
+    reflection = Text(validate=validate.Length(max=limits.REFLECTION))
 
     @validates_schema
     def something_to_change(self, data, **kwargs):
@@ -234,16 +230,20 @@ class LibraryStepSchema(Schema):
 
 
 class TeacherSchema(Schema):
-    id = fields.Integer()
-    name = fields.String()
-    email = fields.String()
-    school = fields.String(metadata={"description": "The school's slug."})
+    """One teacher the user may write a visit for: dumps an authz.Coachee."""
+
+    id = fields.Integer(attribute="teacher.id")
+    name = fields.String(attribute="teacher.name")
+    email = fields.String(attribute="teacher.email")
+    school = fields.String(attribute="school.slug", metadata={"description": "The school's slug."})
 
 
 class MeSchema(Schema):
-    id = fields.Integer()
-    email = fields.String()
-    name = fields.String()
+    """Dumps a `Me`: the signed-in user, their roles and the teachers they may write for."""
+
+    id = fields.Integer(attribute="user.id")
+    email = fields.String(attribute="user.email")
+    name = fields.String(attribute="user.name")
     roles = fields.List(fields.String())
     teachers = fields.List(
         fields.Nested(TeacherSchema),

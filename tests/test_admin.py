@@ -313,4 +313,4 @@ def test_the_admin_nav_item_is_current_on_every_admin_page(world, app):
 
     with app.test_request_context(f"/admin/schools/{world['a1'].id}/pairs"):
         is_current = navigation()["nav_is_current"]
-        assert is_current("admin.index") and not is_current("exports.coverage")
+        assert is_current("admin.index") and not is_current("leads.coverage")

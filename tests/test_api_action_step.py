@@ -6,9 +6,10 @@ from datetime import UTC, datetime
 
 import pytest
 
+from app.errors import Refused
 from app.extensions import db
 from app.models import ActionStep
-from app.visits.services import Refused, update_action_step
+from app.visits.services import update_action_step
 from tests.api_support import as_person, build_world
 
 

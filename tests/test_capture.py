@@ -66,6 +66,24 @@ def test_capture_page_embeds_the_coachs_teachers_current_steps_and_library(app, 
     assert [s["title"] for s in data["library"]] == ["Cold call after the pause"]
 
 
+def test_capture_page_holds_only_the_steps_usable_for_the_coachs_teachers(app, client, auth):
+    """Trust-wide steps and those of the coachees' schools; not another school's own steps
+    (same trust), nor retired ones."""
+    trust, _, school, *_ = coach_with_coachees()
+    other_school = make_school(trust, name="Elm School")
+    make_library_step(trust, title="Trust-wide step")
+    make_library_step(trust, school, title="Oak's own step")
+    make_library_step(trust, other_school, title="Elm's own step")
+    retired = make_library_step(trust, school, title="Retired step")
+    retired.retired_at = datetime.now(UTC)
+    db.session.commit()
+    auth.login("coach@example.test")
+
+    data = capture_data(client.get("/visits/new").get_data(as_text=True))
+
+    assert sorted(s["title"] for s in data["library"]) == ["Oak's own step", "Trust-wide step"]
+
+
 def test_capture_page_has_the_labelled_fields_and_no_inline_code(app, client, auth):
     coach_with_coachees()
     db.session.commit()

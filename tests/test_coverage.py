@@ -8,9 +8,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from app.exports.coverage import CoverageFilters, coverage_rows, filter_and_sort
-from app.exports.trends import coach_summaries, trends_for
 from app.extensions import db
+from app.leads.coverage import CoverageFilters, coverage_rows, filter_and_sort
+from app.leads.trends import coach_summaries, trends_for
 from tests.factories import add_role, make_pair, make_school, make_trust, make_user, make_visit
 
 #: Monday 15 June 2026, 12:00 UTC (13:00 in London, summer time).

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from app.exports.periods import iso_week_label, week_dates
 from app.extensions import db
+from app.localtime import iso_week_label, week_dates
 from tests.factories import make_school, make_trust, make_user
 
 

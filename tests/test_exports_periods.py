@@ -5,12 +5,8 @@ from datetime import UTC, date, datetime
 import pytest
 
 from app.exports.csv_writer import neutralise_formula
-from app.exports.periods import (
-    ExportInputError,
-    last_complete_week,
-    parse_date_range,
-    parse_week,
-)
+from app.exports.periods import ExportInputError, parse_date_range, parse_week
+from app.localtime import last_complete_week
 
 
 def test_week_windows_follow_each_schools_clock():

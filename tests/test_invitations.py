@@ -10,7 +10,7 @@ from email.policy import default as default_policy
 import pytest
 import sqlalchemy as sa
 
-from app.admin import invitations
+from app.auth import links as invitations
 from app.extensions import db
 from app.models import User
 from tests.conftest import csrf_token_from

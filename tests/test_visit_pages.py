@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from app.extensions import db
+from app.localtime import local_today, start_of_day
 from app.visits.services import TIMELINE_PAGE_SIZE, coach_timeline
 from tests import photo_fixtures as fx
 from tests.api_support import SEES_THE_VISIT, as_person, build_world
@@ -209,3 +210,28 @@ def test_pages_need_sign_in(client, world):
     for path in ("/visits/timeline", f"/visits/{world['visit'].id}"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+def todays_links(html: str) -> list[str]:
+    start = html.index('id="today-heading"')
+    return visit_links(html[start : html.index("</section>", start)])
+
+
+def test_today_is_the_schools_own_day_not_londons(app, world):
+    """A school far east of London starts its day up to fourteen hours earlier."""
+    school = world["schools"]["a1"]
+    school.timezone = "Pacific/Kiritimati"
+    people = world["people"]
+    midnight = start_of_day(local_today(school.timezone), school.timezone)
+    just_after = make_visit(
+        people["coach"], people["teacher"], school, started_at=midnight + timedelta(seconds=1)
+    )
+    just_before = make_visit(
+        people["coach"], people["teacher"], school, started_at=midnight - timedelta(seconds=1)
+    )
+    db.session.commit()
+
+    links = todays_links(as_person(app, world, "coach").get("/visits").get_data(as_text=True))
+
+    assert str(just_after.id) in links
+    assert str(just_before.id) not in links

@@ -1,7 +1,6 @@
-"""Who may administer what, and how admin routes answer (fragment for htmx, else page).
-
-Admins administer their own trust(s) only (authz.administered_trust_ids); anything else
-answers 404, for signed-in non-admins too, so admin URLs leak nothing.
+"""How admin routes find what they act on: 404 for what app.authz says the admin may not
+administer (for signed-in non-admins too, so admin URLs leak nothing). The rules
+themselves live in app.authz.
 """
 
 from __future__ import annotations
@@ -10,14 +9,12 @@ from collections.abc import Callable
 from functools import wraps
 from typing import TypeVar
 
-import sqlalchemy as sa
-from flask import abort, render_template
+from flask import abort
 from flask_login import current_user, login_required
 
-from app.admin.services import RuleBroken, person_in_trust
-from app.authz import administered_trust_ids
+from app import authz
+from app.admin.services import RuleBroken
 from app.extensions import db
-from app.htmx import is_htmx
 from app.models import CoachingPair, LibraryStep, School, Trust, User
 
 T = TypeVar("T")
@@ -27,7 +24,7 @@ def admin_required(view: Callable) -> Callable:
     @login_required
     @wraps(view)
     def wrapper(*args, **kwargs):
-        if not administered_trusts():
+        if not authz.may_administer(current_user):
             abort(404)
         return view(*args, **kwargs)
 
@@ -35,54 +32,33 @@ def admin_required(view: Callable) -> Callable:
 
 
 def administered_trusts() -> list[Trust]:
-    return list(
-        db.session.scalars(
-            sa.select(Trust)
-            .where(Trust.id.in_(administered_trust_ids(current_user)))
-            .order_by(Trust.name)
-        )
-    )
+    return authz.administered_trusts(current_user)
+
+
+def _or_404(found: T | None) -> T:
+    if found is None:
+        abort(404)
+    return found
 
 
 def trust_or_404(trust_id: int) -> Trust:
-    trust = db.session.scalar(
-        sa.select(Trust).where(
-            Trust.id == trust_id, Trust.id.in_(administered_trust_ids(current_user))
-        )
-    )
-    if trust is None:
-        abort(404)
-    return trust
+    return _or_404(authz.administered_trust(current_user, trust_id))
 
 
 def school_or_404(school_id: int) -> School:
-    school = db.session.scalar(
-        sa.select(School).where(
-            School.id == school_id, School.trust_id.in_(administered_trust_ids(current_user))
-        )
-    )
-    if school is None:
-        abort(404)
-    return school
+    return _or_404(authz.administered_school(current_user, school_id))
 
 
 def person_or_404(trust: Trust, user_id: int) -> User:
-    person = person_in_trust(trust, user_id)
-    if person is None:
-        abort(404)
-    return person
+    return _or_404(authz.administered_person(trust, user_id))
 
 
 def pair_or_404(pair_id: int) -> CoachingPair:
-    pair = db.get_or_404(CoachingPair, pair_id)
-    school_or_404(pair.school_id)
-    return pair
+    return _or_404(authz.administered_pair(current_user, pair_id))
 
 
 def library_step_or_404(step_id: int) -> LibraryStep:
-    step = db.get_or_404(LibraryStep, step_id)
-    trust_or_404(step.trust_id)
-    return step
+    return _or_404(authz.administered_library_step(current_user, step_id))
 
 
 def show_rule(form, broken: RuleBroken) -> None:
@@ -107,10 +83,3 @@ def save(form, change: Callable[[], T]) -> T | None:
         return None
     db.session.commit()
     return result
-
-
-def answer(fragment: str, page: Callable[..., str], status: int = 200, **context):
-    """htmx gets the fragment it swaps in; a plain form post gets the whole page."""
-    if is_htmx():
-        return render_template(fragment, **context), status
-    return page(**context), status

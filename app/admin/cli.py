@@ -19,7 +19,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from app.admin import bp
 from app.admin.importer import ImportFileError, decode, existing_people, import_staff
-from app.admin.invitations import deliver
+from app.auth.links import deliver
 from app.extensions import db
 from app.models import School, User
 
@@ -47,8 +47,6 @@ def import_staff_command(file, slug: str, invite: bool) -> None:
         _fail(f"no school has the short name '{slug}'.")
     try:
         import_plan, created = import_staff(school, decode(file.read()), None, source="cli")
-        db.session.flush()
-        links = _links(_waiting_for_a_password(import_plan)) if invite else []
         db.session.commit()
     except ImportFileError as error:
         db.session.rollback()
@@ -60,7 +58,8 @@ def import_staff_command(file, slug: str, invite: bool) -> None:
         click.echo(f"line {problem.line}: {problem.reason}", err=True)
     for row, kept in import_plan.kept_names:
         click.echo(f"line {row.line}: {row.email} already exists as '{kept}'; name kept")
-    for line in links:
+    # Sent after the commit, so no link points at someone the import did not save.
+    for line in _links(_waiting_for_a_password(import_plan)) if invite else []:
         click.echo(line)
     if created and not invite:
         click.echo(

@@ -1,4 +1,4 @@
-"""Forms for administration, and for setting a password from an emailed link."""
+"""Forms for administration."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ from wtforms import (
     DateField,
     EmailField,
     HiddenField,
-    PasswordField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -20,7 +19,6 @@ from wtforms.validators import (
     AnyOf,
     DataRequired,
     Email,
-    EqualTo,
     InputRequired,
     Length,
     NoneOf,
@@ -28,8 +26,8 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from app.admin.importer import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-from app.models import ACTION_STEP_MAX_LENGTH, CADENCES, SCHOOL_ROLES
+from app import limits
+from app.models import CADENCES, SCHOOL_ROLES
 
 ROLE_LABELS = {
     "teacher": "Teacher",
@@ -41,7 +39,6 @@ ROLE_LABELS = {
 #: Largest CSV accepted on the web; it travels back as one field of the (multipart)
 #: confirm form, which Werkzeug caps at 500 KB. Bigger files go through `flask import-staff`.
 MAX_IMPORT_BYTES = 400_000
-MIN_PASSWORD_LENGTH = 10
 
 
 def _strip(value):
@@ -63,7 +60,7 @@ def email_field():
         filters=[_lower],
         validators=[
             DataRequired("Enter an email address."),
-            Length(max=EMAIL_MAX_LENGTH),
+            Length(max=limits.EMAIL),
             Email("Enter a valid email address, like name@school.org."),
         ],
         render_kw={"autocomplete": "off", "spellcheck": "false"},
@@ -76,7 +73,7 @@ def name_field():
         filters=[_strip],
         validators=[
             DataRequired("Enter the person's name."),
-            Length(max=NAME_MAX_LENGTH),
+            Length(max=limits.PERSON_NAME),
         ],
         render_kw={"autocomplete": "off"},
     )
@@ -193,8 +190,8 @@ class LibraryStepForm(FlaskForm):
         validators=[
             DataRequired("Write the action step."),
             Length(
-                max=ACTION_STEP_MAX_LENGTH,
-                message=f"Keep the step to {ACTION_STEP_MAX_LENGTH} characters or fewer.",
+                max=limits.ACTION_STEP,
+                message=f"Keep the step to {limits.ACTION_STEP} characters or fewer.",
             ),
         ],
     )
@@ -209,35 +206,3 @@ class ImportUploadForm(FlaskForm):
 
 class ImportConfirmForm(FlaskForm):
     csv_text = HiddenField(validators=[DataRequired()])
-
-
-class SetPasswordForm(FlaskForm):
-    password = PasswordField(
-        "New password",
-        validators=[
-            DataRequired("Choose a password."),
-            Length(
-                min=MIN_PASSWORD_LENGTH,
-                max=500,
-                message=f"Use at least {MIN_PASSWORD_LENGTH} characters.",
-            ),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-    confirm = PasswordField(
-        "Type it again",
-        validators=[
-            DataRequired("Type the password again."),
-            EqualTo("password", "The two passwords are not the same."),
-        ],
-        render_kw={"autocomplete": "new-password"},
-    )
-
-
-class ResetRequestForm(FlaskForm):
-    email = EmailField(
-        "Email",
-        filters=[_lower],
-        validators=[DataRequired("Enter your email address."), Length(max=EMAIL_MAX_LENGTH)],
-        render_kw={"autocomplete": "username", "spellcheck": "false"},
-    )

@@ -10,11 +10,12 @@ from flask import render_template
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, school_or_404
+from app.admin.access import admin_required, school_or_404
 from app.admin.forms import MAX_IMPORT_BYTES, ImportConfirmForm, ImportUploadForm
 from app.admin.importer import ImportFileError, apply_plan, decode, is_binary, parse, plan
-from app.admin.invitations import deliver
+from app.auth.links import deliver
 from app.extensions import db
+from app.htmx import page_or_fragment
 
 NOT_A_CSV = "That file isn't a CSV. Save it from your spreadsheet as CSV (UTF-8) and try again."
 
@@ -63,14 +64,16 @@ def preview_import(school_id: int):
             form.csv_file.errors = [str(error)]
         else:
             confirm = ImportConfirmForm(formdata=None, csv_text=text)
-            return answer(
+            return page_or_fragment(
                 "admin/_import_preview.html",
                 _import_page,
                 school=school,
                 plan=import_plan,
                 confirm=confirm,
             )
-    return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
+    return page_or_fragment(
+        "admin/_import_upload.html", _import_page, 422, school=school, form=form
+    )
 
 
 @bp.post("/schools/<int:school_id>/import")
@@ -81,16 +84,21 @@ def confirm_import(school_id: int):
     form = ImportUploadForm(formdata=None)
     if not confirm.validate_on_submit():
         form.csv_file.errors = ["Upload the file again: the preview was lost."]
-        return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
+        return page_or_fragment(
+            "admin/_import_upload.html", _import_page, 422, school=school, form=form
+        )
     try:
         import_plan = plan(school, parse(confirm.csv_text.data))
     except ImportFileError as error:
         form.csv_file.errors = [str(error)]
-        return answer("admin/_import_upload.html", _import_page, 422, school=school, form=form)
+        return page_or_fragment(
+            "admin/_import_upload.html", _import_page, 422, school=school, form=form
+        )
     created = apply_plan(import_plan, current_user, source="web")
-    deliveries = [deliver(person, "invite") for person in created]
     db.session.commit()
-    return answer(
+    # Only now: a link must never point at someone a failed commit did not create.
+    deliveries = [deliver(person, "invite") for person in created]
+    return page_or_fragment(
         "admin/_import_result.html",
         _import_page,
         school=school,

@@ -27,14 +27,13 @@ from dataclasses import dataclass, field
 import sqlalchemy as sa
 from email_validator import EmailNotValidError, validate_email
 
+from app import limits
 from app.admin.services import audit
 from app.extensions import db
 from app.models import SCHOOL_ROLES, Membership, School, User
 
 REQUIRED_COLUMNS = ("email", "name", "role")
 DELIMITERS = (",", ";", "\t")
-EMAIL_MAX_LENGTH = 254
-NAME_MAX_LENGTH = 200
 #: Emails looked up per query, well under both databases' parameter limits.
 LOOKUP_CHUNK = 500
 
@@ -126,8 +125,8 @@ def _column_positions(header: list[str]) -> dict[str, int]:
 def _email_problem(email: str) -> str | None:
     if not email:
         return "The email is empty"
-    if len(email) > EMAIL_MAX_LENGTH:
-        return f"The email is longer than {EMAIL_MAX_LENGTH} characters"
+    if len(email) > limits.EMAIL:
+        return f"The email is longer than {limits.EMAIL} characters"
     try:
         validate_email(email, check_deliverability=False)
     except EmailNotValidError:
@@ -146,8 +145,8 @@ def _row_problem(values: dict[str, str], short_by: int) -> str | None:
         return email_problem
     if not values["name"]:
         return "The name is empty"
-    if len(values["name"]) > NAME_MAX_LENGTH:
-        return f"The name is longer than {NAME_MAX_LENGTH} characters"
+    if len(values["name"]) > limits.PERSON_NAME:
+        return f"The name is longer than {limits.PERSON_NAME} characters"
     if not values["role"]:
         return "The role is empty: write teacher, coach or lead"
     if values["role"] not in SCHOOL_ROLES:

@@ -6,10 +6,11 @@ from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, library_step_or_404, trust_or_404
+from app.admin.access import admin_required, library_step_or_404, trust_or_404
 from app.admin.forms import LibraryStepForm
 from app.admin.library import add_step, categories_of, edit_step, set_retired, steps_of_trust
 from app.extensions import db
+from app.htmx import page_or_fragment
 
 
 def _step_form(trust, **kwargs) -> LibraryStepForm:
@@ -67,7 +68,7 @@ def add_library_step(trust_id: int):
         )
         db.session.commit()
         form = None
-    return answer(
+    return page_or_fragment(
         "admin/_library.html",
         _library_page,
         200 if added else 422,
@@ -84,10 +85,14 @@ def library_step(step_id: int):
     if request.method == "GET":
         form = _step_form(trust, obj=step, formdata=None, prefix=f"step-{step.id}")
         form.school_id.data = step.school_id or 0
-        return answer("admin/_step_edit.html", _step_page, trust=trust, step=step, form=form)
+        return page_or_fragment(
+            "admin/_step_edit.html", _step_page, trust=trust, step=step, form=form
+        )
     form = _step_form(trust, prefix=f"step-{step.id}")
     if not form.validate_on_submit():
-        return answer("admin/_step_edit.html", _step_page, 422, trust=trust, step=step, form=form)
+        return page_or_fragment(
+            "admin/_step_edit.html", _step_page, 422, trust=trust, step=step, form=form
+        )
     edit_step(
         current_user,
         step,
@@ -97,7 +102,7 @@ def library_step(step_id: int):
         guidance=form.guidance.data or "",
     )
     db.session.commit()
-    return answer(
+    return page_or_fragment(
         "admin/_step.html",
         _step_page,
         trust=trust,
@@ -119,4 +124,4 @@ def retire_library_step(step_id: int):
     set_retired(current_user, step, request.form.get("retired") != "no")
     db.session.commit()
     trust = trust_or_404(step.trust_id)
-    return answer("admin/_library.html", _library_page, **_library_context(trust))
+    return page_or_fragment("admin/_library.html", _library_page, **_library_context(trust))

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import render_template, request
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, pair_or_404, save, school_or_404
+from app.admin.access import admin_required, pair_or_404, save, school_or_404
 from app.admin.forms import PairForm, TriadForm
 from app.admin.pairing import add_pair, add_triad, end_pair, members, pairs_of_school
 from app.extensions import db
+from app.htmx import page_or_fragment
+from app.localtime import local_today
 
 
 def _choices(people) -> dict[int, str]:
@@ -31,14 +31,15 @@ def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm
 
 def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
     pair_form, triad_form = _forms(school, pair_form, triad_form)
-    current, ended = pairs_of_school(school, date.today())
+    today = local_today(school.timezone)
+    current, ended = pairs_of_school(school, today)
     return {
         "school": school,
         "pair_form": pair_form,
         "triad_form": triad_form,
         "current": current,
         "ended": ended,
-        "today": date.today(),
+        "today": today,
         **context,
     }
 
@@ -60,7 +61,7 @@ def _save(school, form, make_pairs, form_name: str):
     if added:
         form = None
     context = _pairs_context(school, **{form_name: form}, added=added)
-    return answer("admin/_pairs.html", _pairs_page, 200 if added else 422, **context)
+    return page_or_fragment("admin/_pairs.html", _pairs_page, 200 if added else 422, **context)
 
 
 @bp.post("/schools/<int:school_id>/pairs")
@@ -107,9 +108,9 @@ def end_coaching_pair(pair_id: int):
     pair = pair_or_404(pair_id)
     school = pair.school
     if request.form.get("confirm") != "yes":
-        return answer(
+        return page_or_fragment(
             "admin/_pairs.html", _pairs_page, **_pairs_context(school, confirming=pair.id)
         )
     end_pair(current_user, pair)
     db.session.commit()
-    return answer("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))

@@ -15,6 +15,7 @@ from sqlalchemy.orm import aliased
 
 from app.admin.services import RuleBroken, audit
 from app.extensions import db
+from app.localtime import local_today
 from app.models import CoachingPair, Membership, School, User
 
 
@@ -102,7 +103,7 @@ def add_triad(
     actor: User, school: School, member_ids: list[int], since: date, today: date | None = None
 ) -> list[CoachingPair]:
     """Three peers coaching each other in a ring: A→B, B→C, C→A. All or nothing."""
-    today = today or date.today()
+    today = today or local_today(school.timezone)
     fields = ("first_id", "second_id", "third_id")
     peers = [
         _member(school, user_id, field, role="coach")
@@ -123,7 +124,7 @@ def add_triad(
 
 def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None:
     """The pair stops today. A pair that has not started yet is withdrawn instead."""
-    today = today or date.today()
+    today = today or local_today(pair.school.timezone)
     if pair.until is not None and pair.until <= today:
         return
     school, coach, teacher = pair.school, pair.coach, pair.teacher

@@ -9,19 +9,18 @@ from app.admin import bp
 from app.admin.access import (
     admin_required,
     administered_trusts,
-    answer,
     person_or_404,
     save,
     school_or_404,
     trust_or_404,
 )
 from app.admin.forms import SchoolForm, StaffForm, TrustRoleForm
-from app.admin.invitations import invitation_for, issue_link
 from app.admin.services import (
     RuleBroken,
     add_trust_role,
     audit_page,
     create_school,
+    issue_link,
     remove_trust_role,
     school_staff,
     timezone_names,
@@ -29,7 +28,9 @@ from app.admin.services import (
     update_school,
     valid_timezones,
 )
+from app.auth.links import invitation_for
 from app.extensions import db
+from app.htmx import page_or_fragment
 
 
 def school_form(prefix: str = "school", **kwargs) -> SchoolForm:
@@ -85,7 +86,7 @@ def add_school(trust_id: int):
     status = 200 if created else 422
     if created:
         form = new_school_form(trust, formdata=None)
-    return answer(
+    return page_or_fragment(
         "admin/_schools.html",
         _dashboard,
         status,
@@ -115,7 +116,7 @@ def school(school_id: int):
         ),
     )
     status = 200 if saved is not None else 422
-    return answer(
+    return page_or_fragment(
         "admin/_school_settings.html", _school_page, status, school=school, form=form, saved=saved
     )
 
@@ -150,7 +151,7 @@ def add_trust_person(trust_id: int):
 
 
 def _trust_staff_answer(trust, form, status: int, delivery=None, purpose: str = "invite"):
-    return answer(
+    return page_or_fragment(
         "admin/_trust_staff.html",
         _dashboard,
         status,

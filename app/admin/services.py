@@ -13,6 +13,7 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 
+from app.auth.links import Delivery, deliver
 from app.extensions import db
 from app.models import (
     AuditEvent,
@@ -150,15 +151,6 @@ def update_school(actor: User, school: School, **fields) -> dict:
 
 
 # Staff --------------------------------------------------------------------------------
-
-
-def person_in_trust(trust: Trust, user_id: int) -> User | None:
-    """The person if they hold any role in the trust (a school role or a trust role)."""
-    in_school = sa.select(Membership.user_id).join(School).where(School.trust_id == trust.id)
-    in_trust = sa.select(TrustRole.user_id).where(TrustRole.trust_id == trust.id)
-    return db.session.scalar(
-        sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
-    )
 
 
 def school_staff(school: School) -> list[tuple[User, list[str]]]:
@@ -340,3 +332,19 @@ def audit_page(trust: Trust, page: int, per_page: int = 50):
         .order_by(AuditEvent.created_at.desc(), AuditEvent.id.desc())
     )
     return db.paginate(query, page=page, per_page=per_page, error_out=False)
+
+
+def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
+    """An admin asks for a fresh link: an invitation while the person has no password,
+    else a password reset. Audited; returns (delivery, purpose)."""
+    purpose = "invite" if user.password_hash is None else "reset"
+    delivery = deliver(user, purpose)
+    kind = "sign-in invitation" if purpose == "invite" else "password reset"
+    audit(
+        trust_id,
+        actor,
+        f"link.{purpose}",
+        f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",
+        email=user.email,
+    )
+    return delivery, purpose

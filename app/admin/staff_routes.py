@@ -6,18 +6,20 @@ from flask import render_template, request
 from flask_login import current_user
 
 from app.admin import bp
-from app.admin.access import admin_required, answer, person_or_404, save, school_or_404
+from app.admin.access import admin_required, person_or_404, save, school_or_404
 from app.admin.forms import StaffEditForm, StaffForm
-from app.admin.invitations import invitation_for, issue_link
 from app.admin.routes import _school_page
 from app.admin.services import (
     RuleBroken,
     add_person_to_school,
+    issue_link,
     school_staff,
     set_active,
     update_person_in_school,
 )
+from app.auth.links import invitation_for
 from app.extensions import db
+from app.htmx import page_or_fragment
 
 
 @bp.post("/schools/<int:school_id>/staff")
@@ -35,7 +37,7 @@ def add_staff(school_id: int):
     status = 200 if person else 422
     if person:
         form = StaffForm(formdata=None, prefix="staff")
-    return answer(
+    return page_or_fragment(
         "admin/_staff.html",
         _school_page,
         status,
@@ -74,7 +76,7 @@ def person(school_id: int, user_id: int):
         update_person_in_school(current_user, school, person, form.name.data, form.roles.data)
         db.session.commit()
         saved = True
-    return answer(
+    return page_or_fragment(
         "admin/_person_form.html",
         _person_page,
         200 if saved else 422,
@@ -96,7 +98,7 @@ def set_person_active(school_id: int, user_id: int):
     except RuleBroken as broken:
         db.session.rollback()
         problem = broken.message
-    return answer(
+    return page_or_fragment(
         "admin/_person_status.html",
         _person_page,
         422 if problem else 200,
@@ -112,7 +114,7 @@ def sign_in_link(school_id: int, user_id: int):
     """A fresh invitation (no password yet) or password-reset link for the person."""
     school, person = _person_at_school(school_id, user_id)
     if not person.active:
-        return answer(
+        return page_or_fragment(
             "admin/_person_status.html",
             _person_page,
             422,
@@ -122,7 +124,7 @@ def sign_in_link(school_id: int, user_id: int):
         )
     delivery, purpose = issue_link(current_user, school.trust_id, person)
     db.session.commit()
-    return answer(
+    return page_or_fragment(
         "admin/_person_status.html",
         _person_page,
         school=school,

@@ -7,7 +7,7 @@ import json
 from flask import request
 from marshmallow import Schema, ValidationError
 
-from app.visits.services import Refused
+from app.errors import Refused
 
 _CHUNK = 64 * 1024
 

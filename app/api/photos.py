@@ -8,12 +8,14 @@ from urllib.parse import unquote
 from flask import current_app, jsonify, request
 from flask_login import current_user, login_required
 
+from app import limits
 from app.api import bp
 from app.api.bodies import read_body
+from app.authz import visit_for_photo_upload
+from app.errors import Refused
 from app.extensions import db
-from app.photos.services import discard, store_photo, visit_for_photo_upload
-from app.schemas import CAPTION_MAX_LENGTH, PhotoUploadOutSchema
-from app.visits.services import Refused
+from app.photos.services import discard, store_photo
+from app.schemas import PhotoUploadOutSchema
 
 ACCEPTED_TYPES = ("image/jpeg", "image/png", "image/webp", "image/heic", "image/heif")
 CAPTION_HEADER = "X-Photo-Caption"
@@ -30,8 +32,8 @@ def caption_from_header() -> str | None:
         caption = None
     if caption is None or "\x00" in caption:
         raise Refused(422, errors={"caption": ["Percent-encode the caption as UTF-8."]})
-    if len(caption) > CAPTION_MAX_LENGTH:
-        message = f"At most {CAPTION_MAX_LENGTH} characters."
+    if len(caption) > limits.CAPTION:
+        message = f"At most {limits.CAPTION} characters."
         raise Refused(422, errors={"caption": [message]})
     return caption
 
@@ -40,6 +42,8 @@ def caption_from_header() -> str | None:
 @login_required
 def put_photo(visit_id: uuid.UUID, photo_id: uuid.UUID):
     visit = visit_for_photo_upload(current_user, visit_id)
+    if visit is None:
+        raise Refused(404)
     if request.mimetype not in ACCEPTED_TYPES:
         raise Refused(415, "Send a JPEG, PNG, WebP or HEIC photo.")
     limit = current_app.config["MAX_PHOTO_BYTES"]

@@ -3,25 +3,15 @@ from flask_login import current_user, login_required
 
 from app.api import bp
 from app.authz import roles_of, writable_coachees
+from app.schemas import MeSchema
+
+ME = MeSchema()
 
 
 @bp.get("/me")
 @login_required
 def me():
+    user = current_user._get_current_object()
     return jsonify(
-        {
-            "id": current_user.id,
-            "email": current_user.email,
-            "name": current_user.name,
-            "roles": roles_of(current_user),
-            "teachers": [
-                {
-                    "id": coachee.teacher.id,
-                    "name": coachee.teacher.name,
-                    "email": coachee.teacher.email,
-                    "school": coachee.school.slug,
-                }
-                for coachee in writable_coachees(current_user)
-            ],
-        }
+        ME.dump({"user": user, "roles": roles_of(user), "teachers": writable_coachees(user)})
     )

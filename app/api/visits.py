@@ -9,7 +9,7 @@ from flask_login import current_user, login_required
 
 from app.api import bp
 from app.api.bodies import load_json
-from app.authz import get_visit_or_404
+from app.authz import get_visit_or_404, usable_library_steps, visible_school_ids
 from app.extensions import db
 from app.models import Visit
 from app.schemas import (
@@ -18,7 +18,7 @@ from app.schemas import (
     VisitInSchema,
     VisitOutSchema,
 )
-from app.visits.services import sync_visit, update_action_step, usable_library_steps
+from app.visits.services import sync_visit, update_action_step
 
 # Schemas hold no per-request state: built once (building one deep-copies its fields).
 VISIT_IN = VisitInSchema()
@@ -64,5 +64,5 @@ def patch_action_step(visit_id: uuid.UUID):
 @bp.get("/library-steps")
 @login_required
 def library_steps():
-    steps = usable_library_steps(current_user)
+    steps = usable_library_steps(visible_school_ids(current_user))
     return jsonify({"library_steps": LIBRARY_STEPS.dump(steps)})

@@ -2,11 +2,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.auth import bp
-from app.auth.forms import LoginForm
+from app.auth.forms import LoginForm, ResetRequestForm, SetPasswordForm
+from app.auth.links import LinkRefused, deliver, user_for_token
 from app.auth.services import (
     WRONG_CREDENTIALS,
     authenticate,
     clear_failures,
+    find_user_by_email,
     is_throttled,
     record_failure,
 )
@@ -16,8 +18,8 @@ from app.extensions import db
 #: Where each role lands after signing in, most specific first.
 LANDING_PAGES = (
     ("coach", "visits.index"),
-    ("lead", "exports.coverage"),
-    ("trust_lead", "exports.coverage"),
+    ("lead", "leads.coverage"),
+    ("trust_lead", "leads.coverage"),
     ("teacher", "teacher.index"),
     ("admin", "admin.index"),
 )
@@ -36,8 +38,8 @@ NAV_LINKS = (
     ("coach", "Drop-ins", "visits.index"),
     ("coach", "New drop-in", "capture.new_visit"),
     ("teacher", "My step", "teacher.index"),
-    ("lead", "Coverage", "exports.coverage"),
-    ("trust_lead", "Coverage", "exports.coverage"),
+    ("lead", "Coverage", "leads.coverage"),
+    ("trust_lead", "Coverage", "leads.coverage"),
     ("lead", "Export", "exports.index"),
     ("trust_lead", "Export", "exports.index"),
     ("admin", "Admin", "admin.index"),
@@ -124,9 +126,6 @@ def no_role():
 
 def _set_password_from_link(token: str, purpose: str):
     """Both kinds of link: check it, then let the person choose a password once."""
-    from app.admin.forms import SetPasswordForm
-    from app.admin.invitations import LinkRefused, user_for_token
-
     try:
         user = user_for_token(token, purpose)
     except LinkRefused as refused:
@@ -157,10 +156,6 @@ def request_password_reset():
     """Emails a reset link when SMTP is configured. The answer is the same whether or not
     the address has an account; without email, an admin makes the link instead."""
     from flask import current_app
-
-    from app.admin.forms import ResetRequestForm
-    from app.admin.invitations import deliver
-    from app.auth.services import find_user_by_email
 
     form = ResetRequestForm()
     email_configured = bool(current_app.config.get("SMTP_HOST"))

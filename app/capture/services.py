@@ -3,11 +3,8 @@ the teachers they may write for, each teacher's current action step, and the lib
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-
-from app.authz import writable_coachees
-from app.extensions import db
-from app.models import LibraryStep, User
+from app.authz import usable_library_steps, writable_coachees
+from app.models import User
 from app.visits.services import current_visits_by_teacher
 
 
@@ -26,15 +23,10 @@ def current_steps(user: User, teacher_ids: list[int]) -> dict[int, dict]:
     }
 
 
-def library_for(trust_ids: set[int]) -> list[dict]:
-    """Live library steps of these trusts (trust-wide and per school)."""
-    if not trust_ids:
+def library_for(school_ids: set[int]) -> list[dict]:
+    """Live library steps offered for visits in these schools (trust-wide and their own)."""
+    if not school_ids:
         return []
-    steps = db.session.scalars(
-        sa.select(LibraryStep)
-        .where(LibraryStep.trust_id.in_(trust_ids), LibraryStep.retired_at.is_(None))
-        .order_by(LibraryStep.category, LibraryStep.title)
-    ).all()
     return [
         {
             "id": step.id,
@@ -44,7 +36,7 @@ def library_for(trust_ids: set[int]) -> list[dict]:
             "title": step.title,
             "guidance": step.guidance,
         }
-        for step in steps
+        for step in usable_library_steps(school_ids)
     ]
 
 
@@ -67,5 +59,5 @@ def capture_context(user: User) -> dict:
     return {
         "user_id": user.id,
         "teachers": teachers,
-        "library": library_for({c.school.trust_id for c in coachees}),
+        "library": library_for({c.school.id for c in coachees}),
     }

@@ -11,9 +11,10 @@ import sys
 
 import click
 
+from app.errors import UnknownSchool
 from app.exports import bp
 from app.exports.periods import ExportInputError, parse_week
-from app.exports.services import UnknownSchool, operator_scope, visits_csv
+from app.exports.services import operator_scope, visits_csv
 
 
 @bp.cli.command("export-visits")

@@ -1,73 +1,26 @@
-"""Lead pages (coverage, export) and the visits CSV download."""
+"""The export page and the visits CSV download."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
-import sqlalchemy as sa
 from flask import Response, abort, redirect, render_template, request, stream_with_context, url_for
 from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
-from app.authz import led_school_ids
-from app.errors import error_response
+from app.authz import led_schools, may_export_visits
+from app.errors import UnknownSchool, error_response
 from app.exports import bp
-from app.exports.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
-from app.exports.periods import (
-    ExportInputError,
+from app.exports.periods import ExportInputError, parse_date_range, parse_week
+from app.exports.services import user_scope, visits_csv
+from app.localtime import (
     Period,
     iso_week_label,
     last_complete_week,
+    local_today,
     monday_of,
-    parse_date_range,
-    parse_week,
     week_dates,
 )
-from app.exports.services import (
-    UnknownSchool,
-    may_export_visits,
-    user_scope,
-    visits_csv,
-)
-from app.exports.trends import coach_summaries, trends_for
-from app.extensions import db
-from app.htmx import is_htmx
-from app.models import School
-
-
-def led_schools() -> list[School]:
-    """The schools the signed-in lead leads; 404 for anyone who leads none."""
-    schools = db.session.scalars(
-        sa.select(School).where(School.id.in_(led_school_ids(current_user))).order_by(School.name)
-    ).all()
-    if not schools:
-        abort(404)
-    return list(schools)
-
-
-@bp.route("/coverage")
-@login_required
-def coverage():
-    """The lead's home: who has and has not been coached lately, and the trends."""
-    schools = led_schools()
-    now = datetime.now(UTC)
-    try:
-        filters = CoverageFilters.from_args(request.args, schools)
-    except UnknownSchool:
-        abort(404)
-    rows = coverage_rows(schools, now)
-    table = filter_and_sort(rows, filters)
-    context = {"schools": schools, "filters": filters, "table": table}
-    if is_htmx():
-        return render_template("exports/_coverage_table.html", **context)
-    return render_template(
-        "exports/coverage.html",
-        **context,
-        trends=trends_for(schools, rows, now),
-        coaches=coach_summaries(schools, rows, now),
-        coaches_for_filter=coaches_of(rows),
-    )
 
 
 def _period_from(args: MultiDict) -> Period:
@@ -104,17 +57,13 @@ def visits_csv_download():
     return response
 
 
-def _local_today(schools: list[School]):
-    return datetime.now(ZoneInfo(schools[0].timezone)).date()
-
-
 @bp.route("/exports")
 @login_required
 def index():
     """Pick a week (or a date range) and a school, then download."""
-    schools = led_schools()
+    schools = led_schools(current_user) or abort(404)
     args = request.args
-    today = _local_today(schools)
+    today = local_today(schools[0].timezone)
     last_sunday = monday_of(today) - timedelta(days=1)
     values = {
         "week": args.get("week", last_complete_week(today)),

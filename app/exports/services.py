@@ -10,16 +10,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import led_school_ids, roles_of, visible_school_ids, visible_visits_clause
+from app.authz import may_export_school, visible_visits_in_scope
+from app.errors import UnknownSchool
 from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
-from app.exports.periods import Period, iso_week_label
 from app.extensions import db
+from app.localtime import Period, iso_week_label, local_iso, local_time
 from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
 
 HEADER = [
@@ -46,13 +46,6 @@ HEADER = [
 BATCH_SIZE = 1000
 #: Time covered by one query of a long export (see _row_batches).
 SLICE = timedelta(days=7)
-#: Roles that may download visits on the web. Teachers read their own on their page;
-#: admins see no visits at all.
-EXPORTING_ROLES = {"coach", "lead", "trust_lead"}
-
-
-class UnknownSchool(LookupError):
-    """No such school, or one the user may not see: both answer 404 alike."""
 
 
 @dataclass(frozen=True)
@@ -60,10 +53,6 @@ class ExportScope:
     #: A WHERE clause on Visit from app.authz, or None for the operator (everything).
     visible: sa.ColumnElement[bool] | None
     school: School | None = None
-
-
-def may_export_visits(user: User) -> bool:
-    return bool(EXPORTING_ROLES & set(roles_of(user)))
 
 
 def _school_by_slug(slug: str) -> School:
@@ -82,19 +71,9 @@ def user_scope(user: User, school_slug: str | None) -> ExportScope:
     school = None
     if school_slug:
         school = _school_by_slug(school_slug)
-        visible = db.session.scalar(
-            sa.select(sa.literal(True)).where(
-                School.id == school.id, School.id.in_(visible_school_ids(user))
-            )
-        )
-        if not visible:
+        if not may_export_school(user, school.id):
             raise UnknownSchool(school_slug)
-    led = sorted(db.session.scalars(led_school_ids(user)))
-    if school is not None and school.id in led:
-        return ExportScope(None, school)
-    if led:
-        return ExportScope(sa.or_(Visit.school_id.in_(led), visible_visits_clause(user)), school)
-    return ExportScope(visible_visits_clause(user), school)
+    return ExportScope(visible_visits_in_scope(user, school.id if school else None), school)
 
 
 def operator_scope(school_slug: str | None) -> ExportScope:
@@ -159,14 +138,9 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
     return query
 
 
-def _local_iso(moment: datetime | None, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).isoformat(timespec="seconds") if moment else ""
-
-
 def visit_cells(row) -> list[str]:
     """One CSV row; times in the school's own timezone, with their offset."""
-    zone = ZoneInfo(row.timezone)
-    started = row.started_at.astimezone(zone)
+    started = local_time(row.started_at, row.timezone)
     return [
         str(row.id),
         started.date().isoformat(),
@@ -184,7 +158,7 @@ def visit_cells(row) -> list[str]:
         row.action_step or "",
         row.category or "",
         row.status or "",
-        _local_iso(row.acknowledged_at, zone),
+        local_iso(row.acknowledged_at, row.timezone),
         str(row.photos),
     ]
 

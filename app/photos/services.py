@@ -6,13 +6,13 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+from app import limits
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
-from app.models import Photo, User, Visit
+from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import photo_storage
-from app.schemas import MAX_PHOTOS_PER_VISIT
-from app.visits.services import Refused
 
 
 @dataclass
@@ -21,14 +21,6 @@ class PhotoResult:
     created: bool
     #: Files written by this request: deleted again if the transaction does not commit.
     new_keys: list[str] = field(default_factory=list)
-
-
-def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit:
-    """Only the visit's own coach sends its photos; 404 for anyone else."""
-    visit = db.session.get(Visit, visit_id)
-    if visit is None or visit.coach_id != user.id:
-        raise Refused(404)
-    return visit
 
 
 def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | None) -> PhotoResult:
@@ -40,8 +32,8 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     existing = db.session.get(Photo, photo_id)
     if existing is not None:
         return _replay(existing, visit, sha256, caption)
-    if len(visit.photos) >= MAX_PHOTOS_PER_VISIT:
-        message = f"A visit holds at most {MAX_PHOTOS_PER_VISIT} photos."
+    if len(visit.photos) >= limits.PHOTOS_PER_VISIT:
+        message = f"A visit holds at most {limits.PHOTOS_PER_VISIT} photos."
         raise Refused(422, errors={"photo": [message]})
     try:
         processed = process_photo(data)

@@ -4,15 +4,15 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from app.authz import get_visit_or_404
+from app.authz import get_visit_or_404, may_set_step_status
+from app.errors import Refused
 from app.extensions import db
-from app.htmx import is_htmx
-from app.schemas import REFLECTION_MAX_LENGTH, ActionStepPatchSchema
+from app.htmx import is_htmx, page_or_fragment
+from app.schemas import ActionStepPatchSchema
 from app.teacher import bp, services
 from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
-from app.visits.services import Refused, may_set_step_status, update_action_step
+from app.visits.services import update_action_step
 
-bp.add_app_template_global(REFLECTION_MAX_LENGTH, "REFLECTION_MAX_LENGTH")
 bp.add_app_template_global(may_set_step_status, "may_set_step_status")
 
 #: What the teacher reads after moving their step on.
@@ -37,8 +37,13 @@ def history():
     categories = services.step_categories(current_user)
     chosen = services.HistoryFilter.from_args(request.args, categories)
     visits = services.history(current_user, chosen)
-    template = "teacher/_history_list.html" if is_htmx() else "teacher/history.html"
-    return render_template(template, visits=visits, categories=categories, chosen=chosen)
+    return page_or_fragment(
+        "teacher/_history_list.html",
+        "teacher/history.html",
+        visits=visits,
+        categories=categories,
+        chosen=chosen,
+    )
 
 
 @bp.route("/teacher/journey")
@@ -53,12 +58,12 @@ def journey():
 
 
 def _after_change(visit, fragment: str, errors: dict | None = None, **context):
+    if not errors and not is_htmx():
+        return redirect(url_for("teacher.index"))
     status = 422 if errors else 200
-    if is_htmx():
-        return render_template(fragment, visit=visit, errors=errors, **context), status
-    if errors:
-        return render_template("teacher/index.html", visit=visit, errors=errors, **context), status
-    return redirect(url_for("teacher.index"))
+    return page_or_fragment(
+        fragment, "teacher/index.html", status, visit=visit, errors=errors, **context
+    )
 
 
 def _apply(visit, change: dict) -> dict | None:

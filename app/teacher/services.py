@@ -10,16 +10,16 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from flask import abort
 from sqlalchemy.orm import selectinload
 
-from app.authz import visible_visits
+from app.authz import own_visits_clause
 from app.extensions import db
+from app.localtime import local_date, term_of
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
+from app.visits.services import current_visits_by_teacher
 
 #: The filter value for steps the coach wrote fresh (no library category).
 OWN_WORDS = "own-words"
@@ -29,8 +29,8 @@ OWN_WORDS_LABEL = "Written fresh by your coach"
 def own_visits(teacher: User) -> sa.Select:
     """The teacher's own visits, newest first, with what the pages show loaded."""
     return (
-        visible_visits(teacher)
-        .where(Visit.teacher_id == teacher.id)
+        sa.select(Visit)
+        .where(own_visits_clause(teacher))
         .options(
             selectinload(Visit.action_step).selectinload(ActionStep.library_step),
             selectinload(Visit.photos),
@@ -43,7 +43,7 @@ def own_visits(teacher: User) -> sa.Select:
 
 def current_visit(teacher: User) -> Visit | None:
     """The latest visit: its action step is the one the teacher is working on now."""
-    return db.session.scalar(own_visits(teacher).limit(1))
+    return current_visits_by_teacher(teacher, [teacher.id]).get(teacher.id)
 
 
 def own_visit_or_404(teacher: User, visit_id: uuid.UUID) -> Visit:
@@ -107,23 +107,6 @@ def category_of(step: ActionStep) -> str:
 
 # The journey: how the steps built on each other over each term.
 
-#: English school terms by the month they fall in: autumn from September, spring from
-#: January, summer from April. Close enough to group a year's steps the way teachers do.
-TERM_BY_MONTH = {
-    **{month: "Autumn" for month in (9, 10, 11, 12)},
-    **{month: "Spring" for month in (1, 2, 3)},
-    **{month: "Summer" for month in (4, 5, 6, 7, 8)},
-}
-
-
-def school_date(moment: datetime, visit: Visit) -> date:
-    """The calendar day of a moment where the visit happened (its school's timezone)."""
-    return moment.astimezone(ZoneInfo(visit.school.timezone)).date()
-
-
-def term_of(day: date) -> str:
-    return f"{TERM_BY_MONTH[day.month]} term {day.year}"
-
 
 @dataclass(frozen=True)
 class JourneyStep:
@@ -149,7 +132,7 @@ def journey(teacher: User) -> list[Term]:
         library_step = visit.action_step.library_step
         category = library_step.category if library_step else None
         builds_on = last_of_category.get(category) if category else None
-        term = term_of(school_date(visit.started_at, visit))
+        term = term_of(local_date(visit.started_at, visit.school.timezone))
         terms.setdefault(term, []).append(JourneyStep(visit, builds_on))
         if category:
             last_of_category[category] = visit

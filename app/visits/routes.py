@@ -1,24 +1,32 @@
 import uuid
-from datetime import UTC, datetime, time
-from zoneinfo import ZoneInfo
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.authz import get_visit_or_404, roles_of, writable_coachees
-from app.errors import error_response
 from app.extensions import db
-from app.htmx import is_htmx
-from app.models import Visit
+from app.htmx import page_or_fragment
+from app.localtime import local_today, start_of_day
+from app.models import School, Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
 from app.visits import bp
-from app.visits.services import Refused, coach_timeline, current_visits_by_teacher
+from app.visits.services import coach_timeline, current_visits_by_teacher
 
 
-def _start_of_today_utc() -> datetime:
-    london = ZoneInfo("Europe/London")
-    return datetime.combine(datetime.now(london).date(), time.min, london).astimezone(UTC)
+def _started_today() -> sa.ColumnElement[bool]:
+    """Visits started today on their own school's clock."""
+    zones = db.session.scalars(sa.select(School.timezone).distinct())
+    starts = {zone: start_of_day(local_today(zone), zone) for zone in zones}
+    if not starts:
+        return sa.false()
+    return sa.or_(
+        *(
+            sa.and_(School.timezone == zone, Visit.started_at >= start)
+            for zone, start in starts.items()
+        )
+    )
 
 
 def _last_visit_by_teacher(coach_id: int, teacher_ids: list[int]) -> dict[int, datetime]:
@@ -39,7 +47,8 @@ def index():
     coachees = writable_coachees(current_user)
     todays_visits = db.session.scalars(
         sa.select(Visit)
-        .where(Visit.coach_id == current_user.id, Visit.started_at >= _start_of_today_utc())
+        .join(School, School.id == Visit.school_id)
+        .where(Visit.coach_id == current_user.id, _started_today())
         .order_by(Visit.started_at.desc())
     ).all()
     teacher_ids = [c.teacher.id for c in coachees]
@@ -60,9 +69,12 @@ def timeline():
     """Older drop-ins: the next page as a fragment for htmx ("Show earlier drop-ins"), or
     as a page of its own without JavaScript."""
     page = coach_timeline(current_user, before=request.args.get("before"))
-    if is_htmx():
-        return render_template("visits/_timeline_page.html", timeline=page, continued=True)
-    return render_template("visits/timeline.html", timeline=page)
+    return page_or_fragment(
+        "visits/_timeline_page.html",
+        lambda timeline, continued: render_template("visits/timeline.html", timeline=timeline),
+        timeline=page,
+        continued=True,
+    )
 
 
 @bp.route("/visits/<uuid:visit_id>")
@@ -81,14 +93,3 @@ def _way_back(visit: Visit) -> tuple[str, str]:
     if visit.teacher_id == current_user.id:
         return "My step", url_for("teacher.index")
     return "your home page", url_for("auth.home")
-
-
-@bp.app_template_filter("school_time")
-def school_time(moment: datetime | None, school) -> datetime | None:
-    """A UTC time as the clock on the school's wall showed it."""
-    return moment.astimezone(ZoneInfo(school.timezone)) if moment else None
-
-
-@bp.app_errorhandler(Refused)
-def refused(error: Refused):
-    return error_response(error.status, error.message, error.errors)

@@ -11,28 +11,20 @@ from datetime import UTC, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
+from app import limits
 from app.authz import (
     can_see_visit,
+    may_acknowledge_or_reflect,
+    may_edit_visit,
+    may_set_step_status,
+    may_use_library_step,
     school_for_new_visit,
-    visible_school_ids,
     visible_visits_clause,
-    writable_coachees,
 )
+from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
-from app.models import STEP_STATUSES, ActionStep, LibraryStep, School, User, Visit, utcnow
-from app.schemas import REFLECTION_MAX_LENGTH
-
-
-class Refused(Exception):
-    """A request the service will not carry out: answered with `status` and, for 422, the
-    messages per field (the shape marshmallow uses)."""
-
-    def __init__(self, status: int, message: str | None = None, errors: dict | None = None):
-        super().__init__(message or str(status))
-        self.status = status
-        self.message = message
-        self.errors = errors
+from app.models import STEP_STATUSES, ActionStep, School, User, Visit, utcnow
 
 
 @dataclass(frozen=True)
@@ -89,8 +81,7 @@ def _check_library_step(school: School, library_step_id: int | None) -> None:
     accepted: a capture made offline before it was retired must not be lost."""
     if library_step_id is None:
         return
-    step = db.session.get(LibraryStep, library_step_id)
-    if step is None or step.trust_id != school.trust_id or step.school_id not in (None, school.id):
+    if not may_use_library_step(school, library_step_id):
         message = "Not a step in this school's library."
         raise Refused(422, errors={"action_step": {"library_step_id": [message]}})
 
@@ -134,7 +125,7 @@ def _is_older_than_saved(visit: Visit, capture: dict) -> bool:
 
 
 def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
-    if visit.coach_id != user.id:
+    if not may_edit_visit(user, visit):
         if can_see_visit(user, visit.id):
             raise Refused(409, "This visit was written by someone else.")
         raise Refused(404)
@@ -160,17 +151,6 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
 # The action step's progress ------------------------------------------------------------
 
 
-def may_set_step_status(user: User, visit: Visit) -> bool:
-    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
-    that school (their current coach, a lead)."""
-    if user.id in (visit.teacher_id, visit.coach_id):
-        return True
-    return any(
-        coachee.teacher.id == visit.teacher_id and coachee.school.id == visit.school_id
-        for coachee in writable_coachees(user)
-    )
-
-
 def update_action_step(
     user: User,
     visit: Visit,
@@ -182,7 +162,7 @@ def update_action_step(
     """The teacher acknowledges (once), reflects and marks progress; the coach (or anyone
     who may write visits for the teacher) sets the status only. Anyone else: 404.
     Idempotent: the same change twice leaves the same state and the same timestamps."""
-    is_teacher = visit.teacher_id == user.id
+    is_teacher = may_acknowledge_or_reflect(user, visit)
     if not may_set_step_status(user, visit):
         raise Refused(404)
     errors = _step_change_errors(is_teacher, status, acknowledged, reflection)
@@ -214,32 +194,9 @@ def _step_change_errors(is_teacher, status, acknowledged, reflection) -> dict[st
     if reflection is not None:
         if not is_teacher:
             errors["reflection"] = ["Only the teacher can write their reflection."]
-        elif len(reflection) > REFLECTION_MAX_LENGTH:
-            errors["reflection"] = [f"At most {REFLECTION_MAX_LENGTH} characters."]
+        elif len(reflection) > limits.REFLECTION:
+            errors["reflection"] = [f"At most {limits.REFLECTION} characters."]
     return errors
-
-
-# The action-step library ---------------------------------------------------------------
-
-
-def usable_library_steps(user: User) -> list[LibraryStep]:
-    """Steps the user may pick: not retired, trust-wide in the trusts of their schools, or
-    belonging to one of their schools."""
-    school_ids = visible_school_ids(user)
-    trust_ids = sa.select(School.trust_id).where(School.id.in_(school_ids))
-    return list(
-        db.session.scalars(
-            sa.select(LibraryStep)
-            .where(
-                LibraryStep.retired_at.is_(None),
-                sa.or_(
-                    sa.and_(LibraryStep.school_id.is_(None), LibraryStep.trust_id.in_(trust_ids)),
-                    LibraryStep.school_id.in_(school_ids),
-                ),
-            )
-            .order_by(LibraryStep.category, LibraryStep.title)
-        )
-    )
 
 
 # The coach's timeline ------------------------------------------------------------------

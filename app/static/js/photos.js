@@ -62,7 +62,7 @@
       const input = document.createElement("input");
       input.type = "text";
       input.id = "caption-" + photo.id;
-      input.maxLength = 200;
+      input.maxLength = JSON.parse(document.body.dataset.limits).caption;
       input.value = photo.caption;
       input.dataset.caption = photo.id;
       const remove = document.createElement("button");

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from app.exports.periods import iso_week_label
+from app.localtime import iso_week_label
 from tests.browser.conftest import assert_accessible, sign_in
 
 HEADER = (

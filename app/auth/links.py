@@ -151,21 +151,3 @@ def invitation_for(user: User | None) -> Delivery | None:
     if user is None or user.password_hash is not None:
         return None
     return deliver(user, "invite")
-
-
-def issue_link(actor: User, trust_id: int, user: User) -> tuple[Delivery, str]:
-    """An admin asks for a fresh link: an invitation while the person has no password,
-    else a password reset. Audited; returns (delivery, purpose)."""
-    from app.admin.services import audit
-
-    purpose = "invite" if user.password_hash is None else "reset"
-    delivery = deliver(user, purpose)
-    kind = "sign-in invitation" if purpose == "invite" else "password reset"
-    audit(
-        trust_id,
-        actor,
-        f"link.{purpose}",
-        f"{'Emailed' if delivery.emailed else 'Made'} a {kind} link for {user.name}",
-        email=user.email,
-    )
-    return delivery, purpose

@@ -10,13 +10,12 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from app.exports.coverage import TeacherCoverage, coaches_of
-from app.exports.periods import iso_week_label, monday_of, monday_of_iso_week
 from app.extensions import db
+from app.leads.coverage import TeacherCoverage, coaches_of
+from app.localtime import iso_week_label, local_date, local_today, monday_of_iso_week, weeks_up_to
 from app.models import School, Visit
 
 TERM_WEEKS = 12
@@ -83,14 +82,6 @@ def _visits_since(school_ids: list[int], since: datetime):
     ).all()
 
 
-def _term_weeks(today) -> list[str]:
-    this_monday = monday_of(today)
-    return [
-        iso_week_label(this_monday - timedelta(weeks=back))
-        for back in range(TERM_WEEKS - 1, -1, -1)
-    ]
-
-
 def _bars(counts: list[int], weeks: list[str], busiest: int) -> list[Bar]:
     chart = WEEK_CHART
     area_width = chart["width"] - chart["left"] - chart["right"]
@@ -114,16 +105,16 @@ def _bars(counts: list[int], weeks: list[str], busiest: int) -> list[Bar]:
 
 def _weekly_counts(schools: list[School], weeks: list[str], now: datetime):
     by_school: dict[int, Counter] = {school.id: Counter() for school in schools}
-    zones = {school.id: ZoneInfo(school.timezone) for school in schools}
+    zones = {school.id: school.timezone for school in schools}
     since = now - timedelta(weeks=TERM_WEEKS, days=1)
     for school_id, _coach_id, started_at in _visits_since(list(by_school), since):
-        local_day = started_at.astimezone(zones[school_id]).date()
+        local_day = local_date(started_at, zones[school_id])
         by_school[school_id][iso_week_label(local_day)] += 1
     return {school_id: [counts[week] for week in weeks] for school_id, counts in by_school.items()}
 
 
 def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime) -> Trends:
-    weeks = _term_weeks(now.astimezone(ZoneInfo(schools[0].timezone)).date())
+    weeks = weeks_up_to(local_today(schools[0].timezone, now), TERM_WEEKS)
     counts = _weekly_counts(schools, weeks, now)
     busiest = max((max(c) for c in counts.values()), default=0)
     visits = [
@@ -172,13 +163,11 @@ def coach_summaries(
 ) -> list[CoachSummary]:
     """Each current coach in these schools: visits this ISO week (in the school's own
     calendar) and how many of their coachees are overdue."""
-    zones = {school.id: ZoneInfo(school.timezone) for school in schools}
+    zones = {school.id: school.timezone for school in schools}
     this_week: Counter = Counter()
     for school_id, coach_id, started_at in _visits_since(list(zones), now - timedelta(days=8)):
         zone = zones[school_id]
-        if iso_week_label(started_at.astimezone(zone).date()) == iso_week_label(
-            now.astimezone(zone).date()
-        ):
+        if iso_week_label(local_date(started_at, zone)) == iso_week_label(local_today(zone, now)):
             this_week[coach_id] += 1
     coachees: dict[int, list[TeacherCoverage]] = defaultdict(list)
     for row in rows:

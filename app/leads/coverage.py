@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.authz import pair_is_current
-from app.exports.services import UnknownSchool
+from app.errors import UnknownSchool
 from app.extensions import db
+from app.localtime import local_date, local_today
 from app.models import CADENCE_DAYS, ActionStep, CoachingPair, Membership, School, User, Visit
 
 HALF_TERM = timedelta(weeks=6)
@@ -129,9 +129,9 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         row = rows.get((school_id, teacher_id))
         if row is None:
             continue
-        zone = ZoneInfo(row.school.timezone)
-        row.last_visit_on = last_at.astimezone(zone).date()
-        row.days_since = (now.astimezone(zone).date() - row.last_visit_on).days
+        zone = row.school.timezone
+        row.last_visit_on = local_date(last_at, zone)
+        row.days_since = (local_today(zone, now) - row.last_visit_on).days
         row.last_visit_id = visit_id
         row.recent_visits = recent
         row.overdue = row.days_since > row.cadence_days

@@ -1,0 +1,33 @@
+"""Every length and size limit, defined once: the server validates with these, templates
+use them for maxlength, and pages hand them to JavaScript as <body data-limits='…'>."""
+
+from __future__ import annotations
+
+#: Characters.
+NOTES = 10_000
+ACTION_STEP = 280
+REFLECTION = 2000
+CLASS_NAME = 80
+SUBJECT = 80
+CAPTION = 200
+EMAIL = 254
+PERSON_NAME = 200
+#: Photos one visit may hold.
+PHOTOS_PER_VISIT = 20
+#: Bytes of one uploaded photo, unless MAX_PHOTO_BYTES in the environment says otherwise
+#: (app.config reads it; pages get the configured value).
+PHOTO_BYTES = 15 * 1024 * 1024
+
+
+def for_pages(photo_bytes: int) -> dict[str, int]:
+    """The limits JavaScript reads from document.body.dataset.limits."""
+    return {
+        "notes": NOTES,
+        "action_step": ACTION_STEP,
+        "reflection": REFLECTION,
+        "class_name": CLASS_NAME,
+        "subject": SUBJECT,
+        "caption": CAPTION,
+        "photos_per_visit": PHOTOS_PER_VISIT,
+        "photo_bytes": photo_bytes,
+    }

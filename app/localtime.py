@@ -1,0 +1,137 @@
+"""School-local time: every date, ISO week and term is read on the school's own clock
+(a week in London and a week in Dubai start at different instants). Times are stored in
+UTC; this is the one place that turns them into a school's days, weeks and terms.
+
+`timezone` is always an IANA name, as School.timezone holds it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+# Moments and days --------------------------------------------------------------------
+
+
+def local_time(moment: datetime | None, timezone: str) -> datetime | None:
+    """A UTC time as the clock on the school's wall showed it."""
+    return moment.astimezone(ZoneInfo(timezone)) if moment else None
+
+
+def local_date(moment: datetime, timezone: str) -> date:
+    """The school's calendar day of a moment."""
+    return moment.astimezone(ZoneInfo(timezone)).date()
+
+
+def local_today(timezone: str, now: datetime | None = None) -> date:
+    return local_date(now or datetime.now(UTC), timezone)
+
+
+def local_iso(moment: datetime | None, timezone: str) -> str:
+    """'2026-11-16T09:05:00+00:00' on the school's clock, or '' for no time."""
+    return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds") if moment else ""
+
+
+def start_of_day(day: date, timezone: str) -> datetime:
+    """The UTC instant the school's `day` begins (DST-safe)."""
+    return datetime.combine(day, time.min, ZoneInfo(timezone)).astimezone(UTC)
+
+
+def school_day(moment: datetime | None, timezone: str, with_weekday: bool = True) -> str:
+    """A day as people in the school say it: "Monday 16 November" (year added when it
+    is not this year)."""
+    local = local_time(moment, timezone)
+    if local is None:
+        return ""
+    text = f"{local:%A} {local.day} {local:%B}" if with_weekday else f"{local.day} {local:%B}"
+    if local.year != local_today(timezone).year:
+        text += f" {local.year}"
+    return text
+
+
+@dataclass(frozen=True)
+class Period:
+    """Whole local days, `first_day` to `last_day` inclusive."""
+
+    first_day: date
+    last_day: date
+    #: For file names: "2026-W47" or "2026-11-01_2026-11-30".
+    label: str
+
+    def utc_window(self, timezone: str) -> tuple[datetime, datetime]:
+        """[start, end) in UTC of these local days in `timezone` (DST-safe)."""
+        return start_of_day(self.first_day, timezone), start_of_day(
+            self.last_day + timedelta(days=1), timezone
+        )
+
+
+# ISO weeks ---------------------------------------------------------------------------
+
+
+def iso_week_label(day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def monday_of(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def monday_of_iso_week(label: str) -> date:
+    """'2026-W47' (a label this app made) → the Monday of that week."""
+    year, week = label.split("-W")
+    return date.fromisocalendar(int(year), int(week), 1)
+
+
+def week_dates(label: str) -> str:
+    """'2026-W47' → 'Week of 16–22 Nov 2026' (or '30 Nov – 6 Dec 2026' across months)."""
+    monday = monday_of_iso_week(label)
+    sunday = monday + timedelta(days=6)
+    if monday.year != sunday.year:
+        return f"Week of {monday:%-d %b %Y} – {sunday:%-d %b %Y}"
+    if monday.month != sunday.month:
+        return f"Week of {monday:%-d %b} – {sunday:%-d %b %Y}"
+    return f"Week of {monday.day}–{sunday:%-d %b %Y}"
+
+
+def last_complete_week(today: date) -> str:
+    """The ISO week before the one `today` is in."""
+    return iso_week_label(today - timedelta(days=7))
+
+
+def weeks_up_to(today: date, count: int) -> list[str]:
+    """The `count` ISO weeks ending with the one `today` is in, oldest first."""
+    this_monday = monday_of(today)
+    return [
+        iso_week_label(this_monday - timedelta(weeks=back)) for back in range(count - 1, -1, -1)
+    ]
+
+
+# Terms -------------------------------------------------------------------------------
+
+#: English school terms by the month they fall in: autumn from September, spring from
+#: January, summer from April. Close enough to group a year's steps the way teachers do.
+TERM_BY_MONTH = {
+    **{month: "Autumn" for month in (9, 10, 11, 12)},
+    **{month: "Spring" for month in (1, 2, 3)},
+    **{month: "Summer" for month in (4, 5, 6, 7, 8)},
+}
+
+
+def term_of(day: date) -> str:
+    return f"{TERM_BY_MONTH[day.month]} term {day.year}"
+
+
+def register(app) -> None:
+    """The template filters every page may use."""
+    app.add_template_filter(_school_time_filter, "school_time")
+    app.add_template_filter(_school_day_filter, "school_day")
+
+
+def _school_day_filter(moment: datetime | None, school, with_weekday: bool = True) -> str:
+    return school_day(moment, school.timezone, with_weekday)
+
+
+def _school_time_filter(moment: datetime | None, school) -> datetime | None:
+    return local_time(moment, school.timezone)

@@ -1,0 +1,211 @@
+"""A world of data for walking every route as each demo role: the demo trust (seed-demo)
+and a second trust, with the ids a route needs for each kind of target."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from PIL import Image
+
+from app.demo import seed_demo
+from app.extensions import db
+from app.models import CoachingPair, LibraryStep, Photo, School, User, Visit
+from app.photos.storage import photo_storage
+from tests.factories import (
+    DEFAULT_PASSWORD,
+    add_role,
+    make_library_step,
+    make_pair,
+    make_school,
+    make_trust,
+    make_user,
+    make_visit,
+)
+
+#: The people who walk the routes: the demo accounts, a school lead of the demo's first
+#: school, and a person of another trust (its admin and trust lead).
+ROLE_EMAILS = {
+    "admin": "admin@example.org",
+    "trust_lead": "lead@example.org",
+    "school_lead": "head.riverside@example.org",
+    "coach": "coach@example.org",
+    "teacher": "teacher@example.org",
+    "outsider": "admin@other.test",
+}
+ROLES = tuple(ROLE_EMAILS)
+
+
+@dataclass(frozen=True)
+class Target:
+    """What a route's URL arguments point at: one school's trust, school, a visit of that
+    school (with a photo), a person, a coaching pair and a library step."""
+
+    trust_id: int
+    school: School
+    visit: Visit
+    photo_id: uuid.UUID
+    person: User
+    pair_id: int
+    step_id: int
+
+    def url_values(self) -> dict:
+        return {
+            "trust_id": self.trust_id,
+            "school_id": self.school.id,
+            "visit_id": self.visit.id,
+            "photo_id": self.photo_id,
+            "user_id": self.person.id,
+            "pair_id": self.pair_id,
+            "step_id": self.step_id,
+            "token": "not-a-real-token",
+            "filename": "css/app.css",
+        }
+
+
+def tiny_jpeg() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (8, 8), "white").save(out, "JPEG")
+    return out.getvalue()
+
+
+def _photo_of(visit: Visit) -> uuid.UUID:
+    storage, data = photo_storage(), tiny_jpeg()
+    photo = Photo(
+        id=uuid.uuid4(),
+        visit_id=visit.id,
+        storage_key=storage.put(data),
+        thumbnail_key=storage.put(data),
+        width=8,
+        height=8,
+        bytes=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
+    db.session.add(photo)
+    db.session.flush()
+    return photo.id
+
+
+def _user(email: str) -> User:
+    return db.session.scalar(sa.select(User).where(User.email == email))
+
+
+def _latest_visit(coach: User, teacher: User) -> Visit:
+    return db.session.scalar(
+        sa.select(Visit)
+        .where(Visit.coach_id == coach.id, Visit.teacher_id == teacher.id)
+        .order_by(Visit.started_at.desc())
+        .limit(1)
+    )
+
+
+def _pair(coach: User, teacher: User) -> CoachingPair:
+    return db.session.scalar(
+        sa.select(CoachingPair).where(
+            CoachingPair.coach_id == coach.id, CoachingPair.teacher_id == teacher.id
+        )
+    )
+
+
+def _demo_target(school_slug: str, coach_email: str, teacher_email: str, step_id: int) -> Target:
+    school = db.session.scalar(sa.select(School).where(School.slug == school_slug))
+    coach, teacher = _user(coach_email), _user(teacher_email)
+    visit = _latest_visit(coach, teacher)
+    return Target(
+        trust_id=school.trust_id,
+        school=school,
+        visit=visit,
+        photo_id=_photo_of(visit),
+        person=teacher,
+        pair_id=_pair(coach, teacher).id,
+        step_id=step_id,
+    )
+
+
+def build_world() -> dict[str, Target]:
+    """Targets by name: "riverside" (the coach's own teacher), "hillcrest" (the demo's other
+    school), "other" (another trust), "mixed" (a demo school with another trust's ids),
+    "new" (a visit id nobody has used, for the teacher of "riverside")."""
+    demo = seed_demo(DEFAULT_PASSWORD)
+    trust_wide_step = db.session.scalar(
+        sa.select(LibraryStep.id).where(LibraryStep.trust_id == demo.id).limit(1)
+    )
+    hillcrest = db.session.scalar(sa.select(School).where(School.slug == "hillcrest"))
+    hillcrest_step = make_library_step(demo, hillcrest, title="Hillcrest's own step").id
+    riverside = _demo_target(
+        "riverside", "coach@example.org", "teacher@example.org", trust_wide_step
+    )
+    targets = {
+        "riverside": riverside,
+        "hillcrest": _demo_target(
+            "hillcrest", "grace.kim@example.org", "teacher2@example.org", hillcrest_step
+        ),
+    }
+
+    other_trust = make_trust("Other Trust")
+    elsewhere = make_school(other_trust, "elsewhere", name="Elsewhere School")
+    outsider = make_user(ROLE_EMAILS["outsider"], "Otto Outsider")
+    add_role(outsider, other_trust, "admin")
+    add_role(outsider, other_trust, "trust_lead")
+    other_coach = make_user("coach@other.test", roles=[(elsewhere, "coach")])
+    other_teacher = make_user("teacher@other.test", roles=[(elsewhere, "teacher")])
+    pair = make_pair(other_coach, other_teacher, elsewhere)
+    visit = make_visit(other_coach, other_teacher, elsewhere)
+    targets["other"] = Target(
+        trust_id=other_trust.id,
+        school=elsewhere,
+        visit=visit,
+        photo_id=_photo_of(visit),
+        person=other_teacher,
+        pair_id=pair.id,
+        step_id=make_library_step(other_trust).id,
+    )
+    other = targets["other"]
+    targets["mixed"] = Target(
+        riverside.trust_id,
+        riverside.school,
+        other.visit,
+        other.photo_id,
+        other.person,
+        other.pair_id,
+        other.step_id,
+    )
+    new_visit = Visit(id=uuid.uuid4(), teacher_id=riverside.person.id)  # never added
+    targets["new"] = Target(
+        riverside.trust_id,
+        riverside.school,
+        new_visit,
+        uuid.uuid4(),
+        riverside.person,
+        riverside.pair_id,
+        riverside.step_id,
+    )
+    db.session.commit()
+    return targets
+
+
+def capture_for(target: Target) -> dict:
+    """A valid visit capture for the target's teacher: refused only by who sends it."""
+    return {
+        "teacher_id": target.visit.teacher_id,
+        "started_at": datetime(2026, 11, 18, 9, 30, tzinfo=UTC).isoformat(),
+        "duration_minutes": 12,
+        "class_name": "Year 5",
+        "subject": "Maths",
+        "notes": "Walked in during the starter.",
+        "action_step": {"text": "Cold call after the pause", "library_step_id": None},
+    }
+
+
+def snapshot() -> dict[str, list[tuple]]:
+    """Every row of every table, to show that a refused request changed nothing."""
+    db.session.expire_all()
+    tables: dict[str, list[tuple]] = {}
+    for table in db.metadata.sorted_tables:
+        rows = db.session.execute(sa.select(table)).all()
+        tables[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=repr)
+    return tables
