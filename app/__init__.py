@@ -27,6 +27,7 @@ def create_app(config=None) -> Flask:
     register_errorhandlers(app)
     register_template_context(app)
     register_security_headers(app)
+    register_compression(app)
     register_cli(app)
     register_health_check(app)
     return app
@@ -116,6 +117,12 @@ def register_template_context(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.security import register
+
+    register(app)
+
+
+def register_compression(app: Flask) -> None:
+    from app.compression import register
 
     register(app)
 
