@@ -33,6 +33,7 @@ from datetime import date
 
 import sqlalchemy as sa
 from flask import abort
+from sqlalchemy.orm import aliased
 
 from app.extensions import db
 from app.models import (
@@ -216,6 +217,51 @@ def school_for_new_visit(user: User, teacher_id: int) -> School | None:
         .order_by(sa.case((coached_here, 0), else_=1), School.name)
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where a new visit by the user for a teacher goes, and what its answer shows."""
+
+    school: School
+    teacher: User
+    #: The library step the capture names, when a visit in this school may use it.
+    library_step: LibraryStep | None
+
+
+def write_target(user: User, teacher_id: int, library_step_id: int | None) -> WriteTarget | None:
+    """school_for_new_visit, the teacher and the library step in one indexed query: only
+    the teacher's own schools are looked at (their memberships and coaching pairs), so it
+    costs the same for a coach of three teachers and a trust lead of thousands."""
+    today = date.today()
+    teacher = aliased(User)
+    teachers_schools = sa.union(
+        sa.select(Membership.school_id).where(
+            Membership.user_id == teacher_id, Membership.role == "teacher"
+        ),
+        sa.select(CoachingPair.school_id).where(
+            CoachingPair.teacher_id == teacher_id, CoachingPair.coach_id == user.id
+        ),
+    )
+    usable_here = sa.and_(
+        LibraryStep.id == library_step_id,
+        LibraryStep.trust_id == School.trust_id,
+        sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
+    )
+    coached_here = _coaches_now(user, sa.literal(teacher_id), School.id, today)
+    row = db.session.execute(
+        sa.select(School, teacher, LibraryStep)
+        .select_from(School)
+        .join(teacher, teacher.id == teacher_id)
+        .outerjoin(LibraryStep, usable_here)
+        .where(
+            School.id.in_(teachers_schools),
+            _may_write_for(user, sa.literal(teacher_id), School.id, today),
+        )
+        .order_by(sa.case((coached_here, 0), else_=1), School.name)
+        .limit(1)
+    ).first()
+    return WriteTarget(*row) if row is not None else None
 
 
 def may_write_visit_for(user: User, teacher_id: int, school_id: int) -> bool:

@@ -41,8 +41,11 @@ def put_visit(visit_id: uuid.UUID):
     """Create a visit (201) or replay or edit it (200); see docs.py for every answer."""
     capture = load_json(VISIT_IN, _json_limit())
     result = sync_visit(current_user, visit_id, capture)
-    db.session.commit()  # first: on SQLite the write lock is held until here
-    return jsonify(visit_json(result.visit)), 201 if result.created else 200
+    # The answer is made before the commit, from what is in hand: after it, every object
+    # would be expired and read again, on a second connection.
+    answer = visit_json(result.visit)
+    db.session.commit()
+    return jsonify(answer), 201 if result.created else 200
 
 
 @bp.get("/visits/<uuid:visit_id>")

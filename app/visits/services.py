@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app import limits
 from app.authz import (
+    WriteTarget,
     can_see_visit,
     may_acknowledge_or_reflect,
     may_edit_visit,
@@ -20,6 +21,7 @@ from app.authz import (
     may_use_library_step,
     school_for_new_visit,
     visible_visits_clause,
+    write_target,
 )
 from app.errors import Refused
 from app.extensions import db
@@ -43,29 +45,94 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     An edit from the visit's own coach wins unless the device says it is older than the
     saved one (its `updated_at`). Anyone else changes nothing: 404, or 409 when they may
     see the visit.
+
+    A new visit costs one permission query and two inserts: the insert comes first (the
+    id's uniqueness, not a look-up, tells a new visit from a replay) and the answer is
+    made from the values just written, never read back.
     """
+    step = capture["action_step"]
+    target = write_target(user, capture["teacher_id"], step["library_step_id"])
+    step_usable = target is not None and (
+        step["library_step_id"] is None or target.library_step is not None
+    )
+    if step_usable:
+        visit = _insert_new_visit(user, visit_id, target, capture)
+        if visit is not None:
+            return SyncResult(visit, created=True)
+    # A replay or an edit (or a concurrent replay inserted it first: the database waited
+    # for that request to commit).
     visit = _visit_for_update(visit_id)
     if visit is None:
-        school = _school_for(user, capture["teacher_id"])
-        _check_library_step(school, capture["action_step"]["library_step_id"])
-        if insert_once(Visit, _new_visit_row(user, visit_id, school, capture)):
-            # Core inserts, no ORM flush: on SQLite the write lock is held from the first
-            # insert to the commit, so the work in between is kept small.
-            db.session.execute(
-                sa.insert(ActionStep).values(visit_id=visit_id, **_step_columns(capture))
-            )
-            return SyncResult(db.session.get(Visit, visit_id), created=True)
-        # A concurrent replay inserted it first; the database waited for it to commit.
-        visit = _visit_for_update(visit_id)
+        if target is None:
+            raise Refused(422, errors=TEACHER_REFUSED)
+        raise Refused(422, errors=LIBRARY_STEP_REFUSED)
     return SyncResult(_apply_capture(user, visit, capture), created=False)
 
 
+TEACHER_REFUSED = {"teacher_id": ["You cannot write a visit for this teacher."]}
+LIBRARY_STEP_REFUSED = {
+    "action_step": {"library_step_id": ["Not a step in this school's library."]}
+}
+
+
+def _insert_new_visit(
+    user: User, visit_id: uuid.UUID, target: WriteTarget, capture: dict
+) -> Visit | None:
+    """Insert the visit and its step; None when the id exists already. Core inserts, no
+    ORM flush: on SQLite the write lock is held from the first insert to the commit, so
+    the work in between is kept small."""
+    now = utcnow()
+    row = {**_new_visit_row(user, visit_id, target.school, capture)}
+    row.update(created_at=now, updated_at=now)
+    if not insert_once(Visit, row):
+        return None
+    step_columns = _step_columns(capture)
+    step_id = db.session.scalar(
+        sa.insert(ActionStep).values(visit_id=visit_id, **step_columns).returning(ActionStep.id)
+    )
+    return _as_written(user, target, row, step_id, step_columns)
+
+
+def _as_written(user: User, target: WriteTarget, row: dict, step_id: int, step_columns: dict):
+    """The visit as the database now holds it, for the answer: a detached copy made from
+    the values just inserted (times in UTC, as they read back), never added to the
+    session."""
+    in_utc = {
+        name: value.astimezone(UTC) if isinstance(value, datetime) else value
+        for name, value in row.items()
+    }
+    visit = Visit(**in_utc)
+    visit.school, visit.teacher, visit.coach = target.school, target.teacher, user
+    visit.photos = []
+    visit.action_step = ActionStep(
+        id=step_id,
+        visit_id=visit.id,
+        status="new",
+        reflection="",
+        library_step=target.library_step,
+        **step_columns,
+    )
+    return visit
+
+
 def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
-    return db.session.scalar(
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    """The visit, locked, with everything its answer shows, in one query."""
+    return (
+        db.session.execute(
+            sa.select(Visit)
+            .where(Visit.id == visit_id)
+            .options(
+                joinedload(Visit.action_step).joinedload(ActionStep.library_step),
+                joinedload(Visit.school),
+                joinedload(Visit.coach),
+                joinedload(Visit.teacher),
+                joinedload(Visit.photos),
+            )
+            .with_for_update(of=Visit)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
