@@ -132,25 +132,47 @@ class Coachee:
     coached_by_user: bool  # listed first on the capture page
 
 
-def writable_coachees(user: User, today: date | None = None) -> list[Coachee]:
+def writable_coachees(
+    user: User, today: date | None = None, *, limit: int | None = None, search: str = ""
+) -> list[Coachee]:
     """Teachers the user may write a visit for: their current coachees, and every
-    active teacher of a school they lead (leads can also do drop-ins)."""
+    active teacher of a school they lead (leads can also do drop-ins).
+
+    `limit` caps the list (their own coachees first, then by name): a trust lead may lead
+    thousands. `search` keeps those whose name or email contains it."""
     today = today or date.today()
+
+    def matching(query: sa.Select) -> sa.Select:
+        if not search:
+            return query
+        return query.where(
+            sa.or_(
+                User.name.icontains(search, autoescape=True),
+                User.email.icontains(search, autoescape=True),
+            )
+        )
+
     coached = db.session.execute(
-        sa.select(User, School)
-        .join(CoachingPair, CoachingPair.teacher_id == User.id)
-        .join(School, School.id == CoachingPair.school_id)
-        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active)
+        matching(
+            sa.select(User, School)
+            .join(CoachingPair, CoachingPair.teacher_id == User.id)
+            .join(School, School.id == CoachingPair.school_id)
+            .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active)
+        )
     ).all()
     led = db.session.execute(
-        sa.select(User, School)
-        .join(Membership, Membership.user_id == User.id)
-        .join(School, School.id == Membership.school_id)
-        .where(
-            Membership.role == "teacher",
-            Membership.school_id.in_(led_school_ids(user)),
-            User.active,
-            User.id != user.id,
+        matching(
+            sa.select(User, School)
+            .join(Membership, Membership.user_id == User.id)
+            .join(School, School.id == Membership.school_id)
+            .where(
+                Membership.role == "teacher",
+                Membership.school_id.in_(led_school_ids(user)),
+                User.active,
+                User.id != user.id,
+            )
+            .order_by(sa.func.lower(User.name), School.name)
+            .limit(None if limit is None else limit + len(coached))
         )
     ).all()
     coachees: dict[tuple[int, int], Coachee] = {}
@@ -158,10 +180,11 @@ def writable_coachees(user: User, today: date | None = None) -> list[Coachee]:
         coachees[(teacher.id, school.id)] = Coachee(teacher, school, coached_by_user=True)
     for teacher, school in led:
         coachees.setdefault((teacher.id, school.id), Coachee(teacher, school, False))
-    return sorted(
+    ordered = sorted(
         coachees.values(),
         key=lambda c: (not c.coached_by_user, c.teacher.name.lower(), c.school.name),
     )
+    return ordered if limit is None else ordered[:limit]
 
 
 def _coaches_now(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
