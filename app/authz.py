@@ -30,6 +30,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
+from types import SimpleNamespace
 
 import sqlalchemy as sa
 from flask import abort
@@ -256,7 +258,22 @@ def write_target(user: User, teacher_id: int, library_step_id: int | None) -> Wr
     """school_for_new_visit, the teacher and the library step in one indexed query: only
     the teacher's own schools are looked at (their memberships and coaching pairs), so it
     costs the same for a coach of three teachers and a trust lead of thousands."""
-    today = date.today()
+    params = {
+        "user_id": user.id,
+        "teacher_id": teacher_id,
+        "library_step_id": library_step_id,
+        "today": date.today(),
+    }
+    row = db.session.execute(_write_target_query(), params).first()
+    return WriteTarget(*row) if row is not None else None
+
+
+@cache
+def _write_target_query() -> sa.Select:
+    """Built once with bound parameters: building it costs more than running it."""
+    user = SimpleNamespace(id=sa.bindparam("user_id", type_=sa.Integer))
+    teacher_id = sa.bindparam("teacher_id", type_=sa.Integer)
+    today = sa.bindparam("today", type_=sa.Date)
     teacher = aliased(User)
     teachers_schools = sa.union(
         sa.select(Membership.school_id).where(
@@ -267,24 +284,23 @@ def write_target(user: User, teacher_id: int, library_step_id: int | None) -> Wr
         ),
     )
     usable_here = sa.and_(
-        LibraryStep.id == library_step_id,
+        LibraryStep.id == sa.bindparam("library_step_id", type_=sa.Integer),
         LibraryStep.trust_id == School.trust_id,
         sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
     )
-    coached_here = _coaches_now(user, sa.literal(teacher_id), School.id, today)
-    row = db.session.execute(
+    coached_here = _coaches_now(user, teacher_id, School.id, today)
+    return (
         sa.select(School, teacher, LibraryStep)
         .select_from(School)
         .join(teacher, teacher.id == teacher_id)
         .outerjoin(LibraryStep, usable_here)
         .where(
             School.id.in_(teachers_schools),
-            _may_write_for(user, sa.literal(teacher_id), School.id, today),
+            _may_write_for(user, teacher_id, School.id, today),
         )
         .order_by(sa.case((coached_here, 0), else_=1), School.name)
         .limit(1)
-    ).first()
-    return WriteTarget(*row) if row is not None else None
+    )
 
 
 def may_write_visit_for(user: User, teacher_id: int, school_id: int) -> bool:

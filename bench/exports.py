@@ -155,7 +155,7 @@ def measure() -> list[Row]:
             made = size
             client = support.signed_in_client(app, "trust.lead@large.bench")
             copy = psql_copy(url)
-            seconds, length, lines = min(download(client), download(client))
+            seconds, length, lines = download(client)
             peak = peak_memory(client)
             print(
                 f"  {lines:,} rows: {seconds:.2f} s, psql \\copy {copy:.2f} s, "
