@@ -22,20 +22,10 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 
 from bench import support
 from bench.table import Row
+from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS
 
 BUDGET_KIB = 60
 QUIET_SECONDS = 1.5
-CHROMIUM = "/usr/lib/chromium/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 class QuietHandler(WSGIRequestHandler):

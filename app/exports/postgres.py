@@ -35,10 +35,24 @@ TEXT_COLUMNS = (
 )
 
 
+def _joined(*parts):
+    """parts joined with ||, NULL read as "" (concat() would look up every argument's
+    output function on every row; || is resolved once, when the query is planned)."""
+    texts = [
+        sa.literal(part, sa.Text) if isinstance(part, str) else sa.func.coalesce(part, "")
+        for part in parts
+    ]
+    joined = texts[0]
+    for text in texts[1:]:
+        joined = joined.op("||")(text)
+    return joined
+
+
 def _guarded(cell):
     """csv_writer.neutralise_formula in SQL."""
     return sa.case(
-        (sa.func.left(cell, 1).in_(FORMULA_STARTS), sa.func.concat("'", cell)), else_=cell
+        (sa.func.left(cell, 1).in_(FORMULA_STARTS), sa.literal("'", sa.Text).op("||")(cell)),
+        else_=cell,
     )
 
 
@@ -47,7 +61,7 @@ def _quoted(cell):
     return sa.case(
         (
             cell.regexp_match(_NEEDS_QUOTES),
-            sa.func.concat('"', sa.func.replace(cell, '"', '""'), '"'),
+            _joined('"', sa.func.replace(cell, '"', '""'), '"'),
         ),
         else_=cell,
     )
@@ -79,15 +93,17 @@ def _prepared(rows) -> sa.Subquery:
 def _iso(local, offset):
     """datetime.isoformat(timespec="seconds") of a local time and its UTC offset, e.g.
     2026-11-23T09:15:00+00:00 (NULL stays NULL: an empty cell)."""
-    return sa.func.concat(
-        sa.func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS'),
-        sa.case(
-            (offset.is_(None), None),
-            (
-                sa.func.extract("epoch", offset) < 0,
-                sa.func.concat("-", sa.func.to_char(-offset, "HH24:MI")),
+    return sa.case(
+        (offset.is_(None), None),
+        (
+            sa.func.extract("epoch", offset) < 0,
+            _joined(
+                sa.func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS-'),
+                sa.func.to_char(-offset, "HH24:MI"),
             ),
-            else_=sa.func.concat("+", sa.func.to_char(offset, "HH24:MI")),
+        ),
+        else_=_joined(
+            sa.func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS+'), sa.func.to_char(offset, "HH24:MI")
         ),
     )
 
@@ -115,8 +131,8 @@ def csv_line(row) -> sa.ColumnElement[str]:
         sa.cast(row.photos, sa.Text),
     ]
     separated = [part for cell in cells for part in (cell, ",")][:-1]
-    # concat() reads NULL as "": an absent step or acknowledgement is an empty cell.
-    return sa.func.concat(*separated, "\r\n")
+    # NULL reads as "": an absent step or acknowledgement is an empty cell.
+    return _joined(*separated, "\r\n")
 
 
 def csv_chunks(rows_query: sa.Select) -> Iterator[bytes]:
