@@ -66,3 +66,10 @@ def test_pages_that_may_echo_the_request_are_never_compressed(coach):
     for path in ("/visits", "/login", "/exports"):
         response = coach.get(path, headers=GZIP, follow_redirects=True)
         assert "Content-Encoding" not in response.headers, path
+
+
+def test_every_page_the_worker_keeps_is_compressed():
+    from app.compression import COMPRESSED_PAGES
+    from app.pwa.routes import OFFLINE_PAGES
+
+    assert set(OFFLINE_PAGES) <= COMPRESSED_PAGES

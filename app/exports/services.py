@@ -14,7 +14,8 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import may_export_school, visible_visits_in_scope
+from app.authz import may_export_school
+from app.authz_queries import visible_visits_in_scope
 from app.errors import UnknownSchool
 from app.exports import postgres
 from app.exports.csv_writer import csv_bytes

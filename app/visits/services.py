@@ -13,7 +13,6 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app import limits
 from app.authz import (
-    WriteTarget,
     can_see_visit,
     may_acknowledge_or_reflect,
     may_edit_visit,
@@ -21,8 +20,8 @@ from app.authz import (
     may_use_library_step,
     school_for_new_visit,
     visible_visits_clause,
-    write_target,
 )
+from app.authz_queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
