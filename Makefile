@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_PASSWORD ?= dropin-demo
 CHROMIUM := /usr/lib/chromium/chromium
 
-.PHONY: run test install install-dev chromium wrk bench lint format clean
+.PHONY: run test install install-dev chromium wrk bench lint format clean image-check lock
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,16 @@ run: install
 
 test: install-dev chromium
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# What the Dockerfile does, without a container engine: wheel, fresh root-owned venv from
+# requirements.lock, boot.sh as an unprivileged user from a read-only copy, PostgreSQL.
+# Also part of `make test` when TEST_DATABASE_URL is set and the tests run as root.
+image-check: install-dev
+	$(BIN)/python -m pytest -q tests/test_image.py -rs
+
+# requirements.lock: the production image's exact dependencies, made from pyproject.toml.
+lock:
+	uv pip compile pyproject.toml --python-version 3.11 --quiet -o requirements.lock
 
 # One table: each measure, ours, its baseline measured in the same run, ratio, goal.
 # `make bench MEASURES="sync photos"` runs only those (`python -m bench --list`).

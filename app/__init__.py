@@ -20,8 +20,10 @@ def create_app(config=None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
     _refuse_to_run_without_secret(app)
-    os.makedirs(app.instance_path, exist_ok=True)
+    _refuse_a_bad_photo_store(app)
+    _make_sqlite_folder(app)
 
+    register_request_log(app)
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)
@@ -29,7 +31,7 @@ def create_app(config=None) -> Flask:
     register_security_headers(app)
     register_compression(app)
     register_cli(app)
-    register_health_check(app)
+    register_health_checks(app)
     return app
 
 
@@ -41,6 +43,24 @@ def _refuse_to_run_without_secret(app: Flask) -> None:
             "SECRET_KEY is not set. Set it in the environment (a long random string) "
             "or run with DROPIN_ENV=development for local work."
         )
+
+
+def _refuse_a_bad_photo_store(app: Flask) -> None:
+    """A mistyped PHOTO_STORAGE must stop the start, not put pupils' photos somewhere else."""
+    location = app.config.get("PHOTO_STORAGE")
+    if location:
+        from app.photos.s3 import S3PhotoStorage
+
+        S3PhotoStorage.check_url(location)
+
+
+def _make_sqlite_folder(app: Flask) -> None:
+    """The embedded SQLite database's folder (instance/ for `make run`). Nothing else is
+    created at start: in production the code is read-only and only the photo store is
+    writable."""
+    url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
 
 
 def register_extensions(app: Flask) -> None:
@@ -133,9 +153,13 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo_command)
 
 
-def register_health_check(app: Flask) -> None:
-    @app.get("/healthz")
-    def healthz():
-        """For load balancers and the container: the app answers and the database too."""
-        db.session.execute(sa.text("SELECT 1"))
-        return {"status": "ok"}
+def register_request_log(app: Flask) -> None:
+    from app.requestlog import register
+
+    register(app)
+
+
+def register_health_checks(app: Flask) -> None:
+    from app.health import register
+
+    register(app)

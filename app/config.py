@@ -1,6 +1,7 @@
 """Configuration read from the environment.
 
-`DATABASE_URL`, `SECRET_KEY`, `PHOTO_DIR` and `DROPIN_ENV` are the knobs a deployment sets.
+`DATABASE_URL`, `SECRET_KEY`, `PHOTO_STORAGE` (or `PHOTO_DIR`) and `DROPIN_ENV` are the knobs a
+deployment sets. Production writes nowhere but the database and the photo store.
 """
 
 import os
@@ -31,6 +32,11 @@ class Config:
     SQLALCHEMY_DATABASE_URI = _database_url()
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PHOTO_DIR = os.environ.get("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
+    #: s3://bucket/prefix keeps photos in an S3-compatible store (boto3 reads the AWS_*
+    #: variables); unset, they stay in PHOTO_DIR.
+    PHOTO_STORAGE = os.environ.get("PHOTO_STORAGE", "")
+    #: One JSON line per request on stderr (production); plain text logs otherwise.
+    LOG_JSON = os.environ.get("LOG_JSON", "1") != "0"
     #: Largest photo upload accepted, in bytes (phones downscale before sending).
     MAX_PHOTO_BYTES = int(os.environ.get("MAX_PHOTO_BYTES", limits.PHOTO_BYTES))
     #: Largest JSON body accepted by the API, in bytes.
@@ -85,6 +91,7 @@ def development_secret_key() -> str:
 
 class DevelopmentConfig(Config):
     ENV_NAME = "development"
+    LOG_JSON = os.environ.get("LOG_JSON", "0") != "0"
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
 
@@ -98,6 +105,8 @@ class TestConfig(Config):
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"  # noqa: S105
     SESSION_COOKIE_SECURE = False
     REMEMBER_COOKIE_SECURE = False
+    PHOTO_STORAGE = ""
+    LOG_JSON = False
 
 
 def config_for_environment():

@@ -1,7 +1,7 @@
 """Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
 under /api/."""
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, current_app, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -34,6 +34,7 @@ MESSAGES = {
     422: "Some fields need attention.",
     429: "Too many attempts. Please wait a minute and try again.",
     500: "Something went wrong on our side. Nothing you saved is lost.",
+    503: "Photos cannot be stored or shown just now. Nothing is lost: try again shortly.",
 }
 
 
@@ -73,8 +74,6 @@ def handle_refused(error: Refused):
 
 
 def handle_unexpected(error: Exception):
-    from flask import current_app
-
     current_app.logger.exception("Unhandled error")
     return error_response(500)
 

@@ -152,6 +152,8 @@ class CoachingPair(db.Model):
     teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
     since: Mapped[date] = mapped_column(sa.Date, default=date.today)
     until: Mapped[date | None] = mapped_column(sa.Date)
+    #: The three pairs of a peer triad share this key; the triad is shown and ended as one.
+    triad_key: Mapped[uuid.UUID | None] = mapped_column(sa.Uuid, index=True)
 
     school: Mapped[School] = relationship()
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])

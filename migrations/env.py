@@ -2,6 +2,7 @@ import logging
 from logging.config import fileConfig
 
 from flask import current_app
+from sqlalchemy import text
 
 from alembic import context
 
@@ -103,6 +104,10 @@ def run_migrations_online():
         context.configure(connection=connection, target_metadata=get_metadata(), **conf_args)
 
         with context.begin_transaction():
+            if connection.dialect.name == "postgresql":
+                # App servers starting together: one migrates, the others wait for it and
+                # then find nothing left to do (held until this transaction ends).
+                connection.execute(text("SELECT pg_advisory_xact_lock(4815162342)"))
             context.run_migrations()
 
 

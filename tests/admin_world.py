@@ -14,6 +14,7 @@ from tests.factories import (
     make_library_step,
     make_pair,
     make_school,
+    make_triad,
     make_trust,
     make_user,
     make_visit,
@@ -39,6 +40,11 @@ def world(app):
     trust_lead = make_user("tl@a", name="Tom Trustlead")
     add_role(trust_lead, trust_a, "trust_lead")
     pair = make_pair(coach, teacher, a1)
+    peers = [
+        make_user(f"{name.lower()}@a2", name=f"{name} Peer", roles=[(a2, "coach")])
+        for name in ("Abe", "Bo", "Cy")
+    ]
+    triad = make_triad(peers, a2)
     step = make_library_step(trust_a)
     visit = make_visit(coach, teacher, a1)
     db.session.commit()
@@ -56,6 +62,7 @@ def world(app):
         lead=lead,
         trust_lead=trust_lead,
         pair=pair,
+        triad=triad,
         step=step,
         visit=visit,
     )
@@ -82,6 +89,7 @@ def admin_urls(w) -> list[tuple[str, str]]:
         ("POST", f"/admin/schools/{a1}/pairs"),
         ("POST", f"/admin/schools/{a1}/triads"),
         ("POST", f"/admin/pairs/{w['pair'].id}/end"),
+        ("POST", f"/admin/schools/{w['a2'].id}/triads/{w['triad'][0].triad_key}/end"),
         ("GET", f"/admin/schools/{a1}/import"),
         ("POST", f"/admin/schools/{a1}/import/preview"),
         ("POST", f"/admin/schools/{a1}/import"),

@@ -149,3 +149,24 @@ class Auth:
 @pytest.fixture
 def auth(client):
     return Auth(client)
+
+
+@pytest.fixture(scope="session")
+def s3_server():
+    """moto's standalone S3 server on a free 127.0.0.1 port, for the whole run."""
+    from tests.servers import S3Server
+
+    server = S3Server()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def s3_photos(app, s3_server, monkeypatch):
+    """The app keeps its photos in a fresh bucket of the S3 server (PHOTO_STORAGE)."""
+    for name, value in s3_server.env().items():
+        monkeypatch.setenv(name, value)
+    bucket = s3_server.create_bucket(f"photos-{uuid.uuid4().hex[:12]}")
+    monkeypatch.setitem(app.config, "PHOTO_STORAGE", f"s3://{bucket}/dropin")
+    monkeypatch.setitem(app.extensions, "dropin_photo_storage", None)  # made afresh
+    return bucket

@@ -86,6 +86,19 @@ def make_pair(
     return pair
 
 
+def make_triad(
+    members: list[User], school: School, since: date | None = None
+) -> list[CoachingPair]:
+    """Three peers in a ring, made as the admin page makes them (one shared key)."""
+    key = uuid.uuid4()
+    ring = zip(members, members[1:] + members[:1], strict=True)
+    pairs = [make_pair(coach, teacher, school, since) for coach, teacher in ring]
+    for pair in pairs:
+        pair.triad_key = key
+    db.session.flush()
+    return pairs
+
+
 def make_library_step(
     trust: Trust,
     school: School | None = None,

@@ -22,6 +22,7 @@ from tests.factories import (
     make_library_step,
     make_pair,
     make_school,
+    make_triad,
     make_trust,
     make_user,
     make_visit,
@@ -52,6 +53,8 @@ class Target:
     person: User
     pair_id: int
     step_id: int
+    #: A peer triad of the school (three coaches made for the walk).
+    triad_key: uuid.UUID | None = None
 
     def url_values(self) -> dict:
         return {
@@ -62,6 +65,7 @@ class Target:
             "user_id": self.person.id,
             "pair_id": self.pair_id,
             "step_id": self.step_id,
+            "triad_key": self.triad_key or uuid.uuid4(),
             "token": "not-a-real-token",
             "filename": "css/app.css",
         }
@@ -123,7 +127,16 @@ def _demo_target(school_slug: str, coach_email: str, teacher_email: str, step_id
         person=teacher,
         pair_id=_pair(coach, teacher).id,
         step_id=step_id,
+        triad_key=_triad_at(school),
     )
+
+
+def _triad_at(school: School) -> uuid.UUID:
+    peers = [
+        make_user(f"peer{number}@{school.slug}.test", roles=[(school, "coach")])
+        for number in range(3)
+    ]
+    return make_triad(peers, school)[0].triad_key
 
 
 def build_world() -> dict[str, Target]:
@@ -163,6 +176,7 @@ def build_world() -> dict[str, Target]:
         person=other_teacher,
         pair_id=pair.id,
         step_id=make_library_step(other_trust).id,
+        triad_key=_triad_at(elsewhere),
     )
     other = targets["other"]
     targets["mixed"] = Target(
@@ -173,6 +187,7 @@ def build_world() -> dict[str, Target]:
         other.person,
         other.pair_id,
         other.step_id,
+        other.triad_key,
     )
     new_visit = Visit(id=uuid.uuid4(), teacher_id=riverside.person.id)  # never added
     targets["new"] = Target(

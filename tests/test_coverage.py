@@ -54,7 +54,7 @@ def make_schools(now: datetime):
     teacher("Wren", weekly)  # 23:30 UTC on 7 June is 00:30 on 8 June in London
     # With NOW: 23:30 UTC on Sunday 7 June, which is 00:30 on Monday 8 June in London.
     visit("Wren", weekly, now - timedelta(days=7, hours=12, minutes=30))
-    teacher("Wyn", weekly, coached_by=None)  # never visited, no coach: overdue
+    teacher("Wyn", weekly, coached_by=None)  # never visited, no coach: "no coach", not due
     teacher("Walt", weekly, active=False)  # left the school: not listed
     teacher("Faye", fortnightly)  # 14 days: not overdue
     visit("Faye", fortnightly, now - timedelta(days=14))
@@ -101,7 +101,8 @@ def by_name(rows):
 def test_exactly_the_overdue_teachers_are_flagged_per_cadence(schools):
     rows = by_name(coverage_rows([schools["weekly"], schools["fortnightly"]], NOW))
     assert set(rows) == {"Wendy", "Will", "Wren", "Wyn", "Faye", "Finn", "Flo"}
-    assert {name for name, row in rows.items() if row.overdue} == {"Will", "Wyn", "Finn"}
+    assert {name for name, row in rows.items() if row.overdue} == {"Will", "Finn"}
+    assert {name for name, row in rows.items() if not row.has_coach} == {"Wyn"}
     assert [rows[name].days_since for name in ("Wendy", "Will", "Wren", "Faye", "Finn", "Flo")] == [
         7,
         8,
@@ -127,8 +128,10 @@ def test_half_term_visits_and_current_step_come_from_the_latest_visit(schools):
 
 def test_filters_and_sorting(schools):
     rows = coverage_rows([schools["weekly"], schools["fortnightly"]], NOW)
-    overdue = filter_and_sort(rows, CoverageFilters(overdue_only=True, sort="teacher"))
-    assert [row.teacher_name for row in overdue.rows] == ["Finn", "Will", "Wyn"]
+    overdue = filter_and_sort(rows, CoverageFilters(show="due", sort="teacher"))
+    assert [row.teacher_name for row in overdue.rows] == ["Finn", "Will"]
+    no_coach = filter_and_sort(rows, CoverageFilters(show="no-coach"))
+    assert [row.teacher_name for row in no_coach.rows] == ["Wyn"]
     otto = filter_and_sort(rows, CoverageFilters(coach_id=schools["other_coach"].id))
     assert [row.teacher_name for row in otto.rows] == ["Will"]
     weekly = filter_and_sort(
@@ -146,7 +149,20 @@ def test_filters_and_sorting(schools):
         "Wren",
         "Flo",
     ]
-    assert (weekly.total, weekly.overdue) == (4, 2)
+    assert (weekly.total, weekly.overdue, weekly.no_coach) == (4, 1, 1)
+    fewest_days = filter_and_sort(rows, CoverageFilters(sort="days"))
+    # Fewest days since the last visit first; never visited last.
+    assert [row.teacher_name for row in fewest_days.rows] == [
+        "Flo",
+        "Wendy",
+        "Wren",
+        "Will",
+        "Faye",
+        "Finn",
+        "Wyn",
+    ]
+    most_days = filter_and_sort(rows, CoverageFilters(sort="days", descending=True))
+    assert [row.teacher_name for row in most_days.rows][:2] == ["Wyn", "Finn"]
 
 
 def test_trends_count_visits_per_week_and_share_within_cadence(schools):
@@ -161,8 +177,8 @@ def test_trends_count_visits_per_week_and_share_within_cadence(schools):
     # though Wren's visit was still Sunday in UTC.
     assert weekly.counts == [0] * 9 + [1, 2, 0]
     assert trends.busiest_week == 2
-    assert [bar.height for bar in weekly.bars][9:] == [41.0, 82.0, 0]
-    assert [(s.within, s.teachers, s.percent) for s in trends.shares] == [(2, 3, 67), (2, 4, 50)]
+    assert [bar.height for bar in weekly.bars][9:] == [47.0, 94.0, 0]
+    assert [bar.so_far for bar in weekly.bars] == [False] * 11 + [True]
 
 
 def test_coach_summary_counts_this_weeks_visits_and_overdue_coachees(schools):
@@ -212,9 +228,9 @@ def test_trust_lead_sees_every_school_with_trends_and_coaches(live_schools, clie
     assert response.status_code == 200
     assert "<h1>Coverage</h1>" in html
     assert teacher_names(html) == ["Faye", "Finn", "Flo", "Wendy", "Will", "Wren", "Wyn"]
-    assert html.count('<svg class="week-chart"') == 2
+    assert html.count('<svg class="week-chart"') == 4  # visits and seen within cadence
     assert '<title id="weekly-weekly-high-title">Weekly High: visits per week</title>' in html
-    assert '<desc id="share-desc">' in html
+    assert '<desc id="within-weekly-high-desc">' in html
     assert "style=" not in html
     assert '<h2 id="coaches-heading">Coaches</h2>' in html
 
@@ -230,7 +246,7 @@ def test_htmx_gets_the_table_fragment_only(live_schools, client, auth):
     assert "<html" not in html and "<h1>" not in html
     assert "HX-Request" in response.headers["Vary"]
     assert teacher_names(html) == ["Finn"]
-    assert "1 teacher, 1 due a drop-in." in html
+    assert "1 teacher: 1 due a drop-in, 0 with no coach." in html
 
 
 def test_sort_links_keep_the_filters_and_toggle_direction(live_schools, client, auth):

@@ -88,3 +88,37 @@ def test_week_labels_read_as_dates():
     assert week_dates("2026-W47") == "Week of 16–22 Nov 2026"
     assert week_dates("2026-W49") == "Week of 30 Nov – 6 Dec 2026"
     assert week_dates("2026-W53") == "Week of 28 Dec 2026 – 3 Jan 2027"
+
+
+def test_this_week_so_far_downloads_the_current_week_to_now(lead, client, auth):
+    from app.models import School
+    from tests.factories import make_visit
+
+    school = db.session.scalar(db.select(School).filter_by(slug="mine"))
+    coach = make_user("coach@page.test", roles=[(school, "coach")])
+    teacher = make_user("teacher@page.test", roles=[(school, "teacher")])
+    now = datetime.now(ZoneInfo("UTC"))
+    today_visit = make_visit(coach, teacher, school, now)
+    make_visit(coach, teacher, school, now - timedelta(days=8))
+    db.session.commit()
+
+    auth.login("lead@page.test")
+    html = client.get("/exports").get_data(as_text=True)
+    assert '<h2 id="this-week-heading">This week so far</h2>' in html
+    assert 'value="this_week" aria-describedby="this-week-hint">Download this week so far' in html
+    this_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date())
+    response = client.get("/exports?download=this_week&school=mine")
+    assert response.status_code == 302
+    assert response.headers["Location"] == f"/exports/visits.csv?week={this_week}&school=mine"
+    csv_text = client.get(response.headers["Location"]).get_data(as_text=True)
+    lines = csv_text.strip().splitlines()
+    assert len(lines) == 2 and lines[1].startswith(str(today_visit.id))
+
+
+def test_this_week_so_far_refuses_a_school_that_is_not_yours(lead, client, auth):
+    auth.login("lead@page.test")
+    response = client.get("/exports?download=this_week&school=theirs")
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert 'aria-describedby="this_week-school-error"' in html
+    assert '<p class="error" id="this_week-school-error">Choose one of your schools.' in html

@@ -17,6 +17,7 @@ from tests.route_world import ROLE_EMAILS, ROLES, build_world, capture_for, snap
 PUBLIC = {
     "static",
     "healthz",
+    "readyz",
     "auth.login",
     "auth.logout",
     "auth.accept_invitation",
@@ -56,6 +57,11 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_coaching_pair": ADMIN_OF_TRUST,
     "admin.add_coaching_triad": ADMIN_OF_TRUST,
     "admin.end_coaching_pair": {"riverside": {"admin"}, "other": {"outsider"}},
+    "admin.end_coaching_triad": {
+        "riverside": {"admin"},
+        "other": {"outsider"},
+        "mixed": NO_ONE,  # a school of the admin's trust, another trust's triad
+    },
     "admin.add_staff": ADMIN_OF_TRUST,
     "admin.person": ADMIN_OF_PERSON,
     "admin.set_person_active": ADMIN_OF_PERSON,

@@ -2,13 +2,24 @@
 
 from __future__ import annotations
 
-from flask import render_template, request
+import uuid
+
+from flask import abort, render_template, request
 from flask_login import current_user
 
 from app.admin import bp
 from app.admin.access import admin_required, pair_or_404, save, school_or_404
 from app.admin.forms import PairForm, TriadForm
-from app.admin.pairing import add_pair, add_triad, end_pair, members, pairs_of_school
+from app.admin.pairing import (
+    add_pair,
+    add_triad,
+    end_pair,
+    end_triad,
+    members,
+    school_pairs,
+    teachers_without_coach,
+    triad_pairs,
+)
 from app.extensions import db
 from app.htmx import page_or_fragment
 from app.localtime import local_today
@@ -32,13 +43,12 @@ def _forms(school, pair_form=None, triad_form=None) -> tuple[PairForm, TriadForm
 def _pairs_context(school, pair_form=None, triad_form=None, **context) -> dict:
     pair_form, triad_form = _forms(school, pair_form, triad_form)
     today = local_today(school.timezone)
-    current, ended = pairs_of_school(school, today)
     return {
         "school": school,
         "pair_form": pair_form,
         "triad_form": triad_form,
-        "current": current,
-        "ended": ended,
+        "pairs": school_pairs(school, today),
+        "uncoached": teachers_without_coach(school, today),
         "today": today,
         **context,
     }
@@ -112,5 +122,23 @@ def end_coaching_pair(pair_id: int):
             "admin/_pairs.html", _pairs_page, **_pairs_context(school, confirming=pair.id)
         )
     end_pair(current_user, pair)
+    db.session.commit()
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+
+
+@bp.post("/schools/<int:school_id>/triads/<uuid:triad_key>/end")
+@admin_required
+def end_coaching_triad(school_id: int, triad_key: uuid.UUID):
+    """A triad ends as one, in two steps like a pair: "End…", then "Yes, end it"."""
+    school = school_or_404(school_id)
+    if not triad_pairs(school, triad_key):
+        abort(404)
+    if request.form.get("confirm") != "yes":
+        return page_or_fragment(
+            "admin/_pairs.html",
+            _pairs_page,
+            **_pairs_context(school, confirming_triad=triad_key),
+        )
+    end_triad(current_user, school, triad_key)
     db.session.commit()
     return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))

@@ -14,6 +14,7 @@ from app.admin.access import (
     school_or_404,
     trust_or_404,
 )
+from app.admin.audit_trail import AuditReader
 from app.admin.forms import SchoolForm, StaffForm, TrustRoleForm
 from app.admin.services import (
     RuleBroken,
@@ -202,4 +203,6 @@ def audit_trail(trust_id: int):
     trust = trust_or_404(trust_id)
     page = request.args.get("page", 1, type=int)
     events = audit_page(trust, max(page, 1))
-    return render_template("admin/audit.html", trust=trust, events=events)
+    return render_template(
+        "admin/audit.html", trust=trust, events=events, reader=AuditReader(trust)
+    )

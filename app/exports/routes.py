@@ -74,11 +74,13 @@ def index():
     }
     errors: dict[str, str] = {}
     kind = args.get("download")
-    if kind in ("week", "range"):
+    if kind in ("this_week", "week", "range"):
         try:
             if values["school"] and values["school"] not in {s.slug for s in schools}:
                 raise ExportInputError("Choose one of your schools.", "school")
-            if kind == "week":
+            if kind == "this_week":
+                period_args = {"week": iso_week_label(today)}
+            elif kind == "week":
                 period_args = {"week": parse_week(values["week"]).label}
             else:
                 period = parse_date_range(values["from"], values["to"])
@@ -98,6 +100,8 @@ def index():
         errors=errors,
         kind=kind,
         weeks=_recent_weeks(today),
+        this_monday=monday_of(today),
+        today=today,
     ), status
 
 

@@ -1,14 +1,17 @@
-"""Coverage: for each teacher of a lead's schools, when they were last visited and whether
-that is longer ago than the school's cadence allows (weekly 7 days, fortnightly 14).
+"""Coverage: for each teacher of a lead's schools, whether they have a coach, when they were
+last visited and whether that is longer ago than the school's cadence allows (weekly 7
+days, fortnightly 14).
 
-A teacher's drop-in is due (`overdue`) when more days than the cadence have passed since
-their last visit (in the school's own calendar), or when they have had no visit yet. It says
-the coaching is late, never anything about the teacher. "Recent" visits are those of the
-last six weeks.
+A teacher with no current coach is "no coach": what they need is a coach, not a drop-in.
+A coached teacher's drop-in is due (`overdue`) when more days than the cadence have passed
+since their last visit (in the school's own calendar), or when they have had no visit yet.
+It says the coaching is late, never anything about the teacher. "Recent" visits are those
+of the last six weeks.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -24,7 +27,9 @@ from app.models import CADENCE_DAYS, ActionStep, CoachingPair, Membership, Schoo
 HALF_TERM = timedelta(weeks=6)
 #: Rows shown at once; a trust lead narrows by school or coach to see the rest.
 MAX_ROWS = 300
-SORT_KEYS = ("teacher", "school", "coach", "last_visit", "visits", "step_status")
+SORT_KEYS = ("teacher", "school", "coach", "last_visit", "days", "visits", "step_status")
+#: The "Show" filter: everyone, only drop-ins due, only teachers with no coach.
+SHOW_CHOICES = ("all", "due", "no-coach")
 CADENCE_WORDS = {"weekly": "every week", "fortnightly": "every fortnight"}
 STATUS_ORDER = {"new": 0, "practising": 1, "embedded": 2, None: 3}
 
@@ -41,7 +46,17 @@ class TeacherCoverage:
     recent_visits: int = 0
     step_text: str | None = None
     step_status: str | None = None
-    overdue: bool = True
+    #: Long enough since the last visit (or never visited) by the school's cadence.
+    past_cadence: bool = True
+
+    @property
+    def has_coach(self) -> bool:
+        return bool(self.coaches)
+
+    @property
+    def overdue(self) -> bool:
+        """A drop-in is due: the teacher has a coach and the cadence has passed."""
+        return self.has_coach and self.past_cadence
 
     @property
     def cadence_days(self) -> int:
@@ -134,7 +149,7 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         row.days_since = (local_today(zone, now) - row.last_visit_on).days
         row.last_visit_id = visit_id
         row.recent_visits = recent
-        row.overdue = row.days_since > row.cadence_days
+        row.past_cadence = row.days_since > row.cadence_days
         row.step_text, row.step_status = step_text, step_status
     return list(rows.values())
 
@@ -143,24 +158,26 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
 class CoverageFilters:
     school: School | None = None
     coach_id: int | None = None
-    overdue_only: bool = False
+    show: str = "all"
     sort: str = "last_visit"
     descending: bool = False
 
     @classmethod
     def from_args(cls, args: MultiDict, schools: list[School]) -> CoverageFilters:
-        """Read the query string; an unknown sort falls back to the default, an unknown
-        school is not found (UnknownSchool)."""
+        """Read the query string; an unknown sort or show falls back to the default, an
+        unknown school is not found (UnknownSchool). `overdue=1` (older links) means
+        show=due."""
         school = None
         if slug := args.get("school"):
             school = next((s for s in schools if s.slug == slug), None)
             if school is None:
                 raise UnknownSchool(slug)
         sort = args.get("sort", "last_visit")
+        show = args.get("show") or ("due" if args.get("overdue") == "1" else "all")
         return cls(
             school=school,
             coach_id=args.get("coach", type=int),
-            overdue_only=args.get("overdue") == "1",
+            show=show if show in SHOW_CHOICES else "all",
             sort=sort if sort in SORT_KEYS else "last_visit",
             descending=args.get("dir") == "desc",
         )
@@ -170,12 +187,23 @@ class CoverageFilters:
         values = {
             "school": self.school.slug if self.school else None,
             "coach": self.coach_id,
-            "overdue": "1" if self.overdue_only else None,
+            "show": None if self.show == "all" else self.show,
             "sort": self.sort,
             "dir": "desc" if self.descending else None,
         }
         values.update(changes)
         return {key: str(value) for key, value in values.items() if value is not None}
+
+    def shows(self, row: TeacherCoverage) -> bool:
+        return (
+            (self.school is None or row.school.id == self.school.id)
+            and (self.coach_id is None or self.coach_id in {c for c, _ in row.coaches})
+            and (
+                self.show == "all"
+                or (self.show == "due" and row.overdue)
+                or (self.show == "no-coach" and not row.has_coach)
+            )
+        )
 
 
 def _sort_key(sort: str):
@@ -186,6 +214,12 @@ def _sort_key(sort: str):
         "coach": lambda r: (r.coach_names.lower() or "\uffff", r.teacher_name.lower()),
         # Oldest (or never) first: those most in need of a visit lead.
         "last_visit": lambda r: (r.last_visit_on or never, r.teacher_name.lower()),
+        # Fewest days first; never visited counts as the most days.
+        "days": lambda r: (
+            r.days_since is None,
+            r.days_since or 0,
+            r.teacher_name.lower(),
+        ),
         "visits": lambda r: (r.recent_visits, r.teacher_name.lower()),
         "step_status": lambda r: (STATUS_ORDER.get(r.step_status, 3), r.teacher_name.lower()),
     }
@@ -198,19 +232,42 @@ class CoverageTable:
     #: Matching rows before the MAX_ROWS cut.
     total: int
     overdue: int
+    no_coach: int
 
 
 def filter_and_sort(rows: list[TeacherCoverage], filters: CoverageFilters) -> CoverageTable:
-    chosen = [
-        row
-        for row in rows
-        if (filters.school is None or row.school.id == filters.school.id)
-        and (filters.coach_id is None or filters.coach_id in {c for c, _ in row.coaches})
-        and (not filters.overdue_only or row.overdue)
-    ]
+    chosen = [row for row in rows if filters.shows(row)]
     chosen.sort(key=_sort_key(filters.sort), reverse=filters.descending)
     overdue = sum(1 for row in chosen if row.overdue)
-    return CoverageTable(chosen[:MAX_ROWS], len(chosen), overdue)
+    no_coach = sum(1 for row in chosen if not row.has_coach)
+    return CoverageTable(chosen[:MAX_ROWS], len(chosen), overdue, no_coach)
+
+
+@dataclass(frozen=True)
+class CoachedShare:
+    """How many of a school's teachers have a current coach ("every teacher has a coach")."""
+
+    school: School
+    coached: int
+    teachers: int
+
+    @property
+    def percent(self) -> int:
+        return round(100 * self.coached / self.teachers) if self.teachers else 0
+
+    @property
+    def without(self) -> int:
+        return self.teachers - self.coached
+
+
+def coached_shares(schools: list[School], rows: list[TeacherCoverage]) -> list[CoachedShare]:
+    """One per school, in the schools' order, counting every active teacher."""
+    teachers: Counter = Counter()
+    coached: Counter = Counter()
+    for row in rows:
+        teachers[row.school.id] += 1
+        coached[row.school.id] += row.has_coach
+    return [CoachedShare(school, coached[school.id], teachers[school.id]) for school in schools]
 
 
 def coaches_of(rows: list[TeacherCoverage]) -> list[tuple[int, str]]:

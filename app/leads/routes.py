@@ -11,7 +11,13 @@ from app.authz import led_schools
 from app.errors import UnknownSchool
 from app.htmx import page_or_fragment
 from app.leads import bp
-from app.leads.coverage import CoverageFilters, coaches_of, coverage_rows, filter_and_sort
+from app.leads.coverage import (
+    CoverageFilters,
+    coached_shares,
+    coaches_of,
+    coverage_rows,
+    filter_and_sort,
+)
 from app.leads.trends import coach_summaries, trends_for
 
 
@@ -35,6 +41,7 @@ def coverage():
             trends=trends_for(schools, rows, now),
             coaches=coach_summaries(schools, rows, now),
             coaches_for_filter=coaches_of(rows),
+            coached=coached_shares(schools, rows),
         )
 
     return page_or_fragment(

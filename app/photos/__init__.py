@@ -1,5 +1,6 @@
 from flask import Blueprint
 
-bp = Blueprint("photos", __name__)
+# cli_group=None: `flask --app app photos-check`, not `flask photos photos-check`.
+bp = Blueprint("photos", __name__, cli_group=None)
 
-from app.photos import routes  # noqa: E402,F401
+from app.photos import cli, routes  # noqa: E402,F401

@@ -6,13 +6,15 @@ import hashlib
 import uuid
 from dataclasses import dataclass, field
 
+from flask import current_app
+
 from app import limits
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
 from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
-from app.photos.storage import photo_storage
+from app.photos.storage import StorageUnavailable, photo_storage
 
 
 @dataclass
@@ -40,8 +42,7 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     except PhotoRefused as refused:
         raise Refused(refused.status, refused.message) from None
 
-    storage = photo_storage()
-    keys = [storage.put(processed.display), storage.put(processed.thumbnail)]
+    keys = _put_both(processed.display, processed.thumbnail)
     row = {
         "id": photo_id,
         "visit_id": visit.id,
@@ -66,6 +67,18 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     return PhotoResult(db.session.get(Photo, photo_id), created=True, new_keys=keys)
 
 
+def _put_both(display: bytes, thumbnail: bytes) -> list[str]:
+    """Both files or neither: a store that fails half-way keeps no stray display file."""
+    storage = photo_storage()
+    keys = [storage.put(display)]
+    try:
+        keys.append(storage.put(thumbnail))
+    except StorageUnavailable:
+        discard(keys)
+        raise
+    return keys
+
+
 def _replay(photo: Photo, visit: Visit, sha256: str, caption: str | None) -> PhotoResult:
     if photo.visit_id != visit.id:
         raise Refused(409, "That photo id belongs to another visit.")
@@ -78,6 +91,10 @@ def _replay(photo: Photo, visit: Visit, sha256: str, caption: str | None) -> Pho
 
 
 def discard(keys: list[str]) -> None:
+    """Best effort: a file left behind when the store is down is found by photos-check."""
     storage = photo_storage()
     for key in keys:
-        storage.delete(key)
+        try:
+            storage.delete(key)
+        except StorageUnavailable:
+            current_app.logger.warning("photo file %s left in %s", key, storage.location)

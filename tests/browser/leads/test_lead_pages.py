@@ -87,8 +87,8 @@ def test_lead_filters_and_sorts_coverage_without_reloading(demo, laptop):
     assert_accessible(laptop, "leads-coverage-laptop")
     laptop.evaluate("window.stillTheSamePage = true")
 
-    laptop.get_by_label("Only drop-ins due").check()
-    expect(laptop).to_have_url(re.compile(r"overdue=1"))
+    laptop.get_by_label("Show").select_option(label="Only drop-ins due")
+    expect(laptop).to_have_url(re.compile(r"show=due"))
     expect(laptop.locator("table.coverage tbody tr:not(.is-due)")).to_have_count(0)
     overdue = table_teachers(laptop)
     assert "Dan Lewis" in overdue and "Hannah Price" in overdue
@@ -101,7 +101,7 @@ def test_lead_filters_and_sorts_coverage_without_reloading(demo, laptop):
     )
     assert "Dan Lewis" not in table_teachers(laptop)
 
-    laptop.get_by_label("Only drop-ins due").uncheck()
+    laptop.get_by_label("Show").select_option(label="All teachers")
     expect(laptop.locator("table.coverage tbody tr")).to_have_count(4)  # Hillcrest's teachers
     laptop.get_by_role("link", name="Teacher").click()
     expect(laptop.locator("th[aria-sort=ascending]")).to_contain_text("Teacher")
@@ -123,6 +123,21 @@ def test_coverage_trends_have_accessible_charts_and_numbers(demo, laptop):
     table = laptop.locator("table.trend-table")
     expect(table.get_by_role("rowheader", name="Riverside Primary")).to_be_visible()
     expect(
-        laptop.get_by_role("img", name="Share of teachers seen within cadence, per school")
+        laptop.get_by_role("img", name="Riverside Primary: teachers seen within cadence, per week")
     ).to_be_visible()
     assert_accessible(laptop, "leads-trends-laptop")
+
+
+def test_lead_downloads_this_week_so_far(demo, laptop):
+    sign_in(laptop, "lead@example.org")
+    laptop.goto("/exports")
+    form = laptop.locator("form", has=laptop.get_by_role("heading", name="This week so far"))
+    assert_accessible(laptop, "leads-export-this-week-laptop")
+    form.get_by_label("School").select_option(label="Riverside Primary")
+    with laptop.expect_download() as info:
+        form.get_by_role("button", name="Download this week so far").click()
+    this_week = iso_week_label(datetime.now(ZoneInfo("Europe/London")).date())
+    assert info.value.suggested_filename == f"dropin-visits-{this_week}-riverside.csv"
+    rows = rows_of(info.value)
+    assert {row[2] for row in rows} <= {this_week}
+    assert {row[3] for row in rows} <= {"Riverside Primary"}
