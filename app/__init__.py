@@ -97,6 +97,7 @@ def register_blueprints(app: Flask) -> None:
     from app.api import bp as api_bp
     from app.auth import bp as auth_bp
     from app.capture import bp as capture_bp
+    from app.coaching import bp as coaching_bp
     from app.exports import bp as exports_bp
     from app.leads import bp as leads_bp
     from app.photos import bp as photos_bp
@@ -108,6 +109,7 @@ def register_blueprints(app: Flask) -> None:
         auth_bp,
         capture_bp,
         visits_bp,
+        coaching_bp,
         teacher_bp,
         leads_bp,
         exports_bp,

@@ -65,10 +65,12 @@ class Config:
     PUBLIC_URL = os.environ.get("PUBLIC_URL", "http://127.0.0.1:5000")
     #: Mixed into the service worker's version: set it to make every device update.
     RELEASE = os.environ.get("RELEASE", "")
-    #: The sync loop's first retry delay (it doubles up to five minutes) and how long it
-    #: waits for an answer. Tests shorten both.
+    #: The sync loop's first retry delay (it doubles up to SYNC_MAX_DELAY_MS, jittered:
+    #: while anything waits the phone checks every 30 to 60 s) and how long it waits for
+    #: an answer. Tests shorten them.
     SYNC_RETRY_BASE_MS = 5000
     SYNC_REQUEST_TIMEOUT_MS = 60000
+    SYNC_MAX_DELAY_MS = 60000
 
     SMTP_HOST = os.environ.get("SMTP_HOST")
     SMTP_PORT = int(os.environ.get("SMTP_PORT", 587))

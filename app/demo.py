@@ -194,11 +194,14 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
 
 
 def _seed_visits(users, schools, library, today: date) -> None:
-    """A few weeks of drop-ins, every visit with its one action step."""
+    """A few weeks of drop-ins per pair, the coaching loop as it runs: a step is set, the
+    next drop-in keeps it practising, the one after judges it embedded and sets the next
+    step, which the last drop-in keeps practising."""
     for pair_index, (coach, teacher, slug) in enumerate(PAIRS):
         cadence_days = 7 if slug == "hillcrest" else 14
         # Leave one teacher per school overdue so coverage has something to show.
         weeks_back = 2 if teacher in ("dan.lewis@example.org", "hannah.price@example.org") else 0
+        step = None
         for visit_number in range(4):
             visit_id = uuid.uuid5(DEMO_NAMESPACE, f"{coach}:{teacher}:{visit_number}")
             if db.session.get(Visit, visit_id) is not None:
@@ -210,8 +213,6 @@ def _seed_visits(users, schools, library, today: date) -> None:
                 15,
                 tzinfo=UTC,
             )
-            step = library[(pair_index + visit_number) % len(library)]
-            status = ("embedded", "embedded", "practising", "new")[visit_number]
             visit = Visit(
                 id=visit_id,
                 school_id=schools[slug].id,
@@ -225,15 +226,26 @@ def _seed_visits(users, schools, library, today: date) -> None:
                 client_created_at=started_at,
                 client_updated_at=started_at,
             )
-            visit.action_step = ActionStep(
-                text=step.title,
-                library_step_id=step.id,
-                status=status,
-                status_changed_at=started_at + timedelta(days=2) if status != "new" else None,
-                acknowledged_at=started_at + timedelta(days=1) if status != "new" else None,
-            )
+            if visit_number % 2 == 0 or step is None:
+                if step is not None:
+                    step.status, step.closed_at = "embedded", started_at
+                    step.status_changed_at = started_at
+                    db.session.flush()  # closed before the next live step is inserted
+                chosen = library[(pair_index + visit_number) % len(library)]
+                step = ActionStep(
+                    teacher_id=users[teacher].id,
+                    school_id=schools[slug].id,
+                    text=chosen.title,
+                    library_step_id=chosen.id,
+                    set_at=started_at,
+                    acknowledged_at=started_at + timedelta(days=1),
+                )
+            else:
+                step.status = "practising"
+                step.status_changed_at = started_at + timedelta(days=1)
+            visit.action_step = step
             db.session.add(visit)
-    db.session.flush()
+            db.session.flush()
 
 
 @click.command("seed-demo")

@@ -10,6 +10,8 @@ REFLECTION = 2000
 CLASS_NAME = 80
 SUBJECT = 80
 CAPTION = 200
+#: One comment in the conversation on a step.
+COMMENT = 1000
 EMAIL = 254
 PERSON_NAME = 200
 #: Photos one visit may hold.
@@ -28,6 +30,7 @@ def for_pages(photo_bytes: int) -> dict[str, int]:
         "class_name": CLASS_NAME,
         "subject": SUBJECT,
         "caption": CAPTION,
+        "comment": COMMENT,
         "photos_per_visit": PHOTOS_PER_VISIT,
         "photo_bytes": photo_bytes,
     }

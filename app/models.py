@@ -49,7 +49,11 @@ CADENCES = ("weekly", "fortnightly")
 CADENCE_DAYS = {"weekly": 7, "fortnightly": 14}
 SCHOOL_ROLES = ("teacher", "coach", "lead")
 TRUST_ROLES = ("trust_lead", "admin")
-STEP_STATUSES = ("new", "practising", "embedded")
+STEP_STATUSES = ("new", "practising", "embedded", "replaced")
+#: A live step is the one the teacher is working on; a teacher has at most one.
+LIVE_STEP_STATUSES = ("new", "practising")
+#: The SQL form of "live", shared by the partial unique index and its migration.
+LIVE_STEP_WHERE = "status IN ('new', 'practising')"
 
 
 class Trust(db.Model):
@@ -201,9 +205,10 @@ class Visit(db.Model):
     school: Mapped[School] = relationship()
     coach: Mapped[User] = relationship(foreign_keys=[coach_id])
     teacher: Mapped[User] = relationship(foreign_keys=[teacher_id])
-    action_step: Mapped[ActionStep] = relationship(
-        back_populates="visit", uselist=False, cascade="all, delete-orphan"
-    )
+    #: The step this visit set or revisited. Set in the same transaction that inserts the
+    #: visit (the visit row comes first so a replayed upload stays one INSERT … ON CONFLICT).
+    action_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_step.id"), index=True)
+    action_step: Mapped[ActionStep] = relationship(back_populates="visits")
     photos: Mapped[list[Photo]] = relationship(
         back_populates="visit", cascade="all, delete-orphan", order_by="Photo.created_at"
     )
@@ -220,10 +225,13 @@ class Visit(db.Model):
 
 
 class ActionStep(db.Model):
-    """The one thing the teacher practises next; exactly one per visit."""
+    """The one thing the teacher practises next: set on one visit, revisited by later ones
+    until the coach judges it embedded or sets another (it is then closed as replaced)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    visit_id: Mapped[uuid.UUID] = mapped_column(sa.ForeignKey("visit.id"), unique=True)
+    teacher_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"), index=True)
+    #: The school of the visit that set it.
+    school_id: Mapped[int] = mapped_column(sa.ForeignKey("school.id"), index=True)
     text: Mapped[str] = mapped_column(sa.String(limits.ACTION_STEP))
     library_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("library_step.id"))
     status: Mapped[str] = mapped_column(sa.String(16), default="new")
@@ -231,13 +239,68 @@ class ActionStep(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reflection: Mapped[str] = mapped_column(sa.Text, default="")
     reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: When the visit that set it started.
+    set_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    #: When it was embedded or replaced (the start of the visit that closed it).
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
-    visit: Mapped[Visit] = relationship(back_populates="action_step")
+    teacher: Mapped[User] = relationship()
+    school: Mapped[School] = relationship()
     library_step: Mapped[LibraryStep | None] = relationship()
+    visits: Mapped[list[Visit]] = relationship(
+        back_populates="action_step", order_by="[Visit.started_at, Visit.created_at]"
+    )
+    comments: Mapped[list[StepComment]] = relationship(
+        back_populates="step", order_by="[StepComment.created_at, StepComment.id]"
+    )
 
     __table_args__ = (
-        sa.CheckConstraint("status IN ('new', 'practising', 'embedded')", name="status"),
+        sa.CheckConstraint(
+            "status IN ('new', 'practising', 'embedded', 'replaced')", name="status"
+        ),
+        # The database, not Python, keeps a teacher to one live step.
+        sa.Index(
+            "uq_action_step_live_teacher",
+            "teacher_id",
+            unique=True,
+            sqlite_where=sa.text(LIVE_STEP_WHERE),
+            postgresql_where=sa.text(LIVE_STEP_WHERE),
+        ),
     )
+
+    @property
+    def is_live(self) -> bool:
+        return self.status in LIVE_STEP_STATUSES
+
+    @classmethod
+    def is_live_clause(cls) -> sa.ColumnElement[bool]:
+        return cls.status.in_(LIVE_STEP_STATUSES)
+
+    @property
+    def set_on(self) -> Visit | None:
+        """The visit that set it: its first."""
+        return self.visits[0] if self.visits else None
+
+    @property
+    def revisits(self) -> list[Visit]:
+        return self.visits[1:]
+
+
+class StepComment(db.Model):
+    """One line of the conversation on a step, by the teacher or their coach."""
+
+    #: Made on the device, so a comment sent twice from an outbox is kept once.
+    id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    step_id: Mapped[int] = mapped_column(sa.ForeignKey("action_step.id"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    #: Server time: the order comments are shown in.
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    client_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    step: Mapped[ActionStep] = relationship(back_populates="comments")
+    author: Mapped[User] = relationship()
 
 
 class Photo(db.Model):

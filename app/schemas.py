@@ -76,18 +76,42 @@ class StrictSchema(Schema):
 
 
 class ActionStepInSchema(StrictSchema):
+    """The visit's one step: {"step_id"} keeps the teacher practising their live step;
+    {"text", "library_step_id"} sets a new one, closing the live step as replaced, or as
+    embedded when `embedded_step_id` names it (the coach's judgement on this visit)."""
+
+    step_id = fields.Integer(
+        strict=True,
+        validate=ID_RANGE,
+        metadata={"description": "Keep practising: the id of the teacher's live step."},
+    )
     text = Text(
-        required=True,
         validate=[validate.Length(min=1, max=limits.ACTION_STEP), _not_blank],
-        metadata={"description": "The one thing the teacher practises next."},
+        metadata={"description": "A new step: the one thing the teacher practises next."},
     )
     library_step_id = fields.Integer(
         strict=True,
-        load_default=None,
         allow_none=True,
         validate=ID_RANGE,
         metadata={"description": "The library step this text came from, if any."},
     )
+    embedded_step_id = fields.Integer(
+        strict=True,
+        allow_none=True,
+        validate=ID_RANGE,
+        metadata={"description": "With a new step: the live step this visit judged embedded."},
+    )
+
+    @validates_schema
+    def revisit_or_new(self, data, **kwargs):
+        if "step_id" in data:
+            extra = [
+                name for name in ("text", "library_step_id", "embedded_step_id") if name in data
+            ]
+            for name in extra:
+                raise ValidationError("Send step_id alone to keep practising a step.", name)
+        elif "text" not in data:
+            raise ValidationError("Missing data for required field.", "text")
 
 
 class VisitInSchema(StrictSchema):
@@ -108,9 +132,13 @@ class VisitInSchema(StrictSchema):
     action_step = fields.Nested(ActionStepInSchema, required=True)
     photo_ids = fields.List(
         fields.UUID(),
-        load_default=list,
+        load_default=None,
         validate=[validate.Length(max=limits.PHOTOS_PER_VISIT), _no_duplicates],
-        metadata={"description": "Photos the visit expects; complete once all have arrived."},
+        metadata={
+            "description": "Photos the visit expects; complete once all have arrived. "
+            "Sent again without some, those photos are deleted (the device's final list); "
+            "left out, the visit's photos stay as they are."
+        },
     )
     captured_offline = fields.Boolean(load_default=False, **STRICT_BOOLEAN)
     created_at = Moment(
@@ -136,12 +164,17 @@ class VisitInSchema(StrictSchema):
 class ActionStepPatchSchema(StrictSchema):
     """A teacher's acknowledgement, reflection or progress, or a coach's status verdict."""
 
-    status = fields.String(validate=validate.OneOf(STEP_STATUSES))
+    status = fields.String(validate=validate.OneOf(STEP_STATUSES[:3]))
     acknowledged = fields.Boolean(
         validate=validate.Equal(True, error="Only true: an acknowledgement is never undone."),
         **STRICT_BOOLEAN,
     )
-    reflection = Text(validate=validate.Length(max=limits.REFLECTION))
+    reflection = Text(
+        validate=validate.Length(
+            max=limits.REFLECTION,
+            error=f"Shorten your reflection to {limits.REFLECTION:,} characters or fewer.",
+        )
+    )
 
     @validates_schema
     def something_to_change(self, data, **kwargs):
@@ -158,6 +191,10 @@ class PersonSchema(Schema):
 
 
 class ActionStepOutSchema(Schema):
+    """A step as one viewer may read it: the reflection is null for anyone but the teacher
+    and their current coach(es) (see app.authz.may_read_reflection)."""
+
+    id = fields.Integer(metadata={"description": "Kept across the visits that revisit it."})
     text = fields.String()
     library_step_id = fields.Integer(allow_none=True)
     category = fields.Function(
@@ -168,8 +205,34 @@ class ActionStepOutSchema(Schema):
     status = fields.String(metadata={"enum": list(STEP_STATUSES)})
     status_changed_at = fields.AwareDateTime(allow_none=True)
     acknowledged_at = fields.AwareDateTime(allow_none=True)
-    reflection = fields.String()
+    reflection = fields.String(allow_none=True)
     reflected_at = fields.AwareDateTime(allow_none=True)
+    set_at = fields.AwareDateTime(metadata={"description": "When the visit that set it began."})
+    closed_at = fields.AwareDateTime(
+        allow_none=True, metadata={"description": "When it was embedded or replaced."}
+    )
+    visit_ids = fields.Function(
+        lambda step: [str(visit.id) for visit in step.visits],
+        metadata={
+            "type": "array",
+            "description": "Its visits, oldest (the one that set it) first.",
+        },
+    )
+
+
+class StepCommentInSchema(StrictSchema):
+    """One comment on a step (PUT /api/v1/steps/<id>/comments/<uuid>)."""
+
+    body = Text(required=True, validate=validate.Length(min=1, max=limits.COMMENT))
+    created_at = Moment(load_default=None, allow_none=True, format="iso")
+
+
+class StepCommentOutSchema(Schema):
+    id = fields.UUID()
+    step_id = fields.Integer()
+    author = fields.Nested(lambda: PersonSchema())
+    body = fields.String()
+    created_at = fields.AwareDateTime(metadata={"description": "Server time: the order shown."})
 
 
 class PhotoOutSchema(Schema):

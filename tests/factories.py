@@ -9,7 +9,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from app.extensions import db
 from app.models import (
-    ActionStep,
     CoachingPair,
     LibraryStep,
     Membership,
@@ -19,6 +18,7 @@ from app.models import (
     User,
     Visit,
 )
+from app.steps.services import set_new_step
 
 DEFAULT_PASSWORD = "correct horse battery"
 _counter = itertools.count(1)
@@ -127,6 +127,7 @@ def make_visit(
 ) -> Visit:
     started_at = started_at or datetime.now(UTC) - timedelta(hours=1)
     library_step = fields.pop("library_step", None)
+    revisits = fields.pop("step", None)
     visit = Visit(
         id=fields.pop("id", uuid.uuid4()),
         school_id=school.id,
@@ -136,9 +137,16 @@ def make_visit(
         duration_minutes=fields.pop("duration_minutes", 10),
         **fields,
     )
-    visit.action_step = ActionStep(
-        text=step_text, status=status, library_step_id=library_step.id if library_step else None
-    )
     db.session.add(visit)
+    db.session.flush()
+    if revisits is not None:
+        visit.action_step = revisits
+    else:
+        choice = {"text": step_text, "library_step_id": library_step.id if library_step else None}
+        step = set_new_step(visit, choice)
+        if status != "new" and step.is_live:
+            step.status = status
+            if status == "embedded":
+                step.closed_at = started_at
     db.session.flush()
     return visit

@@ -288,3 +288,54 @@ def test_a_failed_commit_leaves_no_file_behind(app, world, coach, monkeypatch):
     monkeypatch.undo()
     assert response.status_code == 500 and response.is_json
     assert stored_files(app) == before and photo_rows() == 0
+
+
+def _visit_with_two_photos(world, coach) -> tuple[str, dict, list[str]]:
+    visit_id, photo_ids = str(uuid.uuid4()), [str(uuid.uuid4()), str(uuid.uuid4())]
+    body = {
+        "teacher_id": world["people"]["teacher"].id,
+        "started_at": "2026-11-20T09:00:00Z",
+        "action_step": {"text": "Narrate the positive."},
+        "photo_ids": photo_ids,
+        "updated_at": "2026-11-20T09:10:00Z",
+    }
+    assert coach.put_visit(visit_id, body).status_code == 201
+    for index, photo_id in enumerate(photo_ids):
+        data = fx.plain_jpeg(300 + index, 200)
+        assert coach.put_photo(visit_id, photo_id, data).status_code == 201
+    return visit_id, body, photo_ids
+
+
+def test_a_photo_the_device_no_longer_lists_is_deleted_with_its_files(app, world, coach):
+    visit_id, body, photo_ids = _visit_with_two_photos(world, coach)
+    files = stored_files(app)
+    fixed = {**body, "photo_ids": photo_ids[1:], "updated_at": "2026-11-20T09:20:00Z"}
+
+    answer = coach.put_visit(visit_id, fixed)
+
+    assert answer.status_code == 200
+    assert [p["id"] for p in answer.get_json()["photos"]] == photo_ids[1:]
+    assert answer.get_json()["complete"] is True
+    assert photo_rows() == 1
+    assert len(files - stored_files(app)) == 2  # display and thumbnail of the dropped one
+    assert coach.put_visit(visit_id, fixed).status_code == 200  # a replay changes nothing
+    assert photo_rows() == 1
+
+
+def test_photos_stay_when_the_device_does_not_list_them_or_sends_an_older_edit(app, world, coach):
+    visit_id, body, photo_ids = _visit_with_two_photos(world, coach)
+    files = stored_files(app)
+    unlisted = {key: value for key, value in body.items() if key != "photo_ids"}
+    assert coach.put_visit(visit_id, {**unlisted, "notes": "More."}).status_code == 200
+    older = {**body, "photo_ids": [], "updated_at": "2026-11-20T09:05:00Z"}
+    assert coach.put_visit(visit_id, older).status_code == 200
+    assert photo_rows() == 2 and stored_files(app) == files
+
+
+@pytest.mark.parametrize("person", ["peer", "school_lead", "teacher", "b_coach"])
+def test_only_the_visits_coach_can_drop_its_photos(app, world, coach, person):
+    visit_id, body, photo_ids = _visit_with_two_photos(world, coach)
+    other = as_person(app, world, person)
+    answer = other.put_visit(visit_id, {**body, "photo_ids": [], "updated_at": None})
+    assert answer.status_code in (404, 409)
+    assert photo_rows() == 2

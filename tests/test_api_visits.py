@@ -415,7 +415,7 @@ def test_ten_concurrent_replays_leave_exactly_one_visit(app, world):
         db.session.scalar(
             sa.select(sa.func.count())
             .select_from(ActionStep)
-            .where(ActionStep.visit_id == visit_id)
+            .where(ActionStep.set_at == db.session.get(Visit, visit_id).started_at)
         )
         == 1
     )

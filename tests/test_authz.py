@@ -215,14 +215,15 @@ def test_a_visit_goes_to_the_school_where_the_writer_coaches_the_teacher(world):
     assert authz.school_for_new_visit(people["school_lead"], people["teacher"].id) == a1
 
 
-#: Who may change the status of each visit's step.
+#: Who may change the status of each visit's step: its teacher and their coach, never a
+#: lead as such (leads see steps, statuses and dates).
 EXPECTED_STEP_STATUS = {
-    "coach_teacher": {"coach", "teacher", "school_lead", "trust_lead"},
-    # the pairing ended: the visit's own coach and teacher still may
-    "coach_former": {"coach", "former_coachee", "school_lead", "trust_lead"},
-    "peer_other": {"peer", "other_teacher", "school_lead", "trust_lead"},
-    "a2": {"a2_coach", "a2_teacher", "trust_lead"},
-    "b1": {"b_coach", "b_teacher", "b_trust_lead"},
+    "coach_teacher": {"coach", "teacher"},
+    # the pairing ended: the coach of the step's visit and the teacher still may
+    "coach_former": {"coach", "former_coachee"},
+    "peer_other": {"peer", "other_teacher"},
+    "a2": {"a2_coach", "a2_teacher"},
+    "b1": {"b_coach", "b_teacher"},
 }
 
 

@@ -184,12 +184,24 @@ def test_every_precached_file_exists(app, client):
         response.close()
 
 
+def test_every_script_of_the_capture_page_is_precached(app, client, auth):
+    """The capture page opens offline from a cold start only if all its modules are kept."""
+    coach_with_coachees()
+    db.session.commit()
+    auth.login("coach@example.test")
+    html = client.get("/visits/new").get_data(as_text=True)
+    scripts = re.findall(r'<script src="(/static/[^"]+)"', html)
+    assert "/static/js/capture/save.js" in scripts
+    shell = json.loads(re.search(r"const SHELL = (\[.*?\]);", client.get("/sw.js").text).group(1))
+    assert set(scripts) <= set(shell)
+
+
 def test_manifest_makes_the_app_installable(client):
     response = client.get("/manifest.webmanifest")
     assert response.mimetype == "application/manifest+json"
     manifest = response.get_json(force=True)
     assert manifest["display"] == "standalone"
-    assert manifest["start_url"] == "/visits/new"
+    assert manifest["start_url"] == "/start"
     assert manifest["theme_color"] == "#0b5563"
     sizes = {(icon["sizes"], icon["purpose"]) for icon in manifest["icons"]}
     assert {

@@ -81,6 +81,7 @@ def boundaries(app):
         return make_visit(coach, sian, london, started_at, id=visit_id(number), **fields)
 
     # 2026-W13 in London: Monday 23 March 00:00 GMT to Monday 30 March 00:00 BST.
+    # Each visit sets a new step, so the step before it is closed as replaced.
     london_visit(1, utc(2026, 3, 22, 23, 30), notes="Sunday night of W12: not in W13")
     first = london_visit(
         2,
@@ -151,10 +152,10 @@ EXPECTED_W13 = (
         f"00000000-0000-4000-8000-000000000002,2026-03-23,2026-W13,{SCHOOL},{PEOPLE},"
         '"7X, set 2",Maths,2026-03-23T00:00:00+00:00,12,'
         '"Line one\nLine two with ""quotes"", and a comma",Pause three seconds,Questioning,'
-        "practising,2026-03-24T08:05:30+00:00,2\r\n"
+        "replaced,2026-03-24T08:05:30+00:00,2\r\n"
         f"00000000-0000-4000-8000-000000000003,2026-03-29,2026-W13,{SCHOOL},{PEOPLE},"
         "'+7Y,'-Science,2026-03-29T00:30:00+00:00,10,"
-        '"\'=HYPERLINK(""http://evil.example"",""click"")",\'@SUM(A1:A9),,new,,0\r\n'
+        '"\'=HYPERLINK(""http://evil.example"",""click"")",\'@SUM(A1:A9),,replaced,,0\r\n'
         f"00000000-0000-4000-8000-000000000004,2026-03-29,2026-W13,{SCHOOL},{PEOPLE},"
         "'\tTabbed,\"'\rCarriage\",2026-03-29T23:30:00+01:00,10,"
         '"Multi\r\nline Windows notes",Café crème: wait time ☕,,embedded,'
@@ -169,11 +170,12 @@ EXPECTED_W43 = (
     + HEADER
     + (
         f"00000000-0000-4000-8000-000000000020,2026-10-19,2026-W43,Sakura Gakuen 桜,{TOKYO_PEOPLE},"
-        f",,2026-10-19T00:30:00+09:00,10,Monday 00:30 in Tokyo,{STEP},,new,,0\r\n"
+        f",,2026-10-19T00:30:00+09:00,10,Monday 00:30 in Tokyo,{STEP},,replaced,,0\r\n"
         f"00000000-0000-4000-8000-000000000011,2026-10-19,2026-W43,{SCHOOL},{PEOPLE},"
-        f",,2026-10-19T00:30:00+01:00,10,summer Sunday 23:30 UTC is Monday,{STEP},,new,,0\r\n"
+        f",,2026-10-19T00:30:00+01:00,10,summer Sunday 23:30 UTC is Monday,{STEP},,replaced,,0\r\n"
         f"00000000-0000-4000-8000-000000000012,2026-10-25,2026-W43,{SCHOOL},{PEOPLE},"
-        f',,2026-10-25T23:30:00+00:00,10,"Sunday 23:30 GMT, after the change",{STEP},,new,,0\r\n'
+        f',,2026-10-25T23:30:00+00:00,10,"Sunday 23:30 GMT, after the change",{STEP},'
+        ",replaced,,0\r\n"
     )
 ).encode()
 

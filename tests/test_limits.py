@@ -31,6 +31,7 @@ def test_every_page_hands_the_limits_to_javascript(app, client):
         "class_name": limits.CLASS_NAME,
         "subject": limits.SUBJECT,
         "caption": limits.CAPTION,
+        "comment": limits.COMMENT,
         "photos_per_visit": limits.PHOTOS_PER_VISIT,
         "photo_bytes": app.config["MAX_PHOTO_BYTES"],
     }

@@ -48,6 +48,7 @@ LEADS = frozenset({"school_lead", "trust_lead", "outsider"})
 ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "auth.home": {"-": EVERYONE},
     "auth.no_role": {"-": EVERYONE},
+    "pwa.start": {"-": EVERYONE},
     "admin.index": {"-": {"admin", "outsider"}},
     "admin.school": ADMIN_OF_TRUST,
     "admin.import_staff_page": ADMIN_OF_TRUST,
@@ -84,7 +85,20 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "other": NO_ONE,
         "new": {"coach", "school_lead", "trust_lead"},
     },
-    "api.patch_action_step": SEE_VISIT,
+    # Leads see the step and change nothing (403); the teacher and their coach change it.
+    "api.patch_action_step": {
+        "riverside": {"coach", "teacher"},
+        "hillcrest": NO_ONE,
+        "other": NO_ONE,
+    },
+    # The conversation on a step: the teacher and their current coach only.
+    "api.put_comment": {"riverside": {"coach", "teacher"}, "hillcrest": NO_ONE, "other": NO_ONE},
+    "coaching.add_step_comment": {
+        "riverside": {"coach", "teacher"},
+        "hillcrest": NO_ONE,
+        "other": NO_ONE,
+    },
+    "coaching.record": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
     "api.put_photo": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
     "photos.display": SEE_VISIT,
     "photos.thumbnail": SEE_VISIT,
@@ -100,7 +114,11 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "teacher.acknowledge": TEACHERS_OWN_STEP,
     "teacher.set_status": TEACHERS_OWN_STEP,
     "teacher.reflect": TEACHERS_OWN_STEP,
-    "teacher.set_status_as_coach": SEE_VISIT,
+    "teacher.set_status_as_coach": {
+        "riverside": {"coach", "teacher"},
+        "hillcrest": NO_ONE,
+        "other": NO_ONE,
+    },
     "leads.coverage": {"-": LEADS},
     "exports.index": {"-": LEADS},
     "exports.visits_csv_download": {
@@ -117,6 +135,11 @@ REFUSED = {
     ("api.put_visit", "riverside"): {404, 409},
     ("api.put_visit", "other"): {404, 409},
     ("api.put_visit", "new"): {422},
+    **{
+        (endpoint, target): {403, 404}  # 403: a lead who sees the step
+        for endpoint in ("api.patch_action_step", "teacher.set_status_as_coach")
+        for target in ("riverside", "hillcrest", "other")
+    },
 }
 
 
@@ -150,6 +173,8 @@ def _request(client, world, endpoint: str, method: str, target: str, csrf: str):
         kwargs["json"] = capture_for(chosen)
     elif endpoint == "api.patch_action_step":
         kwargs["json"] = {"status": "practising"}
+    elif endpoint == "api.put_comment":
+        kwargs["json"] = {"body": "Tried it in period 3, worked."}
     elif endpoint == "api.put_photo":
         kwargs["data"] = tiny_jpeg()
         headers["Content-Type"] = "image/jpeg"
@@ -167,6 +192,7 @@ def _form_for(endpoint: str, target) -> dict:
         "teacher.set_status": {"status": "practising"},
         "teacher.set_status_as_coach": {"status": "practising"},
         "teacher.reflect": {"reflection": "The pause works with Year 5."},
+        "coaching.add_step_comment": {"body": "Tried it in period 3, worked."},
         "admin.school": {"name": "Renamed", "slug": target.school.slug, "cadence": "weekly"},
         "admin.add_school": {"name": "New School", "slug": "new-school", "cadence": "weekly"},
         "admin.add_staff": {"email": "new@example.org", "name": "New Person", "roles": "teacher"},

@@ -12,7 +12,10 @@ from app.extensions import db
 from tests.api_support import ApiClient, build_world, capture_for
 from tests.round_trips import counting_round_trips
 
-MAX_ROUND_TRIPS = 8
+#: Was 8 before the step model (loop): a new step now also locks the teacher, closes their
+#: live step, inserts the step and points the visit at it, and the answer asks whether
+#: the user may read the reflection. Measured after merging main: 13 new, 9 replay.
+MAX_ROUND_TRIPS = 13
 
 
 @pytest.fixture
@@ -28,7 +31,7 @@ def _put(app, api, body, visit_id=None):
 
 
 @pytest.mark.parametrize("email", ["coach@a1.test", "lead@a1.test", "lead@trust-a.test"])
-def test_a_new_visit_takes_at_most_eight_round_trips(app, world, client, email):
+def test_a_new_visit_takes_a_fixed_handful_of_round_trips(app, world, client, email):
     api = ApiClient(client).sign_in(email)
     body = capture_for(world["people"]["teacher"])
     body["action_step"]["library_step_id"] = world["steps"]["a1_only"].id
@@ -38,7 +41,7 @@ def test_a_new_visit_takes_at_most_eight_round_trips(app, world, client, email):
     assert response.get_json() == api.get_visit(visit_id).get_json()
 
 
-def test_a_replay_takes_at_most_eight_round_trips(app, world, client):
+def test_a_replay_takes_a_fixed_handful_of_round_trips(app, world, client):
     api = ApiClient(client).sign_in("coach@a1.test")
     body = capture_for(world["people"]["teacher"])
     first, _, visit_id = _put(app, api, body)

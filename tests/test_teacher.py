@@ -187,8 +187,10 @@ def test_moving_the_status_on_records_when(client, auth, world):
     step = step_of(world.latest)
     assert step.status == "practising"
     assert step.status_changed_at is not None
-    post_step(client, world.latest, "status", {"status": "embedded"})
-    assert step_of(world.latest).status == "embedded"
+    refused = post_step(client, world.latest, "status", {"status": "embedded"})
+    assert refused.status_code == 422
+    assert "judgement, after a later drop-in" in refused.get_data(as_text=True)
+    assert step_of(world.latest).status == "practising"
 
 
 @pytest.mark.parametrize("status", ["", "graded", "outstanding"])
@@ -220,7 +222,7 @@ def test_a_too_long_reflection_gets_a_clear_message_at_the_field(client, auth, w
     response = post_step(client, world.latest, "reflection", {"reflection": "x" * 2001})
     assert response.status_code == 422
     html = response.get_data(as_text=True)
-    assert 'id="reflection-error"' in html and "2000" in html
+    assert 'id="reflection-error"' in html and "Shorten your reflection to 2,000" in html
     assert 'aria-invalid="true"' in html
     assert step_of(world.latest).reflection == ""
 
@@ -292,10 +294,12 @@ def test_csrf_token_in_the_header_is_enough(client, auth, world):
     assert response.status_code == 200
 
 
-def test_an_earlier_step_can_be_updated_too(client, auth, world):
+def test_an_earlier_step_stays_closed(client, auth, world):
+    """A change queued on the tablet before the coach set a new step still syncs (200)
+    and leaves the closed step as it was."""
     auth.login("teacher@school.test")
-    post_step(client, world.second, "status", {"status": "embedded"})
-    assert step_of(world.second).status == "embedded"
+    assert post_step(client, world.second, "status", {"status": "practising"}).status_code == 200
+    assert step_of(world.second).status == "replaced"
 
 
 # Strictly their own
@@ -367,7 +371,7 @@ def test_history_lists_every_step_newest_first_and_only_their_own(client, auth, 
 @pytest.mark.parametrize(
     "query, shown, hidden",
     [
-        ("status=practising", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
+        ("status=replaced", ["Start with the task"], ["Ask how they know", "Pause, then name"]),
         ("status=embedded", ["Pause, then name"], ["Ask how they know", "Start with the task"]),
         (
             "category=Questioning",

@@ -45,8 +45,9 @@ def make_coach_with_two_teachers():
 
 
 def teacher_card(html: str, name: str) -> str:
-    start = html.index(f"New drop-in with {name}</span>")
-    return html[start : html.index("</li>", start)]
+    teachers = html[html.index('id="teachers-heading"') :]
+    start = teachers.index(f'<span class="card-title">{name}</span>')
+    return teachers[start : teachers.index("</li>", start)]
 
 
 def test_the_coach_sees_each_teachers_current_step_and_where_they_are_with_it(client, auth, app):
@@ -102,8 +103,13 @@ def saved_status(visit):
 
 
 def test_the_coach_sets_the_status_in_place_and_the_teacher_sees_it(client, auth, app):
-    visit = coach_and_visit()
+    first = coach_and_visit()
     auth.login("coach@school.test")
+    page = client.get(f"/visits/{first.id}").get_data(as_text=True)
+    assert "Mark practising" in page and "Mark embedded" not in page  # not on the first visit
+    assert post_status(client, first, "embedded").status_code == 422
+    visit = make_visit(first.coach, first.teacher, first.school, step=first.action_step)
+    db.session.commit()
     page = client.get(f"/visits/{visit.id}").get_data(as_text=True)
     assert "Where is Tom Baker with it?" in page and "Mark embedded" in page
     response = post_status(client, visit, "embedded")

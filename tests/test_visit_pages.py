@@ -57,7 +57,9 @@ def test_the_landing_page_shows_the_newest_page_of_the_coachs_visits(app, world)
     assert "<h1>Drop-ins</h1>" in html
     timeline = html[html.index('id="timeline"') :]
     links = visit_links(timeline)
-    assert links[0] == str(world["visit"].id)  # an hour ago: the newest
+    today = html[html.index('id="today-heading"') : html.index('id="teachers-heading"')]
+    assert visit_links(today) == [str(world["visit"].id)]  # an hour ago: under Today
+    assert str(world["visit"].id) not in links  # ... and listed once, not twice
     assert len(links) == len(set(links)) == TIMELINE_PAGE_SIZE
     assert more_link(timeline)
 
@@ -67,7 +69,7 @@ def test_show_earlier_loads_the_next_pages_as_fragments_until_the_end(app, world
     coach = as_person(app, world, "coach")
     first = coach.get("/visits").get_data(as_text=True)
     timeline = first[first.index('id="timeline"') :]
-    seen = visit_links(timeline)[1:]  # after the world's own visit, the newest
+    seen = visit_links(timeline)  # the world's own visit is today's: under Today
     link = more_link(timeline)
     pages = 0
     while link:
@@ -89,7 +91,7 @@ def test_without_javascript_the_next_page_is_a_page(app, world):
     link = more_link(coach.get("/visits").get_data(as_text=True))
     html = coach.get(link).get_data(as_text=True)
     assert "<h1>Earlier drop-ins</h1>" in html and "<html" in html
-    assert len(visit_links(html)) == 6 and more_link(html) is None
+    assert len(visit_links(html)) == 5 and more_link(html) is None
 
 
 def test_paging_is_stable_when_visits_share_a_start_time(app, world):

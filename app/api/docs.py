@@ -22,6 +22,8 @@ SCHEMAS = {
     "VisitIn": schemas.VisitInSchema,
     "Visit": schemas.VisitOutSchema,
     "ActionStepChange": schemas.ActionStepPatchSchema,
+    "StepCommentIn": schemas.StepCommentInSchema,
+    "StepComment": schemas.StepCommentOutSchema,
     "PhotoUpload": schemas.PhotoUploadOutSchema,
     "LibraryStep": schemas.LibraryStepSchema,
     "Error": schemas.ErrorSchema,
@@ -99,7 +101,11 @@ OPERATIONS: dict[str, dict] = {
                 "201 the first time. The same body again changes nothing: 200. A changed body "
                 "from the visit's own coach updates it; the latest edit wins by the device's "
                 "`updated_at` (an older edit arriving late answers 200 with the saved visit). "
-                "Anyone else changes nothing: 404, or 409 if they may see the visit."
+                "Anyone else changes nothing: 404, or 409 if they may see the visit. "
+                '`action_step` is `{"step_id"}` to keep the teacher practising their live step '
+                '(the same step, its status and acknowledgement unchanged), or `{"text", '
+                '"library_step_id"}` to set a new one: the live step is then closed as '
+                "replaced, or as embedded when `embedded_step_id` names it."
             ),
             "parameters": [VISIT_ID],
             "requestBody": {
@@ -133,10 +139,12 @@ OPERATIONS: dict[str, dict] = {
         "patch": {
             "summary": "Acknowledge, reflect on, or set the status of the visit's action step",
             "description": (
-                "The visit's teacher may acknowledge (once; repeated calls keep the first time), "
-                "reflect and set the status. The visit's coach, or anyone who may write visits "
-                "for that teacher, may set the status only (other fields: 422). Anyone else: "
-                "404. Idempotent."
+                "Changes the step the visit set or revisited. Its teacher may acknowledge "
+                "(once; repeated calls keep the first time), reflect and say new or practising. "
+                "Their current coach (or the coach of a visit on the step) sets the status "
+                "only, and `embedded` only once a later visit has revisited the step (other "
+                "fields: 422). Leads see the step but change nothing: 403. Anyone else: 404. "
+                "A closed step stays closed. Idempotent."
             ),
             "parameters": [VISIT_ID],
             "requestBody": {
@@ -146,8 +154,44 @@ OPERATIONS: dict[str, dict] = {
             "responses": {
                 "200": _json("Visit", "The visit as it now stands."),
                 "401": SIGNED_OUT,
+                "403": _error("A lead: steps are changed by the teacher and their coach."),
                 "404": NOT_FOUND,
                 "422": _error("A field is invalid or not yours to change."),
+            },
+        }
+    },
+    "api.put_comment": {
+        "put": {
+            "summary": "Add one comment to the conversation on a step (idempotent)",
+            "description": (
+                "The teacher and their current coach(es) only; anyone else 404. The comment "
+                "id is made on the device: the same comment again answers 200."
+            ),
+            "parameters": [
+                {
+                    "name": "action_step_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                },
+                {
+                    "name": "comment_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": "StepCommentIn"}},
+            },
+            "responses": {
+                "201": _json("StepComment", "Added."),
+                "200": _json("StepComment", "Already added."),
+                "401": SIGNED_OUT,
+                "404": _error("No such step, or not a conversation you are part of."),
+                "409": _error("Another comment was saved under this id."),
+                "422": _error("The comment is empty or too long."),
             },
         }
     },

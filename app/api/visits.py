@@ -9,9 +9,15 @@ from flask_login import current_user, login_required
 
 from app.api import bp
 from app.api.bodies import load_json
-from app.authz import get_visit_or_404, usable_library_steps, visible_school_ids
+from app.authz import (
+    get_visit_or_404,
+    may_read_reflection,
+    usable_library_steps,
+    visible_school_ids,
+)
 from app.extensions import db
 from app.models import Visit
+from app.photos.services import discard
 from app.schemas import (
     ActionStepPatchSchema,
     LibraryStepSchema,
@@ -28,7 +34,13 @@ LIBRARY_STEPS = LibraryStepSchema(many=True)
 
 
 def visit_json(visit: Visit) -> dict:
-    return VISIT_OUT.dump(visit)
+    """The visit as the signed-in user may read it: a reflection only for the teacher and
+    their current coach(es)."""
+    body = VISIT_OUT.dump(visit)
+    step = visit.action_step
+    if step is not None and not may_read_reflection(current_user, step):
+        body["action_step"].update(reflection=None, reflected_at=None)
+    return body
 
 
 def _json_limit() -> int:
@@ -44,7 +56,8 @@ def put_visit(visit_id: uuid.UUID):
     # The answer is made before the commit, from what is in hand: after it, every object
     # would be expired and read again, on a second connection.
     answer = visit_json(result.visit)
-    db.session.commit()
+    db.session.commit()  # on SQLite the write lock is held until here
+    discard(list(result.dropped_photo_keys))  # files go only once their rows have gone
     return jsonify(answer), 201 if result.created else 200
 
 

@@ -37,5 +37,6 @@ def sync_settings():
         "sync_settings": {
             "retry_base_ms": config["SYNC_RETRY_BASE_MS"],
             "request_timeout_ms": config["SYNC_REQUEST_TIMEOUT_MS"],
+            "max_delay_ms": config["SYNC_MAX_DELAY_MS"],
         }
     }

@@ -6,21 +6,24 @@ from __future__ import annotations
 from app.authz import usable_library_steps, writable_coachees
 from app.limits import TEACHERS_LISTED
 from app.models import User
-from app.visits.services import current_visits_by_teacher
+from app.steps.services import live_steps_by_teacher
 
 
 def current_steps(user: User, teacher_ids: list[int]) -> dict[int, dict]:
-    """Each teacher's live step (the action step of their latest visit), as page data."""
+    """Each teacher's live step, as page data: "keep practising" sends its id."""
     return {
         teacher_id: {
-            "visit_id": str(visit.id),
-            "text": visit.action_step.text,
-            "status": visit.action_step.status,
-            "acknowledged": visit.action_step.acknowledged_at is not None,
-            "set_on": visit.started_at.date().isoformat(),
+            "step_id": step.id,
+            "visit_id": str(step.visits[-1].id) if step.visits else None,
+            "text": step.text,
+            "library_step_id": step.library_step_id,
+            "category": step.library_step.category if step.library_step else None,
+            "status": step.status,
+            "acknowledged": step.acknowledged_at is not None,
+            "set_on": step.set_at.date().isoformat(),
+            "visits": len(step.visits),
         }
-        for teacher_id, visit in current_visits_by_teacher(user, teacher_ids).items()
-        if visit.action_step is not None
+        for teacher_id, step in live_steps_by_teacher(user, teacher_ids).items()
     }
 
 

@@ -15,7 +15,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
 from app.authz import may_export_school
-from app.authz_queries import visible_visits_in_scope
+from app.authz.queries import visible_visits_in_scope
 from app.errors import UnknownSchool
 from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
@@ -127,7 +127,7 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
         .join(School, School.id == Visit.school_id)
         .join(coach, coach.id == Visit.coach_id)
         .join(teacher, teacher.id == Visit.teacher_id)
-        .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
+        .outerjoin(ActionStep, ActionStep.id == Visit.action_step_id)
         .outerjoin(LibraryStep, LibraryStep.id == ActionStep.library_step_id)
         .where(in_own_window)
         .order_by(Visit.started_at, Visit.id)

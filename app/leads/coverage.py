@@ -121,7 +121,7 @@ def _last_visits(school_ids: list[int], since: datetime):
                 Visit.started_at == stats.c.last_at,
             ),
         )
-        .outerjoin(ActionStep, ActionStep.visit_id == Visit.id)
+        .outerjoin(ActionStep, ActionStep.id == Visit.action_step_id)
         # Two visits starting at the same instant: the later id's step wins, every time.
         .order_by(Visit.id)
     ).all()

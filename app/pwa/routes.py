@@ -4,9 +4,10 @@ page."""
 import hashlib
 from pathlib import Path
 
-from flask import current_app, render_template, url_for
-from flask_login import current_user
+from flask import current_app, redirect, render_template, url_for
+from flask_login import current_user, login_required
 
+from app.authz import roles_of
 from app.pwa import bp
 
 #: Static files every page may need offline, precached by the service worker.
@@ -15,15 +16,26 @@ SHELL_FILES = (
     "css/capture.css",
     "js/app.js",
     "js/outbox.js",
+    "js/answers.js",
     "js/sync.js",
+    "js/signout.js",
     "js/status.js",
-    "js/capture.js",
+    "js/limits.js",
     "js/photos.js",
+    "js/capture/form.js",
+    "js/capture/steps.js",
+    "js/capture/verdict.js",
+    "js/capture/photos.js",
+    "js/capture/timer.js",
+    "js/capture/save.js",
+    "js/capture.js",
     "js/outbox-page.js",
     "js/pwa.js",
+    "js/photo-viewer.js",
     "css/teacher.css",
     "js/teacher.js",
     "js/teacher-offline.js",
+    "js/conversation.js",
     "vendor/htmx-2.0.11.min.js",
     "vendor/idb-8.0.4.umd.js",
     "icons/icon-192.png",
@@ -62,9 +74,16 @@ def service_worker():
         shell=[url_for("static", filename=name) for name in SHELL_FILES] + [url_for("pwa.offline")],
         pages=[url_for(endpoint) for endpoint in OFFLINE_PAGES],
         offline_url=url_for("pwa.offline"),
+        start_url=url_for("pwa.start"),
         worker_scripts=[
             url_for("static", filename=name)
-            for name in ("vendor/idb-8.0.4.umd.js", "js/outbox.js", "js/sync.js")
+            for name in (
+                "vendor/idb-8.0.4.umd.js",
+                "js/outbox.js",
+                "js/answers.js",
+                "js/sync.js",
+                "js/signout.js",
+            )
         ],
     )
     return (
@@ -95,7 +114,7 @@ def manifest():
         "short_name": "Dropin",
         "description": "Ten-minute coaching drop-ins: notes, photos of pupils' work, one "
         "action step. Works offline.",
-        "start_url": url_for("capture.new_visit"),
+        "start_url": url_for("pwa.start"),
         "scope": "/",
         "display": "standalone",
         "orientation": "portrait",
@@ -119,3 +138,13 @@ def manifest():
 def offline():
     """Shown by the service worker when a page is neither online nor kept on the device."""
     return render_template("pwa/offline.html", signed_in=current_user.is_authenticated)
+
+
+@bp.route("/start")
+@login_required
+def start():
+    """Where the installed app opens: a coach on a new drop-in, anyone else on the page
+    they land on after signing in (a teacher on their step, a lead on coverage)."""
+    if "coach" in roles_of(current_user):
+        return redirect(url_for("capture.new_visit"))
+    return redirect(url_for("auth.home"))

@@ -137,6 +137,7 @@ def set_status_as_coach(visit_id):
     if errors:
         return render_template(
             "visits/_action_step.html",
+            visit=visit,
             step=visit.action_step,
             message=" ".join(errors.get("status", [])),
         ), 422
@@ -144,4 +145,6 @@ def set_status_as_coach(visit_id):
     if not is_htmx():
         return redirect(url_for("visits.show", visit_id=visit.id))
     message = f"Marked {STEP_STATUS_LABELS[status].lower()}. {visit.teacher.name} sees it too."
-    return render_template("visits/_action_step.html", step=visit.action_step, message=message)
+    return render_template(
+        "visits/_action_step.html", visit=visit, step=visit.action_step, message=message
+    )

@@ -19,7 +19,6 @@ from app.authz import own_visits_clause
 from app.extensions import db
 from app.localtime import local_date, term_of
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
-from app.visits.services import current_visits_by_teacher
 
 #: The filter value for steps the coach wrote fresh (no library category).
 OWN_WORDS = "own-words"
@@ -33,6 +32,7 @@ def own_visits(teacher: User) -> sa.Select:
         .where(own_visits_clause(teacher))
         .options(
             selectinload(Visit.action_step).selectinload(ActionStep.library_step),
+            selectinload(Visit.action_step).selectinload(ActionStep.visits),
             selectinload(Visit.photos),
             selectinload(Visit.coach),
             selectinload(Visit.school),
@@ -42,8 +42,12 @@ def own_visits(teacher: User) -> sa.Select:
 
 
 def current_visit(teacher: User) -> Visit | None:
-    """The latest visit: its action step is the one the teacher is working on now."""
-    return current_visits_by_teacher(teacher, [teacher.id]).get(teacher.id)
+    """The latest visit on the teacher's live step (the step they are working on now),
+    or, with no live step, their latest visit."""
+    on_live_step = own_visits(teacher).join(Visit.action_step).where(ActionStep.is_live_clause())
+    return db.session.scalar(on_live_step.limit(1)) or db.session.scalar(
+        own_visits(teacher).limit(1)
+    )
 
 
 def own_visit_or_404(teacher: User, visit_id: uuid.UUID) -> Visit:
@@ -81,7 +85,7 @@ def step_categories(teacher: User) -> list[str]:
     query = (
         sa.select(LibraryStep.category)
         .join(ActionStep, ActionStep.library_step_id == LibraryStep.id)
-        .join(Visit, Visit.id == ActionStep.visit_id)
+        .join(Visit, Visit.action_step_id == ActionStep.id)
         .where(Visit.id.in_(own_visits(teacher).with_only_columns(Visit.id).order_by(None)))
         .distinct()
         .order_by(LibraryStep.category)
@@ -89,8 +93,18 @@ def step_categories(teacher: User) -> list[str]:
     return list(db.session.scalars(query))
 
 
+def setting_visits(visits: list[Visit]) -> list[Visit]:
+    """Each step once, by the visit that set it (its revisits are listed on the step),
+    keeping the order given."""
+    first_of_step: dict[int, Visit] = {}
+    for visit in reversed(visits):
+        first_of_step.setdefault(visit.action_step_id, visit)
+    chosen = set(map(id, first_of_step.values()))
+    return [visit for visit in visits if id(visit) in chosen]
+
+
 def history(teacher: User, chosen: HistoryFilter) -> list[Visit]:
-    """Every visit of the teacher with its step, newest first, filtered."""
+    """Every step of the teacher once, by the visit that set it, newest first, filtered."""
     query = own_visits(teacher).join(Visit.action_step)
     if chosen.status:
         query = query.where(ActionStep.status == chosen.status)
@@ -98,7 +112,7 @@ def history(teacher: User, chosen: HistoryFilter) -> list[Visit]:
         query = query.where(ActionStep.library_step_id.is_(None))
     elif chosen.category:
         query = query.join(ActionStep.library_step).where(LibraryStep.category == chosen.category)
-    return list(db.session.scalars(query))
+    return setting_visits(list(db.session.scalars(query)))
 
 
 def category_of(step: ActionStep) -> str:
@@ -125,7 +139,8 @@ class Term:
 def journey(teacher: User) -> list[Term]:
     """Terms newest first; in each, the steps in the order they were set, each linked to
     the earlier step of the same category it builds on."""
-    visits = [v for v in reversed(db.session.scalars(own_visits(teacher)).all()) if v.action_step]
+    visits = [v for v in db.session.scalars(own_visits(teacher)).all() if v.action_step]
+    visits = list(reversed(setting_visits(visits)))
     last_of_category: dict[str, Visit] = {}
     terms: dict[str, list[JourneyStep]] = {}
     for visit in visits:

@@ -1,18 +1,20 @@
 import uuid
-from datetime import datetime
 
 import sqlalchemy as sa
 from flask import render_template, request, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.orm import selectinload
 
 from app.authz import get_visit_or_404, roles_of, writable_coachees
+from app.coaching.services import due_this_week, last_visit_by_teacher
 from app.extensions import db
 from app.htmx import page_or_fragment
 from app.localtime import local_today, start_of_day
 from app.models import School, Visit
 from app.photos.processing import THUMBNAIL_EDGE, fit
+from app.steps.services import live_steps_by_teacher
 from app.visits import bp
-from app.visits.services import coach_timeline, current_visits_by_teacher
+from app.visits.services import coach_timeline
 
 
 def _started_today() -> sa.ColumnElement[bool]:
@@ -29,37 +31,30 @@ def _started_today() -> sa.ColumnElement[bool]:
     )
 
 
-def _last_visit_by_teacher(coach_id: int, teacher_ids: list[int]) -> dict[int, datetime]:
-    if not teacher_ids:
-        return {}
-    rows = db.session.execute(
-        sa.select(Visit.teacher_id, sa.func.max(Visit.started_at))
-        .where(Visit.teacher_id.in_(teacher_ids))
-        .group_by(Visit.teacher_id)
-    ).all()
-    return {teacher_id: last for teacher_id, last in rows}
-
-
 @bp.route("/visits")
 @login_required
 def index():
-    """The coach's home: today's drop-ins and the teachers they coach."""
+    """The coach's home: who is due a drop-in this week, today's drop-ins, the teachers
+    they coach, and earlier drop-ins (today's are listed once, under Today)."""
     coachees = writable_coachees(current_user)
     todays_visits = db.session.scalars(
         sa.select(Visit)
         .join(School, School.id == Visit.school_id)
         .where(Visit.coach_id == current_user.id, _started_today())
+        .options(selectinload(Visit.photos), selectinload(Visit.teacher))
         .order_by(Visit.started_at.desc())
     ).all()
-    teacher_ids = [c.teacher.id for c in coachees]
-    last_visits = _last_visit_by_teacher(current_user.id, teacher_ids)
+    own = [c for c in coachees if c.coached_by_user]
+    teacher_ids = [c.teacher.id for c in own]
+    last_visits = last_visit_by_teacher(teacher_ids)
     return render_template(
         "visits/index.html",
-        coachees=[c for c in coachees if c.coached_by_user],
+        coachees=own,
+        due=due_this_week(own, last_visits),
         todays_visits=todays_visits,
         last_visits=last_visits,
-        timeline=coach_timeline(current_user),
-        current_visits=current_visits_by_teacher(current_user, teacher_ids),
+        timeline=coach_timeline(current_user, excluding=_started_today()),
+        live_steps=live_steps_by_teacher(current_user, teacher_ids),
     )
 
 

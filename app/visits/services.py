@@ -10,28 +10,23 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app import limits
-from app.authz import (
-    can_see_visit,
-    may_acknowledge_or_reflect,
-    may_edit_visit,
-    may_set_step_status,
-    may_use_library_step,
-    school_for_new_visit,
-    visible_visits_clause,
-)
-from app.authz_queries import WriteTarget, write_target
+from app.authz import can_see_visit, may_edit_visit, may_use_library_step
+from app.authz.queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
-from app.models import STEP_STATUSES, ActionStep, School, User, Visit, utcnow
+from app.models import ActionStep, School, User, Visit
+from app.steps import services as steps
 
 
 @dataclass(frozen=True)
 class SyncResult:
     visit: Visit
     created: bool
+    #: Storage keys of photos the device no longer lists: delete the files after commit.
+    dropped_photo_keys: tuple[str, ...] = ()
 
 
 # Sync: create or update one visit from a device's capture ------------------------------
@@ -40,78 +35,43 @@ class SyncResult:
 def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     """Create the visit (created=True) or apply a replay or an edit to it.
 
-    `capture` is what VisitInSchema loaded. A replay of the same capture changes nothing.
-    An edit from the visit's own coach wins unless the device says it is older than the
-    saved one (its `updated_at`). Anyone else changes nothing: 404, or 409 when they may
-    see the visit.
+    `capture` is what VisitInSchema loaded; its action step either revisits the teacher's
+    step ({"step_id"}: keep practising) or sets a new one ({"text", …}). A replay of the
+    same capture changes nothing. An edit from the visit's own coach wins unless the
+    device says it is older than the saved one (its `updated_at`). Anyone else changes
+    nothing: 404, or 409 when they may see the visit.
 
-    A new visit costs one permission query and two inserts: the insert comes first (the
-    id's uniqueness, not a look-up, tells a new visit from a replay) and the answer is
-    made from the values just written, never read back.
+    A new visit is inserted first, after one permission query: the id's uniqueness, not a
+    look-up, tells it from a replay; its answer reuses what that query loaded.
     """
-    step = capture["action_step"]
-    target = write_target(user, capture["teacher_id"], step["library_step_id"])
-    step_usable = target is not None and (
-        step["library_step_id"] is None or target.library_step is not None
-    )
-    if step_usable:
-        visit = _insert_new_visit(user, visit_id, target, capture)
-        if visit is not None:
-            return SyncResult(visit, created=True)
+    try:
+        target, refused = _write_target(user, capture), None
+    except Refused as error:  # a replay or an edit may still be allowed: decided below
+        target, refused = None, error
+    if target is not None and insert_once(
+        Visit, _new_visit_row(user, visit_id, target.school, capture)
+    ):
+        visit = db.session.get(Visit, visit_id)
+        _known_to_be(visit, user, target)
+        step = steps.apply_step_choice(visit, capture["action_step"])
+        if target.library_step is not None and step.library_step_id == target.library_step.id:
+            set_committed_value(step, "library_step", target.library_step)
+        return SyncResult(visit, created=True)
     # A replay or an edit (or a concurrent replay inserted it first: the database waited
     # for that request to commit).
     visit = _visit_for_update(visit_id)
     if visit is None:
-        if target is None:
-            raise Refused(422, errors=TEACHER_REFUSED)
-        raise Refused(422, errors=LIBRARY_STEP_REFUSED)
-    return SyncResult(_apply_capture(user, visit, capture), created=False)
+        raise refused
+    return _apply_capture(user, visit, capture)
 
 
-TEACHER_REFUSED = {"teacher_id": ["You cannot write a visit for this teacher."]}
-LIBRARY_STEP_REFUSED = {
-    "action_step": {"library_step_id": ["Not a step in this school's library."]}
-}
-
-
-def _insert_new_visit(
-    user: User, visit_id: uuid.UUID, target: WriteTarget, capture: dict
-) -> Visit | None:
-    """Insert the visit and its step; None when the id exists already. Core inserts, no
-    ORM flush: on SQLite the write lock is held from the first insert to the commit, so
-    the work in between is kept small."""
-    now = utcnow()
-    row = {**_new_visit_row(user, visit_id, target.school, capture)}
-    row.update(created_at=now, updated_at=now)
-    if not insert_once(Visit, row):
-        return None
-    step_columns = _step_columns(capture)
-    step_id = db.session.scalar(
-        sa.insert(ActionStep).values(visit_id=visit_id, **step_columns).returning(ActionStep.id)
-    )
-    return _as_written(user, target, row, step_id, step_columns)
-
-
-def _as_written(user: User, target: WriteTarget, row: dict, step_id: int, step_columns: dict):
-    """The visit as the database now holds it, for the answer: a detached copy made from
-    the values just inserted (times in UTC, as they read back), never added to the
-    session."""
-    in_utc = {
-        name: value.astimezone(UTC) if isinstance(value, datetime) else value
-        for name, value in row.items()
-    }
-    visit = Visit(**in_utc)
-    visit.school, visit.teacher, visit.coach = target.school, target.teacher, user
-    visit.photos = []
-    visit.action_step = ActionStep(
-        id=step_id,
-        visit_id=visit.id,
-        status="new",
-        reflection="",
-        library_step=target.library_step,
-        **step_columns,
-    )
-    return visit
+def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
+    """Hand the new visit what the permission query loaded, so the answer reads none of
+    it again (and nothing is marked changed)."""
+    set_committed_value(visit, "school", target.school)
+    set_committed_value(visit, "teacher", target.teacher)
+    set_committed_value(visit, "coach", user)
+    set_committed_value(visit, "photos", [])
 
 
 def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
@@ -135,25 +95,37 @@ def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
     )
 
 
-def _school_for(user: User, teacher_id: int) -> School:
-    school = school_for_new_visit(user, teacher_id)
-    if school is None:
+NOT_IN_LIBRARY = {"action_step": {"library_step_id": ["Not a step in this school's library."]}}
+
+
+def _write_target(user: User, capture: dict) -> WriteTarget:
+    """Where the new visit goes, checked in one query (app.authz.queries.write_target): the
+    user may write for the teacher there, and a new step's library step comes from the
+    school's library or its trust's (a retired one is still accepted: a capture made
+    offline before it was retired must not be lost); a revisited step must be one of the
+    teacher's."""
+    choice = capture["action_step"]
+    library_step_id = choice.get("library_step_id")
+    target = write_target(user, capture["teacher_id"], library_step_id)
+    if target is None:
         raise Refused(422, errors={"teacher_id": ["You cannot write a visit for this teacher."]})
-    return school
+    if library_step_id is not None and target.library_step is None:
+        raise Refused(422, errors=NOT_IN_LIBRARY)
+    steps.check_step_choice(capture["teacher_id"], choice)
+    return target
 
 
-def _check_library_step(school: School, library_step_id: int | None) -> None:
-    """The step must come from the school's library or its trust's. A retired step is still
-    accepted: a capture made offline before it was retired must not be lost."""
-    if library_step_id is None:
-        return
-    if not may_use_library_step(school, library_step_id):
-        message = "Not a step in this school's library."
-        raise Refused(422, errors={"action_step": {"library_step_id": [message]}})
+def _check_step_choice(school: School, capture: dict) -> None:
+    """The same checks for an edit, whose school is the visit's."""
+    choice = capture["action_step"]
+    library_step_id = choice.get("library_step_id")
+    if library_step_id is not None and not may_use_library_step(school, library_step_id):
+        raise Refused(422, errors=NOT_IN_LIBRARY)
+    steps.check_step_choice(capture["teacher_id"], choice)
 
 
 def _visit_columns(capture: dict) -> dict:
-    return {
+    columns = {
         "teacher_id": capture["teacher_id"],
         "started_at": capture["started_at"],
         "duration_minutes": capture["duration_minutes"],
@@ -161,17 +133,15 @@ def _visit_columns(capture: dict) -> dict:
         "subject": capture["subject"].strip(),
         "notes": capture["notes"],
         "captured_offline": capture["captured_offline"],
-        "expected_photo_ids": [str(photo_id) for photo_id in capture["photo_ids"]],
     }
-
-
-def _step_columns(capture: dict) -> dict:
-    step = capture["action_step"]
-    return {"text": step["text"].strip(), "library_step_id": step["library_step_id"]}
+    if capture["photo_ids"] is not None:
+        columns["expected_photo_ids"] = [str(photo_id) for photo_id in capture["photo_ids"]]
+    return columns
 
 
 def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
     return {
+        "expected_photo_ids": [],
         **_visit_columns(capture),
         "id": visit_id,
         "school_id": school.id,
@@ -185,84 +155,83 @@ def _same_values(row, columns: dict) -> bool:
     return all(getattr(row, name) == value for name, value in columns.items())
 
 
+def _same_step(visit: Visit, choice: dict) -> bool:
+    step = visit.action_step
+    if choice.get("step_id") is not None:
+        return visit.action_step_id == choice["step_id"]
+    return steps.sets_its_step(visit) and _same_values(
+        step,
+        {"text": choice["text"].strip(), "library_step_id": choice.get("library_step_id")},
+    )
+
+
 def _is_older_than_saved(visit: Visit, capture: dict) -> bool:
     sent, saved = capture["updated_at"], visit.client_updated_at
     return sent is not None and saved is not None and sent < saved
 
 
-def _apply_capture(user: User, visit: Visit, capture: dict) -> Visit:
+def _apply_capture(user: User, visit: Visit, capture: dict) -> SyncResult:
     if not may_edit_visit(user, visit):
         if can_see_visit(user, visit.id):
             raise Refused(409, "This visit was written by someone else.")
         raise Refused(404)
-    visit_columns, step_columns = _visit_columns(capture), _step_columns(capture)
-    unchanged = _same_values(visit, visit_columns) and _same_values(visit.action_step, step_columns)
+    visit_columns, choice = _visit_columns(capture), capture["action_step"]
+    unchanged = _same_values(visit, visit_columns) and _same_step(visit, choice)
     if unchanged or _is_older_than_saved(visit, capture):
-        return visit
-    school = visit.school
+        return SyncResult(visit, created=False)
     if capture["teacher_id"] != visit.teacher_id:
-        school = _school_for(user, capture["teacher_id"])
-        visit.school_id = school.id
-    _check_library_step(school, step_columns["library_step_id"])
+        message = "A saved drop-in stays with its teacher: start a new drop-in instead."
+        raise Refused(422, errors={"teacher_id": [message]})
+    _check_step_choice(visit.school, capture)
     for name, value in visit_columns.items():
         setattr(visit, name, value)
-    for name, value in step_columns.items():
-        setattr(visit.action_step, name, value)
+    _apply_step_edit(visit, choice)
     visit.client_updated_at = capture["updated_at"] or visit.client_updated_at
     visit.client_created_at = visit.client_created_at or capture["created_at"]
+    dropped = _drop_unlisted_photos(visit, visit_columns.get("expected_photo_ids"))
     db.session.flush()
-    return visit
+    return SyncResult(visit, created=False, dropped_photo_keys=dropped)
+
+
+def _drop_unlisted_photos(visit: Visit, listed: list[str] | None) -> tuple[str, ...]:
+    """A photo the coach removed on the phone (fixing a refused capture) leaves the server
+    too: the visit's photos are exactly the device's final list. Nothing listed, nothing
+    dropped (a device that does not list its photos)."""
+    if listed is None:
+        return ()
+    keys: list[str] = []
+    for photo in [photo for photo in visit.photos if str(photo.id) not in listed]:
+        keys += [photo.storage_key, photo.thumbnail_key]
+        db.session.delete(photo)
+    db.session.flush()
+    db.session.expire(visit, ["photos"])
+    return tuple(key for key in keys if key)
+
+
+def _apply_step_edit(visit: Visit, choice: dict) -> None:
+    """An edit may fix the words of the step the visit set, or turn a "keep practising"
+    into a new step; a step the visit set is not swapped for another one afterwards."""
+    if _same_step(visit, choice):
+        return
+    if choice.get("step_id") is None and steps.sets_its_step(visit):
+        steps.rewrite_step(visit.action_step, choice)
+    elif choice.get("step_id") is None:
+        steps.set_new_step(visit, choice)
+    elif steps.sets_its_step(visit):
+        message = "This drop-in set a new step: write that step, or start a new drop-in."
+        raise Refused(409, message)
+    else:
+        steps.apply_step_choice(visit, choice)
 
 
 # The action step's progress ------------------------------------------------------------
 
 
-def update_action_step(
-    user: User,
-    visit: Visit,
-    *,
-    status: str | None = None,
-    acknowledged: bool | None = None,
-    reflection: str | None = None,
-) -> ActionStep:
-    """The teacher acknowledges (once), reflects and marks progress; the coach (or anyone
-    who may write visits for the teacher) sets the status only. Anyone else: 404.
-    Idempotent: the same change twice leaves the same state and the same timestamps."""
-    is_teacher = may_acknowledge_or_reflect(user, visit)
-    if not may_set_step_status(user, visit):
+def update_action_step(user: User, visit: Visit, **change) -> ActionStep:
+    """Change the step this visit set or revisited (see app.steps.services.change_step)."""
+    if visit.action_step is None:
         raise Refused(404)
-    errors = _step_change_errors(is_teacher, status, acknowledged, reflection)
-    if errors:
-        raise Refused(422, errors=errors)
-
-    step, now = visit.action_step, utcnow()
-    if acknowledged and step.acknowledged_at is None:
-        step.acknowledged_at = now
-    if reflection is not None and reflection.strip() != step.reflection:
-        step.reflection = reflection.strip()
-        step.reflected_at = now if step.reflection else None
-    if status is not None and status != step.status:
-        step.status = status
-        step.status_changed_at = now
-    db.session.flush()
-    return step
-
-
-def _step_change_errors(is_teacher, status, acknowledged, reflection) -> dict[str, list[str]]:
-    errors: dict[str, list[str]] = {}
-    if status is not None and status not in STEP_STATUSES:
-        errors["status"] = [f"Must be one of: {', '.join(STEP_STATUSES)}."]
-    if acknowledged is not None:
-        if not is_teacher:
-            errors["acknowledged"] = ["Only the teacher can acknowledge their step."]
-        elif acknowledged is not True:
-            errors["acknowledged"] = ["An acknowledgement cannot be undone."]
-    if reflection is not None:
-        if not is_teacher:
-            errors["reflection"] = ["Only the teacher can write their reflection."]
-        elif len(reflection) > limits.REFLECTION:
-            errors["reflection"] = [f"At most {limits.REFLECTION} characters."]
-    return errors
+    return steps.change_step(user, visit.action_step, **change)
 
 
 # The coach's timeline ------------------------------------------------------------------
@@ -293,7 +262,10 @@ def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID]:
 
 
 def coach_timeline(
-    user: User, before: str | None = None, page_size: int = TIMELINE_PAGE_SIZE
+    user: User,
+    before: str | None = None,
+    page_size: int = TIMELINE_PAGE_SIZE,
+    excluding: sa.ColumnElement[bool] | None = None,
 ) -> TimelinePage:
     """The visits the user wrote, newest first, a page at a time. Keyset paging on
     (started_at, id), so a visit synced meanwhile never shifts or repeats a page."""
@@ -308,6 +280,8 @@ def coach_timeline(
         .order_by(Visit.started_at.desc(), Visit.id.desc())
         .limit(page_size + 1)
     )
+    if excluding is not None:  # e.g. today's drop-ins, listed on their own
+        query = query.join(School, School.id == Visit.school_id).where(sa.not_(excluding))
     if before:
         started_at, visit_id = _parse_cursor(before)
         query = query.where(
@@ -320,24 +294,3 @@ def coach_timeline(
     more = len(visits) > page_size
     visits = visits[:page_size]
     return TimelinePage(visits, _cursor_of(visits[-1]) if more else None)
-
-
-def current_visits_by_teacher(viewer: User, teacher_ids: list[int]) -> dict[int, Visit]:
-    """Each teacher's latest visit that `viewer` may see: its step is the current one."""
-    if not teacher_ids:
-        return {}
-    newest_first = sa.func.row_number().over(
-        partition_by=Visit.teacher_id, order_by=(Visit.started_at.desc(), Visit.created_at.desc())
-    )
-    ranked = (
-        sa.select(Visit.id, newest_first.label("position"))
-        .where(Visit.teacher_id.in_(teacher_ids), visible_visits_clause(viewer))
-        .subquery()
-    )
-    visits = db.session.scalars(
-        sa.select(Visit)
-        .join(ranked, ranked.c.id == Visit.id)
-        .where(ranked.c.position == 1)
-        .options(selectinload(Visit.action_step), selectinload(Visit.school))
-    )
-    return {visit.teacher_id: visit for visit in visits}

@@ -62,7 +62,7 @@
       const input = document.createElement("input");
       input.type = "text";
       input.id = "caption-" + photo.id;
-      input.maxLength = JSON.parse(document.body.dataset.limits).caption;
+      input.maxLength = window.Dropin.limits.caption;
       input.value = photo.caption;
       input.dataset.caption = photo.id;
       const remove = document.createElement("button");

@@ -45,19 +45,38 @@
     box.dataset.state = summary.state;
   }
 
+  /** Signing out always signs out, online or not: the person's kept pages go at once;
+      a sign-out the server could not hear is sent as soon as it can be (signout.js). */
   function guardSignOut() {
     const form = document.querySelector("form[data-signout]");
     if (!form) return;
     form.addEventListener("submit", async (event) => {
-      if (form.dataset.confirmed) return;
       event.preventDefault();
+      if (form.dataset.busy) return;
       const unsynced = (await outbox.list()).length;
-      if (!unsynced || (await confirmSignOut(unsynced))) {
-        await forgetSignedInPages();
-        form.dataset.confirmed = "yes";
-        form.requestSubmit();
+      if (unsynced && !(await confirmSignOut(unsynced))) return;
+      form.dataset.busy = "yes";
+      await forgetSignedInPages();
+      if (!(await signOutOnServer(form))) {
+        const user = document.querySelector('meta[name="dropin-user"]');
+        await window.Dropin.signOut.remember(user ? user.content : "");
       }
+      location.assign(form.dataset.signedOutUrl);
     });
+  }
+
+  /** True when the server ended the session (it answers with a redirect to sign-in). */
+  async function signOutOnServer(form) {
+    if (navigator.onLine === false) return false;
+    try {
+      const answer = await fetch(form.action, {
+        method: "POST", body: new FormData(form), credentials: "same-origin", redirect: "manual",
+        signal: AbortSignal.timeout(10000),
+      });
+      return answer.type === "opaqueredirect";
+    } catch (unreachable) {
+      return false;
+    }
   }
 
   /** Ask before something the coach cannot undo: a dialog, not window.confirm (readable,

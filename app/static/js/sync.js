@@ -2,117 +2,35 @@
    An item leaves the outbox only when the server has confirmed the visit AND every photo
    with a 2xx JSON answer naming them. A redirect, an HTML page (a Wi-Fi sign-in page) or
    a body without the id is a failure, never a success.
-     network error, 5xx, 408, 429, odd answer -> retry later (backoff with jitter, <= 5 min)
+     network error, 5xx, 408, 429, odd answer -> retry later (backoff with jitter, <= 60 s)
+     a CSRF token of another session           -> a fresh token, and again at once
      401                                       -> "needs-sign-in", sent after the SAME user signs in
      other 4xx                                 -> "needs-attention" with the server's reason
+   While anything waits, the phone checks at least every 30 to 60 s: a server that comes
+   back without an `online` event (the Wi-Fi was up all along) is noticed. An unreachable
+   server is not a failed attempt of each item: one check for all of them backs off.
+   An item left "sending" by a sender that died (a reload, a closed browser, a killed
+   service worker) goes again as soon as this sender holds the lock.
    Works in pages and in the service worker (Background Sync). */
 (function (scope) {
   "use strict";
   const outbox = scope.Dropin.outbox;
-  const MAX_DELAY_MS = 5 * 60 * 1000;
-  const SESSION_URL = "/capture/session";
-  const settings = { baseDelayMs: 5000, requestTimeoutMs: 60000 };
+  const { Failure, send, confirmed, currentSession, jsonHeaders } = scope.Dropin.answers;
+  const settings = { baseDelayMs: 5000, requestTimeoutMs: 60000, maxDelayMs: 60000 };
   let timer = null;
+  let running = false;
+  /* The server could not be reached for a session check: when to check again. */
+  const unreachable = { failures: 0, checkAgainAt: 0 };
 
-  class Failure extends Error {
-    /** outcome: "retry" | "refused" | "signed-out" */
-    constructor(outcome, message) {
-      super(message);
-      this.outcome = outcome;
-    }
-  }
 
-  /** Exponential backoff with jitter: about base, 2 x base, 4 x base ..., never over 5 min. */
+  /** Exponential backoff with jitter: about base, 2 x base, 4 x base ..., at most
+      maxDelayMs (60 s: from then on every 30 to 60 s). */
   function backoffDelay(attempts, baseDelayMs) {
     const base = baseDelayMs || settings.baseDelayMs;
-    const ceiling = Math.min(MAX_DELAY_MS, base * Math.pow(2, Math.min(attempts - 1, 30)));
+    const ceiling = Math.min(settings.maxDelayMs, base * Math.pow(2, Math.min(attempts - 1, 30)));
     return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
   }
 
-  /** fetch with a time limit: a connection that never answers (a black-holed network)
-      must not hold the sender forever. */
-  async function send(method, url, options) {
-    const abort = new AbortController();
-    const timeout = setTimeout(() => abort.abort(), settings.requestTimeoutMs);
-    try {
-      return await scope.fetch(url, {
-        method: method,
-        body: options.body,
-        headers: options.headers,
-        credentials: "same-origin",
-        cache: "no-store",
-        redirect: "manual",
-        signal: abort.signal,
-      });
-    } catch (networkError) {
-      throw new Failure("retry", abort.signal.aborted
-        ? "The server did not answer in time." : "No connection to the server yet.");
-    } finally {
-      clearTimeout(timeout);
-    }
-  }
-
-  async function jsonBody(response) {
-    if (!(response.headers.get("Content-Type") || "").includes("application/json")) return null;
-    try {
-      return await response.json();
-    } catch (notJson) {
-      return null;
-    }
-  }
-
-  const FIELD_NAMES = {
-    teacher_id: "Teacher", class_name: "Class", subject: "Subject", notes: "Notes",
-    action_step: "Action step", text: "", library_step_id: "library step", photo_ids: "Photos",
-    started_at: "Start time", duration_minutes: "Length", caption: "Caption",
-  };
-
-  /** "Some fields need attention. Teacher: You cannot write a visit for this teacher." */
-  function reasonFrom(body) {
-    const lines = [];
-    (function collect(errors, prefix) {
-      for (const [field, messages] of Object.entries(errors || {})) {
-        const label = field in FIELD_NAMES ? FIELD_NAMES[field] : field.replace(/_/g, " ");
-        const name = (prefix + " " + label).trim();
-        if (Array.isArray(messages)) lines.push(name + ": " + messages.join(" "));
-        else if (typeof messages === "object") collect(messages, name);
-        else lines.push(name + ": " + messages);
-      }
-    })(body.errors, "");
-    return [body.error || "The server refused this."].concat(lines).join(" ");
-  }
-
-  /** The answer's JSON when the server confirmed `ids` (any one of them); else throws. */
-  async function confirmed(response, ids) {
-    if (response.type === "opaqueredirect" || (response.status >= 300 && response.status < 400)) {
-      throw new Failure("retry", "The network redirected the request (a Wi-Fi sign-in page?).");
-    }
-    if (response.status === 401) throw new Failure("signed-out", "Sign in again to send this.");
-    const body = await jsonBody(response);
-    if (response.ok) {
-      if (body && (ids.includes(body.id) || ids.includes(body.visit_id))) return body;
-      throw new Failure("retry", "The answer did not come from Dropin (a Wi-Fi sign-in page?).");
-    }
-    const transient = response.status >= 500 || [408, 425, 429].includes(response.status);
-    if (transient || !body || (body.errors && body.errors.csrf_token)) {
-      throw new Failure("retry", "The server answered " + response.status + "; trying again.");
-    }
-    throw new Failure("refused", reasonFrom(body));
-  }
-
-  async function currentSession() {
-    const response = await send("GET", SESSION_URL, { headers: { Accept: "application/json" } });
-    if (response.status === 401) throw new Failure("signed-out", "Sign in again to send this.");
-    const body = response.ok ? await jsonBody(response) : null;
-    if (!body || !body.user_id || !body.csrf_token) {
-      throw new Failure("retry", "Could not reach Dropin (a Wi-Fi sign-in page?).");
-    }
-    return { userId: String(body.user_id), token: body.csrf_token };
-  }
-
-  function jsonHeaders(token) {
-    return { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": token };
-  }
 
   async function sendVisit(item, token) {
     const visitUrl = "/api/v1/visits/" + item.id;
@@ -140,12 +58,20 @@
     await confirmed(await send("PATCH", url, { body: body, headers: jsonHeaders(token) }), [visitId]);
   }
 
-  const senders = { visit: sendVisit, "step-update": sendStepUpdate };
+  /** A comment on a step; its id, made on the device, keeps a resend to one comment. */
+  async function sendComment(item, token) {
+    const comment = item.payload;
+    const url = "/api/v1/steps/" + comment.step_id + "/comments/" + comment.comment_id;
+    const body = JSON.stringify({ body: comment.body, created_at: comment.created_at });
+    await confirmed(await send("PUT", url, { body: body, headers: jsonHeaders(token) }), [comment.comment_id]);
+  }
 
+  const senders = { visit: sendVisit, "step-update": sendStepUpdate, comment: sendComment };
+
+  /** Called while holding the lock: an item still "sending" lost its sender. */
   function isDue(item, force) {
-    if (item.state === "needs-sign-in") return true; // the session check decides
-    if (item.state !== "pending" && item.state !== "sending") return false;
-    return force || item.nextAttemptAt <= Date.now();
+    if (item.state === "needs-sign-in" || item.state === "sending") return true;
+    return item.state === "pending" && (force || item.nextAttemptAt <= Date.now());
   }
 
   function failed(item, failure) {
@@ -162,11 +88,40 @@
     };
   }
 
-  async function markAll(items, failure) {
-    for (const item of items) await outbox.update(item.id, failed(item, failure));
+  /** The session check failed: sign-in is each item's business; an unreachable server
+      is one failure for all (no item's attempts grow), checked again after a backoff. */
+  async function sessionFailed(items, failure) {
+    if (failure.outcome === "signed-out") {
+      for (const item of items) await outbox.update(item.id, failed(item, failure));
+      return;
+    }
+    unreachable.failures += 1;
+    unreachable.checkAgainAt = Date.now() + backoffDelay(unreachable.failures);
+    for (const item of items) {
+      if (item.state === "sending" || item.lastError !== failure.message) {
+        await outbox.update(item.id, { state: item.state === "sending" ? "pending" : item.state, lastError: failure.message });
+      }
+    }
+  }
+
+  /** Send one item; a token from another session is replaced once, and sent again at once. */
+  async function sendItem(item, session) {
+    const sender = senders[item.kind];
+    try {
+      await sender(item, session.token);
+    } catch (failure) {
+      if (!(failure instanceof Failure) || failure.outcome !== "stale-token") throw failure;
+      const fresh = await currentSession();
+      if (fresh.userId !== item.userId) throw new Failure("signed-out", "Sign in again to send this.");
+      session.token = fresh.token;
+      await sender(await outbox.get(item.id), session.token);
+    }
   }
 
   async function sendDue(force) {
+    if (!force && Date.now() < unreachable.checkAgainAt) return;
+    // A sign-out made offline goes first; until it has, nothing is sent.
+    if (scope.Dropin.signOut && !(await scope.Dropin.signOut.sendPending())) return;
     for (let round = 0; round < 10; round += 1) {
       const due = (await outbox.list()).filter((item) => isDue(item, force));
       if (!due.length) return;
@@ -174,9 +129,11 @@
       try {
         session = await currentSession();
       } catch (failure) {
-        await markAll(due, failure);
+        await sessionFailed(due, failure instanceof Failure ? failure : new Failure("retry", String(failure)));
         return;
       }
+      unreachable.failures = 0;
+      unreachable.checkAgainAt = 0;
       const mine = due.filter((item) => item.userId === session.userId);
       for (const item of due.filter((other) => other.userId !== session.userId)) {
         await outbox.update(item.id, {
@@ -185,10 +142,9 @@
         });
       }
       for (const item of mine) {
-        const sender = senders[item.kind];
         try {
           await outbox.update(item.id, { state: "sending" });
-          await sender(await outbox.get(item.id), session.token);
+          await sendItem(await outbox.get(item.id), session);
           await outbox.remove(item.id);
         } catch (failure) {
           const known = failure instanceof Failure ? failure : new Failure("retry", String(failure));
@@ -207,6 +163,7 @@
     const force = Boolean(options && options.force);
     if (scope.navigator.onLine === false && !force) return; // the "online" event restarts
     let sent = true;
+    running = true;
     try {
       if (scope.navigator.locks) {
         await scope.navigator.locks.request("dropin-sync", { ifAvailable: true }, (lock) => {
@@ -217,24 +174,29 @@
         await sendDue(force);
       }
     } finally {
+      running = false;
       if (scope.document) scheduleNext(sent ? 0 : 1000);
     }
   }
 
-  /** Wake up when the earliest waiting item is due. */
+  /** Wake up when the earliest waiting item is due, or, while another sender (a tab, the
+      service worker) is at work, a second later to look again. */
   async function scheduleNext(atLeastMs) {
-    const pending = (await outbox.list()).filter((item) => item.state === "pending");
+    const waiting = (await outbox.list()).filter((item) => item.state === "pending" || item.state === "sending");
     clearTimeout(timer);
-    if (!pending.length) return;
-    const next = Math.min(...pending.map((item) => item.nextAttemptAt));
-    timer = setTimeout(run, Math.max(atLeastMs, next - Date.now()) + 50);
+    if (!waiting.length) return;
+    const now = Date.now();
+    const due = Math.min(...waiting.map((item) => (item.state === "sending" ? now + 1000 : item.nextAttemptAt)));
+    const next = Math.max(due, unreachable.checkAgainAt);
+    timer = setTimeout(run, Math.max(atLeastMs, next - now) + 50);
   }
 
-  /** { baseDelayMs, requestTimeoutMs } from the server's configuration. */
+  /** { baseDelayMs, requestTimeoutMs, maxDelayMs } from the server's configuration. */
   function configure(values) {
     for (const key of Object.keys(settings)) {
       if (Number(values[key]) > 0) settings[key] = Number(values[key]);
     }
+    scope.Dropin.answers.timeouts.requestMs = settings.requestTimeoutMs;
   }
 
   /** Start the loop in a page: now, when back online, when the page is shown again,
@@ -244,6 +206,11 @@
     configure({
       baseDelayMs: meta("base-ms") && meta("base-ms").content,
       requestTimeoutMs: meta("timeout-ms") && meta("timeout-ms").content,
+      maxDelayMs: meta("max-ms") && meta("max-ms").content,
+    });
+    // Another sender's progress (a tab, the service worker) may leave work for this one.
+    outbox.onChange(() => {
+      if (!running) scheduleNext(0);
     });
     scope.addEventListener("online", () => run({ force: true }));
     scope.document.addEventListener("visibilitychange", () => {
@@ -253,5 +220,5 @@
     run();
   }
 
-  scope.Dropin.sync = { run, start, configure, backoffDelay, MAX_DELAY_MS };
+  scope.Dropin.sync = { run, start, configure, backoffDelay };
 })(self);

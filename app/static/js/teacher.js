@@ -19,4 +19,15 @@
       fragment.querySelector("[role='status']");
     if (target) target.focus();
   });
+
+  // The reflection's counter, counted as the server counts (what is kept, trimmed).
+  document.addEventListener("input", function (event) {
+    if (!event.target.matches("[data-reflection]")) return;
+    var limit = JSON.parse(document.body.dataset.limits).reflection;
+    var length = event.target.value.trim().length;
+    var counter = document.querySelector("[data-reflection-counter]");
+    counter.textContent = length.toLocaleString("en-GB") + " of " + limit.toLocaleString("en-GB") + " characters" +
+      (length > limit ? ": " + (length - limit).toLocaleString("en-GB") + " too many" : "");
+    counter.classList.toggle("over", length > limit);
+  });
 })();

@@ -20,11 +20,16 @@ const DEVICE_USER = "/__dropin/device-user";
 const SHELL = {{ shell|tojson }};
 const PAGES = {{ pages|tojson }};
 const OFFLINE_URL = {{ offline_url|tojson }};
+const START_URL = {{ start_url|tojson }}; /* the installed app's first page, per person */
+const HOME = "/__dropin/home"; /* in a person's cache: where START_URL took them */
+/* The offline page as someone signed out sees it: for a device nobody is signed in on. */
+const SIGNED_OUT_OFFLINE_URL = OFFLINE_URL + "?signed-out";
 
 importScripts({% for url in worker_scripts %}{{ url|tojson }}{% if not loop.last %}, {% endif %}{% endfor %});
 self.Dropin.sync.configure({
   baseDelayMs: {{ sync_settings.retry_base_ms|tojson }},
   requestTimeoutMs: {{ sync_settings.request_timeout_ms|tojson }},
+  maxDelayMs: {{ sync_settings.max_delay_ms|tojson }},
 });
 
 self.addEventListener("install", (event) => {
@@ -36,6 +41,9 @@ async function precache() {
   // "no-cache": what the page just loaded is confirmed with the server (a 304, no body),
   // never downloaded again; anything changed comes new.
   await shell.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })));
+  // The signed-out copy is fetched anew: the HTTP cache may hold the signed-in one.
+  const signedOut = await fetch(OFFLINE_URL, { credentials: "omit", cache: "reload" });
+  if (signedOut.ok) await shell.put(SIGNED_OUT_OFFLINE_URL, signedOut);
   await Promise.all(PAGES.map((url) => keepJustLoadedPage(url).then((kept) => kept || keepPage(url))));
 }
 
@@ -55,7 +63,7 @@ async function keepJustLoadedPage(url) {
 /* Each person's own cache ------------------------------------------------------------ */
 
 async function deviceUser() {
-  const answer = await (await caches.open(DEVICE_CACHE)).match(DEVICE_USER);
+  const answer = await caches.match(DEVICE_USER, { cacheName: DEVICE_CACHE }); // never creates it
   return answer ? answer.text() : "";
 }
 
@@ -154,6 +162,8 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/api/")) return;
   if (url.pathname.startsWith("/photos/")) {
     event.respondWith(photoNetworkFirst(request));
+  } else if (request.mode === "navigate" && url.pathname === START_URL) {
+    event.respondWith(startPage(request));
   } else if (request.mode === "navigate") {
     event.respondWith(pageNetworkFirst(request));
   } else if (url.pathname.startsWith("/static/")) {
@@ -161,7 +171,10 @@ self.addEventListener("fetch", (event) => {
   }
 });
 
+/** A sign-out made offline reaches the server before any page is asked for: until it
+    has, every page is the signed-out offline page (the session cookie still works). */
 async function pageNetworkFirst(request) {
+  if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
   try {
     const response = await fetch(request);
     const owner = pageOwner(response);
@@ -171,9 +184,37 @@ async function pageNetworkFirst(request) {
     const options = { ignoreVary: true };
     return (await keptForDeviceUser(request, options))
       || (await keptForDeviceUser(request, { ...options, ignoreSearch: true }))
-      || (await caches.match(OFFLINE_URL))
-      || Response.error();
+      || (await offlinePage());
   }
+}
+
+/** The installed app opens at START_URL, which the server sends on to each person's own
+    first page. The worker follows it to learn (and remember) where, so that offline the
+    app still opens there: a coach's new drop-in from a cold start. */
+async function startPage(request) {
+  if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
+  try {
+    const response = await fetch(request.url, { credentials: "same-origin", cache: "no-store" });
+    const owner = response.headers.get("X-Dropin-User");
+    if (response.ok && response.type === "basic" && owner) {
+      await rememberDeviceUser(owner);
+      const home = new Response(new URL(response.url).pathname + new URL(response.url).search);
+      await (await caches.open(USER_CACHE_PREFIX + owner)).put(HOME, home);
+    }
+    return Response.redirect(response.url, 302);
+  } catch (networkError) {
+    const home = await keptForDeviceUser(HOME);
+    const page = home && (await keptForDeviceUser(new Request(await home.text()), { ignoreVary: true }));
+    return page || offlinePage();
+  }
+}
+
+/** The offline page for whoever uses the device: signed out when nobody is. */
+async function offlinePage() {
+  const signedIn = (await deviceUser()) && !(await self.Dropin.signOut.pending());
+  return (signedIn && (await caches.match(OFFLINE_URL)))
+    || (await caches.match(SIGNED_OUT_OFFLINE_URL))
+    || Response.error();
 }
 
 /** Photos are never cached on their way through; offline, only what a page of the

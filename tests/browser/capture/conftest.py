@@ -38,7 +38,7 @@ def fast_retries(live_server):
         SYNC_RETRY_BASE_MS=TEST_RETRY_BASE_MS, SYNC_REQUEST_TIMEOUT_MS=TEST_REQUEST_TIMEOUT_MS
     )
     yield
-    config.update(SYNC_RETRY_BASE_MS=5000, SYNC_REQUEST_TIMEOUT_MS=60000)
+    config.update(SYNC_RETRY_BASE_MS=5000, SYNC_REQUEST_TIMEOUT_MS=60000, SYNC_MAX_DELAY_MS=60000)
     config.pop("RELEASE", None)
 
 
@@ -261,7 +261,11 @@ def assert_arrived(before: set, visits: int, photos: int, hashes=None) -> list[V
     assert len(new) == visits
     assert len(stored.photos) == photos
     assert all(visit.action_step is not None for visit in new)
-    assert len(stored.steps) == len(stored.visits)
+    # Each visit has one step, each step at least one visit, each teacher one live step.
+    assert all(visit.action_step_id for visit in stored.visits)
+    assert all(step.visits for step in stored.steps)
+    live = [step.teacher_id for step in stored.steps if step.is_live]
+    assert len(live) == len(set(live))
     assert all(visit.is_complete for visit in new)
     if hashes is not None:
         assert stored.photo_hashes == sorted(hashes)

@@ -149,8 +149,8 @@ def test_twenty_visits_with_three_photos_through_a_flaky_network(coach, live_ser
     delays = coach.evaluate(
         "[...Array(60).keys()].map((n) => Dropin.sync.backoffDelay(n + 1, 5000))"
     )
-    assert max(delays) <= 5 * 60 * 1000
-    assert delays[-1] >= 2.5 * 60 * 1000  # the cap is reached, with jitter below it
+    assert max(delays) <= 60 * 1000  # while anything waits, a check at least every minute
+    assert delays[-1] >= 30 * 1000  # the cap is reached, with jitter below it
 
 
 def test_a_refused_capture_is_discarded_only_when_the_coach_confirms(coach, live_server):

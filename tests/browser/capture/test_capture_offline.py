@@ -95,9 +95,8 @@ def test_expired_session_waits_for_the_same_coach_never_another(coach, api_redir
     context.set_offline(False)
     wait_for_outbox(coach, "items.length === 2 && items.every((item) => item.attempts >= 2)")
     assert Stored().new_visits(before) == []
+    context.clear_cookies()  # the session expires (first: a retry in between would send)
     api_redirects.active = False
-
-    context.clear_cookies()  # the session expires
     coach.evaluate("Dropin.sync.run({ force: true })")
     wait_for_outbox(coach, "items.length === 2 && items.every((i) => i.state === 'needs-sign-in')")
     expect(coach.get_by_role("link", name="2 wait for sign-in")).to_be_visible()

@@ -111,6 +111,9 @@ def test_double_tap_on_save_makes_one_visit(coach):
 def test_capture_page_is_accessible_with_a_step_photos_and_the_library_open(coach):
     coach.get_by_label("Teacher").select_option(label="Tom Baker · Riverside Primary")
     coach.get_by_role("button", name="Keep practising").click()
+    expect(coach.get_by_text("This drop-in keeps the same step going")).to_be_visible()
+    assert_accessible(coach, "capture-phone-keep-practising")
+    coach.get_by_role("button", name="Change").click()
     coach.get_by_label("Photos").set_input_files(
         [{"name": "p.jpg", "mimeType": "image/jpeg", "buffer": photo_bytes(7)}]
     )
@@ -140,7 +143,7 @@ def test_capture_page_works_one_handed_at_360_px(coach):
 
 def test_manifest_icons_and_service_worker_make_it_installable(coach):
     manifest = coach.request.get("/manifest.webmanifest").json()
-    assert (manifest["display"], manifest["start_url"]) == ("standalone", "/visits/new")
+    assert (manifest["display"], manifest["start_url"]) == ("standalone", "/start")
     for icon in manifest["icons"]:
         response = coach.request.get(icon["src"])
         assert response.ok

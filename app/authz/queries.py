@@ -1,6 +1,7 @@
-"""Permission queries for the hot paths, composed from app.authz's rules and built once:
-the sync PUT's write check (one indexed query, whatever the size of the trust) and an
-export's visibility decided once per scope. The rules themselves live in app.authz."""
+"""Permission queries for the hot paths, composed from app.authz's rules and built once
+(part of app.authz: import them from there): the sync PUT's write check (one indexed
+query, whatever the size of the trust), an export's visibility decided once per scope,
+and the teachers a user may write for (capped and searched for /api/v1/me)."""
 
 from __future__ import annotations
 
@@ -12,7 +13,14 @@ from types import SimpleNamespace
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import _coaches_now, _may_write_for, led_school_ids, visible_visits_clause
+from app.authz import (
+    Coachee,
+    _coaches_now,
+    _may_write_for,
+    led_school_ids,
+    pair_is_current,
+    visible_visits_clause,
+)
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
 
@@ -86,3 +94,40 @@ def visible_visits_in_scope(user: User, school_id: int | None = None):
     if led:
         return sa.or_(Visit.school_id.in_(led), visible_visits_clause(user))
     return visible_visits_clause(user)
+
+
+def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:
+    """Teachers the user may write a visit for: their current coachees, then every active
+    teacher of a school they lead, by name, `limit` at most, names or emails `search`ing."""
+    today = today or date.today()
+    named = sa.or_(*(c.icontains(search, autoescape=True) for c in (User.name, User.email)))
+    named = named if search else sa.true()
+    coached = db.session.execute(
+        sa.select(User, School)
+        .join(CoachingPair, CoachingPair.teacher_id == User.id)
+        .join(School, School.id == CoachingPair.school_id)
+        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active, named)
+    ).all()
+    led = db.session.execute(
+        sa.select(User, School)
+        .join(Membership, Membership.user_id == User.id)
+        .join(School, School.id == Membership.school_id)
+        .where(
+            Membership.role == "teacher",
+            Membership.school_id.in_(led_school_ids(user)),
+            User.active,
+            User.id != user.id,
+            named,
+        )
+        .order_by(sa.func.lower(User.name), School.name)
+        .limit(None if limit is None else limit + len(coached))
+    ).all()
+    coachees: dict[tuple[int, int], Coachee] = {}
+    for teacher, school in coached:
+        coachees[(teacher.id, school.id)] = Coachee(teacher, school, coached_by_user=True)
+    for teacher, school in led:
+        coachees.setdefault((teacher.id, school.id), Coachee(teacher, school, False))
+    return sorted(
+        coachees.values(),
+        key=lambda c: (not c.coached_by_user, c.teacher.name.lower(), c.school.name),
+    )[:limit]

@@ -17,9 +17,7 @@ indexed query. Whatever a user may not see answers 404, so ids leak nothing.
 | a visit for a teacher       | their current coach (in that school), a lead of a school |
 |                             | where they teach (not for themself)                      |
 | edit a visit, its photos    | the visit's own coach                                    |
-| a step's status             | the visit's teacher, its coach, anyone who may write a   |
-|                             | visit for that teacher in that school                    |
-| acknowledge, reflect        | the visit's teacher only                                 |
+| a step, its reflection      | see app/authz/steps.py (leads see, never change)         |
 | export visits               | coaches and leads (only visits they may see); a named    |
 |                             | school must be one whose data they may see               |
 | administer a trust, school  | admins of that trust                                     |
@@ -117,43 +115,6 @@ class Coachee:
     teacher: User
     school: School
     coached_by_user: bool  # listed first on the capture page
-
-
-def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:
-    """Teachers the user may write a visit for: their current coachees, then every active
-    teacher of a school they lead, by name, `limit` at most, names or emails `search`ing."""
-    today = today or date.today()
-    named = sa.or_(*(c.icontains(search, autoescape=True) for c in (User.name, User.email)))
-    named = named if search else sa.true()
-    coached = db.session.execute(
-        sa.select(User, School)
-        .join(CoachingPair, CoachingPair.teacher_id == User.id)
-        .join(School, School.id == CoachingPair.school_id)
-        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active, named)
-    ).all()
-    led = db.session.execute(
-        sa.select(User, School)
-        .join(Membership, Membership.user_id == User.id)
-        .join(School, School.id == Membership.school_id)
-        .where(
-            Membership.role == "teacher",
-            Membership.school_id.in_(led_school_ids(user)),
-            User.active,
-            User.id != user.id,
-            named,
-        )
-        .order_by(sa.func.lower(User.name), School.name)
-        .limit(None if limit is None else limit + len(coached))
-    ).all()
-    coachees: dict[tuple[int, int], Coachee] = {}
-    for teacher, school in coached:
-        coachees[(teacher.id, school.id)] = Coachee(teacher, school, coached_by_user=True)
-    for teacher, school in led:
-        coachees.setdefault((teacher.id, school.id), Coachee(teacher, school, False))
-    return sorted(
-        coachees.values(),
-        key=lambda c: (not c.coached_by_user, c.teacher.name.lower(), c.school.name),
-    )[:limit]
 
 
 def _coaches_now(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
@@ -263,11 +224,8 @@ def visit_for_photo_upload(user: User, visit_id: uuid.UUID) -> Visit | None:
 
 
 def may_set_step_status(user: User, visit: Visit) -> bool:
-    """The visit's teacher, its coach, or anyone who may write visits for that teacher in
-    that school (their current coach, a lead)."""
-    if user.id in (visit.teacher_id, visit.coach_id):
-        return True
-    return may_write_visit_for(user, visit.teacher_id, visit.school_id)
+    """May `user` move the step of this visit on (see may_change_step)?"""
+    return visit.action_step is not None and may_change_step(user, visit.action_step)
 
 
 def may_acknowledge_or_reflect(user: User, visit: Visit) -> bool:
@@ -398,3 +356,15 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     return db.session.scalar(
         sa.select(User).where(User.id == user_id, User.id.in_(sa.union(in_school, in_trust)))
     )
+
+
+# Part of this one rule: the action step's rules (app/authz/steps.py) and the hot-path
+# queries (app/authz/queries.py).
+from app.authz.queries import writable_coachees  # noqa: E402,F401
+from app.authz.steps import (  # noqa: E402,F401
+    may_change_step,
+    may_join_conversation,
+    may_read_reflection,
+    may_see_step,
+    visible_step_or_404,
+)

@@ -1,0 +1,83 @@
+"""Who sees an action step, who changes it, and who reads what the teacher wrote on it.
+Part of app.authz (the one rule): import these from there.
+
+| step                        | who                                                      |
+|-----------------------------|----------------------------------------------------------|
+| see it, its status, dates   | whoever sees one of its visits (teacher, coach, leads)   |
+| change its status           | its teacher, their current coach(es), the coach of a     |
+|                             | visit on it; never a lead as such                         |
+| embedded                    | the coach, after a later drop-in (app.steps.services)    |
+| acknowledge, reflect        | the step's teacher only                                  |
+| read the reflection, the    | the teacher and their current coach(es) only             |
+| conversation; comment       |                                                          |
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import sqlalchemy as sa
+from flask import abort
+
+from app.authz import _coaches_now, pair_is_current, visible_visits_clause
+from app.extensions import db
+from app.models import ActionStep, CoachingPair, User, Visit
+
+
+def _coaches_teacher_now(user: User, teacher_id: int, today: date) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher, in any school."""
+    return (
+        sa.select(CoachingPair.id)
+        .where(
+            CoachingPair.coach_id == user.id,
+            CoachingPair.teacher_id == teacher_id,
+            pair_is_current(today),
+        )
+        .exists()
+    )
+
+
+def may_see_step(user: User, step: ActionStep) -> bool:
+    """Anyone who may see one of the step's visits sees the step, its status and dates."""
+    query = sa.select(Visit.id).where(Visit.action_step_id == step.id, visible_visits_clause(user))
+    return db.session.scalar(query.limit(1)) is not None
+
+
+def visible_step_or_404(user: User, step_id: int) -> ActionStep:
+    visible = sa.select(Visit.action_step_id).where(visible_visits_clause(user))
+    step = db.session.scalar(
+        sa.select(ActionStep).where(ActionStep.id == step_id, ActionStep.id.in_(visible))
+    )
+    if step is None:
+        abort(404)
+    return step
+
+
+def may_change_step(user: User, step: ActionStep) -> bool:
+    """The teacher, their current coach(es) in the step's school, or the coach of one of
+    the step's drop-ins. A lead who is none of these sees the step and changes nothing."""
+    if user.id == step.teacher_id:
+        return True
+    wrote_a_visit_on_it = (
+        sa.select(Visit.id)
+        .where(Visit.action_step_id == step.id, Visit.coach_id == user.id)
+        .exists()
+    )
+    coaches_here = _coaches_now(
+        user, sa.literal(step.teacher_id), sa.literal(step.school_id), date.today()
+    )
+    return bool(db.session.scalar(sa.select(sa.or_(coaches_here, wrote_a_visit_on_it))))
+
+
+def may_read_reflection(user: User, step: ActionStep) -> bool:
+    """A reflection (and the conversation on a step) is read by the teacher and their
+    current coach(es) only: not by leads, not by a former coach."""
+    if user.id == step.teacher_id:
+        return True
+    query = sa.select(_coaches_teacher_now(user, step.teacher_id, date.today()))
+    return bool(db.session.scalar(query))
+
+
+def may_join_conversation(user: User, step: ActionStep) -> bool:
+    """Those who read the reflection also read and write the comments on the step."""
+    return may_read_reflection(user, step)

@@ -1,0 +1,133 @@
+"""What the coach reads about one teacher: the live step and its conversation, every
+drop-in, earlier steps and how long each lasted; and who is due a drop-in by the school's
+cadence. Reading only: steps change through app.steps.services."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from app.authz import Coachee, visible_visits_clause
+from app.extensions import db
+from app.localtime import local_date, local_today
+from app.models import CADENCE_DAYS, ActionStep, School, StepComment, User, Visit
+
+
+def school_today(school: School) -> date:
+    return local_today(school.timezone)
+
+
+def local_day(moment: datetime, school: School) -> date:
+    return local_date(moment, school.timezone)
+
+
+@dataclass(frozen=True)
+class Due:
+    """When a coachee's next drop-in is due by their school's cadence."""
+
+    coachee: Coachee
+    last_visit_at: datetime | None
+    days_since: int | None
+    due_on: date
+
+    @property
+    def overdue(self) -> bool:
+        return self.due_on < school_today(self.coachee.school)
+
+
+def due_of(coachee: Coachee, last_visit_at: datetime | None) -> Due:
+    school = coachee.school
+    today = school_today(school)
+    if last_visit_at is None:
+        return Due(coachee, None, None, today)
+    last_day = local_day(last_visit_at, school)
+    return Due(
+        coachee,
+        last_visit_at,
+        (today - last_day).days,
+        last_day + timedelta(days=CADENCE_DAYS[school.cadence]),
+    )
+
+
+def due_this_week(coachees: list[Coachee], last_visits: dict[int, datetime]) -> list[Due]:
+    """Coachees due a drop-in by the end of this week (Sunday), longest without one first;
+    never visited at the top."""
+    due = [due_of(c, last_visits.get(c.teacher.id)) for c in coachees]
+    this_week = [d for d in due if d.due_on <= _end_of_week(school_today(d.coachee.school))]
+    return sorted(this_week, key=lambda d: -(d.days_since if d.days_since is not None else 10**6))
+
+
+def _end_of_week(day: date) -> date:
+    return day + timedelta(days=6 - day.weekday())
+
+
+def last_visit_by_teacher(teacher_ids: list[int]) -> dict[int, datetime]:
+    if not teacher_ids:
+        return {}
+    rows = db.session.execute(
+        sa.select(Visit.teacher_id, sa.func.max(Visit.started_at))
+        .where(Visit.teacher_id.in_(teacher_ids))
+        .group_by(Visit.teacher_id)
+    ).all()
+    return dict(rows)
+
+
+@dataclass(frozen=True)
+class Record:
+    teacher: User
+    school: School
+    due: Due
+    live_step: ActionStep | None
+    earlier_steps: list[ActionStep]
+    visits: list[Visit]
+
+
+def record_of(coach: User, coachee: Coachee) -> Record:
+    teacher = coachee.teacher
+    visits = list(
+        db.session.scalars(
+            sa.select(Visit)
+            .where(Visit.teacher_id == teacher.id, visible_visits_clause(coach))
+            .options(
+                selectinload(Visit.photos),
+                selectinload(Visit.coach),
+                selectinload(Visit.school),
+                selectinload(Visit.action_step),
+            )
+            .order_by(Visit.started_at.desc(), Visit.created_at.desc())
+        )
+    )
+    step_ids = {visit.action_step_id for visit in visits}
+    steps = list(
+        db.session.scalars(
+            sa.select(ActionStep)
+            .where(ActionStep.id.in_(step_ids))
+            .options(
+                selectinload(ActionStep.visits),
+                selectinload(ActionStep.library_step),
+                selectinload(ActionStep.comments).selectinload(StepComment.author),
+            )
+            .order_by(ActionStep.set_at.desc(), ActionStep.id.desc())
+        )
+    )
+    live = next((step for step in steps if step.is_live), None)
+    return Record(
+        teacher=teacher,
+        school=coachee.school,
+        due=due_of(coachee, visits[0].started_at if visits else None),
+        live_step=live,
+        earlier_steps=[step for step in steps if step is not live],
+        visits=visits,
+    )
+
+
+def how_long(step: ActionStep) -> str:
+    """How long a step lasted (or has lasted so far), in days or weeks."""
+    end = step.closed_at or datetime.now(step.set_at.tzinfo)
+    days = max(0, (local_day(end, step.school) - local_day(step.set_at, step.school)).days)
+    if days < 14:
+        return "1 day" if days == 1 else f"{days} days"
+    return f"{days // 7} weeks"
