@@ -29,6 +29,7 @@ def create_app(config=None) -> Flask:
     register_errorhandlers(app)
     register_template_context(app)
     register_security_headers(app)
+    register_compression(app)
     register_cli(app)
     register_health_checks(app)
     register_serving(app)
@@ -144,6 +145,12 @@ def register_template_context(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     from app.security import register
+
+    register(app)
+
+
+def register_compression(app: Flask) -> None:
+    from app.compression import register
 
     register(app)
 

@@ -38,3 +38,8 @@ def for_pages(photo_bytes: int) -> dict[str, int]:
         "photos_per_visit": PHOTOS_PER_VISIT,
         "photo_bytes": photo_bytes,
     }
+
+
+#: Teachers listed at most in /api/v1/me and on the capture page (a trust lead may lead
+#: thousands; the rest are found by searching). Coaches have far fewer.
+TEACHERS_LISTED = 500

@@ -13,6 +13,7 @@ import time
 import uuid
 from datetime import UTC, datetime
 
+import sqlalchemy as sa
 from flask import Flask, g, has_request_context, request
 
 HEADER = "X-Request-ID"
@@ -43,9 +44,11 @@ def _start() -> None:
 
 
 def _user_id() -> int | None:
-    # Only a user this request already loaded: logging must not cost a query.
-    user = g.get("_login_user")
-    return user.id if user is not None and user.is_authenticated else None
+    # Only a user this request already loaded: logging must not cost a query. The id comes
+    # from the identity map: after a commit, `user.id` or `is_authenticated` (it reads
+    # `active`) would load the user again, on a second connection.
+    state = sa.inspect(g.get("_login_user"), raiseerr=False)  # None: anonymous, or none
+    return state.identity[0] if state is not None and state.identity else None
 
 
 def _logged_path() -> str:

@@ -324,6 +324,9 @@ class MeSchema(Schema):
         fields.Nested(TeacherSchema),
         metadata={"description": "Teachers the user may write a visit for."},
     )
+    more_teachers = fields.Boolean(
+        metadata={"description": "Present (true) only when teachers lists the first 500."}
+    )
 
 
 class ErrorSchema(Schema):

@@ -1,2 +1,4 @@
-"""Benchmarks: `make bench` runs every module here that has a `main()`; one module per
-feature (`python -m bench.<feature>` runs one). Figures go in README.md."""
+"""Benchmarks: `make bench` (`python -m bench`) measures the issue's table and prints it:
+each measure, ours, its baseline measured in the same run, the ratio, and the goal.
+`python -m bench sync photos` runs only the named measures; `python -m bench --list`
+names them. Figures go in README.md."""

@@ -1,19 +1,16 @@
-"""Exports and coverage on PostgreSQL: a year of a large trust (100 schools, 200,000 visits).
+"""The year's visits CSV as a trust lead of 100 schools, at 50,000 and at 200,000 visits,
+beside `psql \\copy` of the same rows (the same joins, in the same order) to a file.
 
-Measures, on a throwaway database (made on BENCH_DATABASE_URL's server, default the local
-one, and dropped afterwards):
-- the year's CSV download as a trust lead: time to the first byte, to the first visit row,
-  total time, and peak Python memory (tracemalloc) at 20,000 and at 200,000 visits;
-- the coverage page (full page and htmx fragment) for a school lead of 120 teachers.
-
-Run: `python -m bench.exports` (about two minutes on the 2-core machine).
+Measures the whole download through the web route (streamed, read to the end) and its peak
+Python memory (tracemalloc, a second download). `python -m bench exports` (two to three
+minutes: most of it is making the visits).
 """
 
 from __future__ import annotations
 
-import os
 import random
-import statistics
+import subprocess
+import tempfile
 import time
 import tracemalloc
 import uuid
@@ -21,112 +18,36 @@ from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 
-from app import create_app
-from app.config import TestConfig
-from app.extensions import db
-from app.models import ActionStep, CoachingPair, Membership, School, Trust, TrustRole, User, Visit
+from bench import support
+from bench.table import Row, at_least
 
-SERVER_URL = os.environ.get(
-    "BENCH_DATABASE_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-)
-SCHOOLS = 100
-TEACHERS_PER_SCHOOL = 120
-COACHES_PER_SCHOOL = 4
-PASSWORD = "bench-password"  # noqa: S105  (a throwaway database)
+GOAL = 0.5
+SIZES = (50_000, 200_000)
 NOTES = (
     "Calm start, task on the board; most pupils settled quickly.\n"
     'Hinge question on mini-whiteboards, two pupils unsure, "retaught" with a model.'
 )
-
-
-def throwaway_database() -> tuple[str, sa.URL]:
-    server = sa.make_url(SERVER_URL)
-    name = f"dropin_bench_{uuid.uuid4().hex[:10]}"
-    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    engine.dispose()
-    return name, server
-
-
-def drop_database(name: str, server: sa.URL) -> None:
-    engine = sa.create_engine(server, isolation_level="AUTOCOMMIT")
-    with engine.connect() as connection:
-        connection.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    engine.dispose()
-
-
-def insert(table, rows: list[dict]) -> None:
-    for start in range(0, len(rows), 5000):
-        db.session.execute(table.insert(), rows[start : start + 5000])
-
-
-def make_trust() -> dict:
-    """100 schools (ten on Dubai time), 120 teachers and 4 coaches each, every teacher
-    paired with a coach; a trust lead and a lead of the first school."""
-    trust = Trust(name="Large Trust")
-    db.session.add(trust)
-    db.session.flush()
-    insert(
-        School.__table__,
-        [
-            {
-                "trust_id": trust.id,
-                "name": f"School {n:03d}",
-                "slug": f"school-{n:03d}",
-                "timezone": "Asia/Dubai" if n % 10 == 0 else "Europe/London",
-                "cadence": "weekly" if n % 2 else "fortnightly",
-                "created_at": datetime.now(UTC),
-            }
-            for n in range(SCHOOLS)
-        ],
-    )
-    school_ids = list(db.session.scalars(sa.select(School.id).order_by(School.id)))
-    people = []
-    for n, _ in enumerate(school_ids):
-        people += [
-            {"email": f"t{t}@s{n}.bench", "name": f"Teacher {t} of {n}"}
-            for t in range(TEACHERS_PER_SCHOOL)
-        ]
-        people += [
-            {"email": f"c{c}@s{n}.bench", "name": f"Coach {c} of {n}"}
-            for c in range(COACHES_PER_SCHOOL)
-        ]
-    insert(User.__table__, [{**p, "active": True, "created_at": datetime.now(UTC)} for p in people])
-    ids = dict(db.session.execute(sa.select(User.email, User.id)).all())
-    memberships, pairs, staff = [], [], {}
-    since = date.today() - timedelta(days=400)
-    for n, school_id in enumerate(school_ids):
-        teachers = [ids[f"t{t}@s{n}.bench"] for t in range(TEACHERS_PER_SCHOOL)]
-        coaches = [ids[f"c{c}@s{n}.bench"] for c in range(COACHES_PER_SCHOOL)]
-        staff[school_id] = (teachers, coaches)
-        memberships += [{"user_id": t, "school_id": school_id, "role": "teacher"} for t in teachers]
-        memberships += [{"user_id": c, "school_id": school_id, "role": "coach"} for c in coaches]
-        pairs += [
-            {
-                "school_id": school_id,
-                "coach_id": coaches[i % COACHES_PER_SCHOOL],
-                "teacher_id": t,
-                "since": since,
-            }
-            for i, t in enumerate(teachers)
-        ]
-    insert(Membership.__table__, memberships)
-    insert(CoachingPair.__table__, pairs)
-    trust_lead = User(email="trust.lead@large.bench", name="Trust Lead")
-    school_lead = User(email="school.lead@large.bench", name="School Lead")
-    for lead in (trust_lead, school_lead):
-        lead.set_password(PASSWORD)
-        db.session.add(lead)
-    db.session.flush()
-    db.session.add(TrustRole(user_id=trust_lead.id, trust_id=trust.id, role="trust_lead"))
-    db.session.add(Membership(user_id=school_lead.id, school_id=school_ids[0], role="lead"))
-    db.session.commit()
-    return {"school_ids": school_ids, "staff": staff}
+#: What psql copies: the export's rows, raw (no local times, no formula guard).
+COPY_QUERY = """
+SELECT v.id, v.started_at, s.name, s.timezone, c.name, c.email, t.name, t.email,
+       v.class_name, v.subject, v.duration_minutes, v.notes, a.text, l.category, a.status,
+       a.acknowledged_at, (SELECT count(*) FROM photo p WHERE p.visit_id = v.id)
+FROM visit v
+JOIN school s ON s.id = v.school_id
+JOIN "user" c ON c.id = v.coach_id
+JOIN "user" t ON t.id = v.teacher_id
+LEFT JOIN action_step a ON a.visit_id = v.id
+LEFT JOIN library_step l ON l.id = a.library_step_id
+WHERE v.started_at >= '{start}' AND v.started_at < '{end}'
+ORDER BY v.started_at, v.id
+"""
 
 
 def add_visits(trust: dict, count: int, rng: random.Random) -> None:
     """`count` visits spread over the last year, each with its action step."""
+    from app.extensions import db
+    from app.models import ActionStep, Visit
+
     now = datetime.now(UTC)
     for start in range(0, count, 20_000):
         visits, steps = [], []
@@ -134,7 +55,7 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
             school_id = rng.choice(trust["school_ids"])
             teachers, coaches = trust["staff"][school_id]
             started_at = now - timedelta(seconds=rng.randrange(364 * 86400))
-            visit_id = uuid.uuid4()
+            visit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
             visits.append(
                 {
                     "id": visit_id,
@@ -160,133 +81,91 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
                     "text": "Ask the question, pause three seconds, then name who answers",
                 }
             )
-        insert(Visit.__table__, visits)
-        insert(ActionStep.__table__, steps)
+        support._insert(Visit.__table__, visits)
+        support._insert(ActionStep.__table__, steps)
         db.session.commit()
     db.session.execute(sa.text("ANALYZE"))
+    db.session.commit()
 
 
-def signed_in_client(app, email: str):
-    """A client signed in through the form. Requests run outside any pushed app context,
-    as in production (inside one, Flask-Login would keep the first user in `g`)."""
-    client = app.test_client()
-    login_page = client.get("/login").get_data(as_text=True)
-    token = login_page.split('name="csrf-token" content="')[1].split('"')[0]
-    client.post("/login", data={"email": email, "password": PASSWORD, "csrf_token": token})
-    return client
-
-
-def year_url() -> str:
+def year() -> tuple[date, date]:
     today = date.today()
-    return f"/exports/visits.csv?from={(today - timedelta(days=365)).isoformat()}&to={today}"
+    return today - timedelta(days=365), today
 
 
-def time_download(client) -> dict:
-    """Stream the year's CSV; time to the first chunk, the first visit row, the end."""
+def download(client) -> tuple[float, int, int]:
+    """(seconds, bytes, data rows) of the year's CSV, read to the end."""
+    first, last = year()
     started = time.perf_counter()
-    response = client.get(year_url(), buffered=False)
-    chunks = iter(response.response)
-    first = next(chunks)
-    first_byte = time.perf_counter() - started
-    first_row = None
-    total_bytes, lines = len(first), first.count(b"\r\n")
-    for chunk in chunks:
-        if first_row is None:
-            first_row = time.perf_counter() - started
-        total_bytes += len(chunk)
+    response = client.get(f"/exports/visits.csv?from={first}&to={last}", buffered=False)
+    assert response.status_code == 200, response.status_code
+    size = lines = 0
+    for chunk in response.response:
+        size += len(chunk)
         lines += chunk.count(b"\r\n")
     response.close()
-    return {
-        "first_byte": first_byte,
-        "first_row": first_row or first_byte,
-        "total": time.perf_counter() - started,
-        "bytes": total_bytes,
-    }
+    return time.perf_counter() - started, size, lines - 1
 
 
 def peak_memory(client) -> int:
     tracemalloc.start()
-    tracemalloc.reset_peak()
-    response = client.get(year_url(), buffered=False)
-    for _ in response.response:
-        pass
-    response.close()
+    download(client)
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     return peak
 
 
-def measure_export(app, label: str) -> None:
-    client = signed_in_client(app, "trust.lead@large.bench")
-    with app.app_context():
-        visits = db.session.scalar(sa.select(sa.func.count(Visit.id)))
-    best = time_download(client)
-    peak = peak_memory(client)
-    print(
-        f"{label}: {visits:,} visits, {best['bytes'] / 1e6:.1f} MB CSV | first byte "
-        f"{best['first_byte'] * 1000:.0f} ms, first visit row {best['first_row'] * 1000:.0f} ms,"
-        f" total {best['total']:.2f} s ({visits / best['total']:,.0f} rows/s) | "
-        f"peak Python memory {peak / 1e6:.2f} MB",
-        flush=True,
-    )
-
-
-def measure_coverage(app) -> None:
-    client = signed_in_client(app, "school.lead@large.bench")
-    for label, headers in (("full page", {}), ("htmx table", {"HX-Request": "true"})):
-        timings = []
-        for _ in range(7):
-            started = time.perf_counter()
-            response = client.get("/coverage", headers=headers)
-            assert response.status_code == 200
-            timings.append(time.perf_counter() - started)
-        print(
-            f"coverage, school of {TEACHERS_PER_SCHOOL} teachers, {label}: median "
-            f"{statistics.median(timings) * 1000:.0f} ms (min {min(timings) * 1000:.0f} ms)",
-            flush=True,
-        )
-    client = signed_in_client(app, "trust.lead@large.bench")
+def psql_copy(url: str) -> float:
+    """Seconds for `psql \\copy` of the same rows (a day either side of the year: the
+    export's windows follow each school's timezone) to a file."""
+    first, last = year()
+    query = COPY_QUERY.format(start=first - timedelta(days=1), end=last + timedelta(days=2))
+    dsn = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    command = ["psql", "-X", "-q", dsn, "-c", f"\\copy ({' '.join(query.split())}) TO STDOUT CSV"]
     started = time.perf_counter()
-    client.get("/coverage")
-    print(
-        f"coverage, trust lead of {SCHOOLS} schools ({SCHOOLS * TEACHERS_PER_SCHOOL:,} "
-        f"teachers, first 300 rows shown): {(time.perf_counter() - started) * 1000:.0f} ms",
-        flush=True,
+    with tempfile.TemporaryFile() as output:
+        subprocess.run(command, stdout=output, check=True)
+    return time.perf_counter() - started
+
+
+def _row(label: str, seconds: float, rows: int, size: int, peak: int, copy: float) -> Row:
+    ratio, met = at_least(copy / seconds, GOAL)
+    return Row(
+        f"CSV export of a year, {label} visits",
+        f"{seconds:.2f} s ({rows / seconds:,.0f} rows/s, {size / 1e6:.0f} MB, "
+        f"peak {peak / 1e6:.1f} MB)",
+        f"psql \\copy {copy:.2f} s",
+        ratio,
+        f"≥ {GOAL} of COPY's speed",
+        met,
     )
 
 
-def main() -> None:
-    name, server = throwaway_database()
-    url = server.set(database=name).render_as_string(hide_password=False)
-    config = {k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()}
-    app = create_app({**config, "SQLALCHEMY_DATABASE_URI": url})
+def measure() -> list[Row]:
+    rows = []
     rng = random.Random(47)  # noqa: S311  (repeatable data, not secrets)
-    try:
+    with support.throwaway_postgres() as url:
+        app = support.make_app(url)
         with app.app_context():
-            db.create_all()
-            started = time.perf_counter()
-            trust = make_trust()
-            add_visits(trust, 20_000, rng)
+            trust = support.make_large_trust()
+        made = 0
+        for size in SIZES:
+            with app.app_context():
+                add_visits(trust, size - made, rng)
+            made = size
+            client = support.signed_in_client(app, "trust.lead@large.bench")
+            copy = psql_copy(url)
+            seconds, length, lines = download(client)
+            peak = peak_memory(client)
             print(
-                f"setup: {SCHOOLS} schools, {SCHOOLS * TEACHERS_PER_SCHOOL:,} teachers, 20,000 "
-                f"visits in {time.perf_counter() - started:.1f} s",
+                f"  {lines:,} rows: {seconds:.2f} s, psql \\copy {copy:.2f} s, "
+                f"peak Python memory {peak / 1e6:.1f} MB",
                 flush=True,
             )
-        measure_export(app, "year export, 20k")
+            rows.append(_row(f"{size // 1000}k", seconds, lines, length, peak, copy))
         with app.app_context():
-            started = time.perf_counter()
-            add_visits(trust, 180_000, rng)
-            print(
-                f"setup: 180,000 more visits in {time.perf_counter() - started:.1f} s", flush=True
-            )
-        measure_export(app, "year export, 200k")
-        measure_coverage(app)
-    finally:
-        with app.app_context():
+            from app.extensions import db
+
             db.session.remove()
             db.engine.dispose()
-        drop_database(name, server)
-
-
-if __name__ == "__main__":
-    main()
+    return rows

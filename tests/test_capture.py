@@ -161,7 +161,7 @@ def test_service_worker_is_served_from_the_root_uncached_with_a_content_version(
         "/static/js/outbox.js",
         "/static/js/capture.js",
         "/static/vendor/idb-8.0.4.umd.js",
-        "/static/icons/maskable-512.png",
+        "/static/icons/icon-192.png",
         "/offline",
     ):
         assert f'"{url}"' in script

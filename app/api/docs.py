@@ -73,7 +73,25 @@ OPERATIONS: dict[str, dict] = {
     "api.me": {
         "get": {
             "summary": "Who is signed in, and the teachers they may write a visit for",
-            "responses": {"200": _json("Me", "The signed-in person."), "401": SIGNED_OUT},
+            "description": (
+                "At most 500 teachers, the user's own coachees first, then by name; when "
+                'there are more (a trust lead), the answer adds `"more_teachers": true` and '
+                "`?q=` finds the others by name or email."
+            ),
+            "parameters": [
+                {
+                    "name": "q",
+                    "in": "query",
+                    "required": False,
+                    "schema": {"type": "string", "maxLength": 100},
+                    "description": "Only teachers whose name or email contains this.",
+                }
+            ],
+            "responses": {
+                "200": _json("Me", "The signed-in person."),
+                "400": _error("The search is too long."),
+                "401": SIGNED_OUT,
+            },
         }
     },
     "api.put_visit": {

@@ -53,9 +53,12 @@ def put_visit(visit_id: uuid.UUID):
     """Create a visit (201) or replay or edit it (200); see docs.py for every answer."""
     capture = load_json(VISIT_IN, _json_limit())
     result = sync_visit(current_user, visit_id, capture)
-    db.session.commit()  # first: on SQLite the write lock is held until here
+    # The answer is made before the commit, from what is in hand: after it, every object
+    # would be expired and read again, on a second connection.
+    answer = visit_json(result.visit)
+    db.session.commit()  # on SQLite the write lock is held until here
     discard(list(result.dropped_photo_keys))  # files go only once their rows have gone
-    return jsonify(visit_json(result.visit)), 201 if result.created else 200
+    return jsonify(answer), 201 if result.created else 200
 
 
 @bp.get("/visits/<uuid:visit_id>")

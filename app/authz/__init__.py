@@ -117,38 +117,6 @@ class Coachee:
     coached_by_user: bool  # listed first on the capture page
 
 
-def writable_coachees(user: User, today: date | None = None) -> list[Coachee]:
-    """Teachers the user may write a visit for: their current coachees, and every
-    active teacher of a school they lead (leads can also do drop-ins)."""
-    today = today or date.today()
-    coached = db.session.execute(
-        sa.select(User, School)
-        .join(CoachingPair, CoachingPair.teacher_id == User.id)
-        .join(School, School.id == CoachingPair.school_id)
-        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active)
-    ).all()
-    led = db.session.execute(
-        sa.select(User, School)
-        .join(Membership, Membership.user_id == User.id)
-        .join(School, School.id == Membership.school_id)
-        .where(
-            Membership.role == "teacher",
-            Membership.school_id.in_(led_school_ids(user)),
-            User.active,
-            User.id != user.id,
-        )
-    ).all()
-    coachees: dict[tuple[int, int], Coachee] = {}
-    for teacher, school in coached:
-        coachees[(teacher.id, school.id)] = Coachee(teacher, school, coached_by_user=True)
-    for teacher, school in led:
-        coachees.setdefault((teacher.id, school.id), Coachee(teacher, school, False))
-    return sorted(
-        coachees.values(),
-        key=lambda c: (not c.coached_by_user, c.teacher.name.lower(), c.school.name),
-    )
-
-
 def _coaches_now(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
     """EXISTS: `user` currently coaches this teacher in this school."""
     return (
@@ -390,7 +358,9 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     )
 
 
-# The action step's rules, part of this one rule: app/authz/steps.py.
+# Part of this one rule: the action step's rules (app/authz/steps.py) and the hot-path
+# queries (app/authz/queries.py).
+from app.authz.queries import writable_coachees  # noqa: E402,F401
 from app.authz.steps import (  # noqa: E402,F401
     may_change_step,
     may_join_conversation,

@@ -4,6 +4,7 @@ the teachers they may write for, each teacher's current action step, and the lib
 from __future__ import annotations
 
 from app.authz import usable_library_steps, writable_coachees
+from app.limits import TEACHERS_LISTED
 from app.localtime import local_date
 from app.models import User
 from app.steps.services import live_steps_by_teacher
@@ -46,7 +47,8 @@ def library_for(school_ids: set[int]) -> list[dict]:
 
 def capture_context(user: User) -> dict:
     """Everything the capture page embeds as JSON."""
-    coachees = writable_coachees(user)
+    # Capped like /api/v1/me: a trust lead's page does not carry thousands of teachers.
+    coachees = writable_coachees(user, limit=TEACHERS_LISTED)
     steps = current_steps(user, [c.teacher.id for c in coachees])
     teachers = [
         {

@@ -14,8 +14,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
-from app.authz import may_export_school, visible_visits_clause
+from app.authz import may_export_school
+from app.authz.queries import visible_visits_in_scope
 from app.errors import UnknownSchool
+from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
 from app.extensions import db
 from app.localtime import Period, iso_week_label, local_iso, local_time
@@ -62,13 +64,17 @@ def _school_by_slug(slug: str) -> School:
 
 
 def user_scope(user: User, school_slug: str | None) -> ExportScope:
-    """What `user` may download: the visits they may see, of one school if named."""
+    """What `user` may download: the visits they may see, of one school if named.
+
+    Decided once, not per row: a lead sees every visit of the schools they lead, so those
+    schools are named outright and the per-visit rule is left for the others.
+    """
     school = None
     if school_slug:
         school = _school_by_slug(school_slug)
         if not may_export_school(user, school.id):
             raise UnknownSchool(school_slug)
-    return ExportScope(visible_visits_clause(user), school)
+    return ExportScope(visible_visits_in_scope(user, school.id if school else None), school)
 
 
 def operator_scope(school_slug: str | None) -> ExportScope:
@@ -180,5 +186,15 @@ def _row_batches(scope: ExportScope, period: Period) -> Iterator[list[list[str]]
 
 
 def visits_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
-    """The whole file as a stream of byte chunks, header first."""
+    """The whole file as a stream of byte chunks, header first. On PostgreSQL the
+    database formats the lines (app.exports.postgres); elsewhere Python does."""
+    if postgres.is_postgres():
+        return _postgres_csv(scope, period)
     return csv_bytes(HEADER, _row_batches(scope, period))
+
+
+def _postgres_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
+    yield from csv_bytes(HEADER, [])
+    windows = _utc_windows(period, scope)
+    if windows:
+        yield from postgres.csv_chunks(visit_rows_query(scope, windows))

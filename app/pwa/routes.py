@@ -39,10 +39,9 @@ SHELL_FILES = (
     "vendor/htmx-2.0.11.min.js",
     "vendor/idb-8.0.4.umd.js",
     "icons/icon-192.png",
-    "icons/icon-512.png",
-    "icons/maskable-192.png",
-    "icons/maskable-512.png",
 )
+# The manifest's other icons are not precached: the browser fetches them when the app is
+# installed, which happens online; offline, no page shows them.
 #: Signed-in pages the worker keeps so a coach can capture from a cold start offline.
 OFFLINE_PAGES = ("capture.new_visit", "capture.outbox")
 #: Templates whose change should reach devices as a new service-worker version.

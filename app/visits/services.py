@@ -9,14 +9,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm.attributes import set_committed_value
 
-from app.authz import (
-    can_see_visit,
-    may_edit_visit,
-    may_use_library_step,
-    school_for_new_visit,
-)
+from app.authz import can_see_visit, may_edit_visit, may_use_library_step
+from app.authz.queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once, photo_ids_listed_elsewhere
@@ -43,27 +40,59 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     same capture changes nothing. An edit from the visit's own coach wins unless the
     device says it is older than the saved one (its `updated_at`). Anyone else changes
     nothing: 404, or 409 when they may see the visit.
+
+    A new visit is inserted first, after one permission query: the id's uniqueness, not a
+    look-up, tells it from a replay; its answer reuses what that query loaded.
     """
     _check_photo_ids(visit_id, capture["photo_ids"])
+    try:
+        target, refused = _write_target(user, capture), None
+    except Refused as error:  # a replay or an edit may still be allowed: decided below
+        target, refused = None, error
+    if target is not None and insert_once(
+        Visit, _new_visit_row(user, visit_id, target.school, capture)
+    ):
+        visit = db.session.get(Visit, visit_id)
+        _known_to_be(visit, user, target)
+        step = steps.apply_step_choice(visit, capture["action_step"])
+        if target.library_step is not None and step.library_step_id == target.library_step.id:
+            set_committed_value(step, "library_step", target.library_step)
+        return SyncResult(visit, created=True)
+    # A replay or an edit (or a concurrent replay inserted it first: the database waited
+    # for that request to commit).
     visit = _visit_for_update(visit_id)
     if visit is None:
-        school = _school_for(user, capture["teacher_id"])
-        _check_step_choice(school, capture)
-        if insert_once(Visit, _new_visit_row(user, visit_id, school, capture)):
-            visit = db.session.get(Visit, visit_id)
-            steps.apply_step_choice(visit, capture["action_step"])
-            return SyncResult(visit, created=True)
-        # A concurrent replay inserted it first; the database waited for it to commit.
-        visit = _visit_for_update(visit_id)
+        raise refused
     return _apply_capture(user, visit, capture)
 
 
+def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
+    """Hand the new visit what the permission query loaded, so the answer reads none of
+    it again (and nothing is marked changed)."""
+    set_committed_value(visit, "school", target.school)
+    set_committed_value(visit, "teacher", target.teacher)
+    set_committed_value(visit, "coach", user)
+    set_committed_value(visit, "photos", [])
+
+
 def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
-    return db.session.scalar(
-        sa.select(Visit)
-        .where(Visit.id == visit_id)
-        .with_for_update()
-        .execution_options(populate_existing=True)
+    """The visit, locked, with everything its answer shows, in one query."""
+    return (
+        db.session.execute(
+            sa.select(Visit)
+            .where(Visit.id == visit_id)
+            .options(
+                joinedload(Visit.action_step).joinedload(ActionStep.library_step),
+                joinedload(Visit.school),
+                joinedload(Visit.coach),
+                joinedload(Visit.teacher),
+                joinedload(Visit.photos),
+            )
+            .with_for_update(of=Visit)
+            .execution_options(populate_existing=True)
+        )
+        .unique()
+        .scalar_one_or_none()
     )
 
 
@@ -73,22 +102,32 @@ def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list) -> None:
         raise Refused(422, errors={"photo_ids": [message]})
 
 
-def _school_for(user: User, teacher_id: int) -> School:
-    school = school_for_new_visit(user, teacher_id)
-    if school is None:
+NOT_IN_LIBRARY = {"action_step": {"library_step_id": ["Not a step in this school's library."]}}
+
+
+def _write_target(user: User, capture: dict) -> WriteTarget:
+    """Where the new visit goes, checked in one query (app.authz.queries.write_target): the
+    user may write for the teacher there, and a new step's library step comes from the
+    school's library or its trust's (a retired one is still accepted: a capture made
+    offline before it was retired must not be lost); a revisited step must be one of the
+    teacher's."""
+    choice = capture["action_step"]
+    library_step_id = choice.get("library_step_id")
+    target = write_target(user, capture["teacher_id"], library_step_id)
+    if target is None:
         raise Refused(422, errors={"teacher_id": ["You cannot write a visit for this teacher."]})
-    return school
+    if library_step_id is not None and target.library_step is None:
+        raise Refused(422, errors=NOT_IN_LIBRARY)
+    steps.check_step_choice(capture["teacher_id"], choice)
+    return target
 
 
 def _check_step_choice(school: School, capture: dict) -> None:
-    """A new step's library step must come from the school's library or its trust's (a
-    retired one is still accepted: a capture made offline before it was retired must not
-    be lost); a revisited step must be one of the teacher's."""
+    """The same checks for an edit, whose school is the visit's."""
     choice = capture["action_step"]
     library_step_id = choice.get("library_step_id")
     if library_step_id is not None and not may_use_library_step(school, library_step_id):
-        message = "Not a step in this school's library."
-        raise Refused(422, errors={"action_step": {"library_step_id": [message]}})
+        raise Refused(422, errors=NOT_IN_LIBRARY)
     steps.check_step_choice(capture["teacher_id"], choice)
 
 

@@ -38,10 +38,26 @@ self.addEventListener("install", (event) => {
 
 async function precache() {
   const shell = await caches.open(SHELL_CACHE);
-  await shell.addAll(SHELL.map((url) => new Request(url, { cache: "reload" })));
+  // "no-cache": what the page just loaded is confirmed with the server (a 304, no body),
+  // never downloaded again; anything changed comes new.
+  await shell.addAll(SHELL.map((url) => new Request(url, { cache: "no-cache" })));
+  // The signed-out copy is fetched anew: the HTTP cache may hold the signed-in one.
   const signedOut = await fetch(OFFLINE_URL, { credentials: "omit", cache: "reload" });
   if (signedOut.ok) await shell.put(SIGNED_OUT_OFFLINE_URL, signedOut);
-  await Promise.all(PAGES.map(keepPage));
+  await Promise.all(PAGES.map((url) => keepJustLoadedPage(url).then((kept) => kept || keepPage(url))));
+}
+
+/** The page the person has just opened (the one installing this worker) is in the
+    browser's HTTP cache: keep that copy instead of downloading it again. Only a copy
+    made in the last minute counts; anything older is fetched anew by keepPage. */
+async function keepJustLoadedPage(url) {
+  const response = await fetch(url, { cache: "only-if-cached", mode: "same-origin", redirect: "manual" })
+    .catch(() => null);
+  const made = response ? Date.parse(response.headers.get("Date") || "") : NaN;
+  if (!(Date.now() - made < 60000)) return null;
+  const owner = pageOwner(response);
+  if (owner) await keepPageOf(owner, url, response);
+  return owner;
 }
 
 /* Each person's own cache ------------------------------------------------------------ */

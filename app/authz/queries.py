@@ -1,0 +1,133 @@
+"""Permission queries for the hot paths, composed from app.authz's rules and built once
+(part of app.authz: import them from there): the sync PUT's write check (one indexed
+query, whatever the size of the trust), an export's visibility decided once per scope,
+and the teachers a user may write for (capped and searched for /api/v1/me)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from functools import cache
+from types import SimpleNamespace
+
+import sqlalchemy as sa
+from sqlalchemy.orm import aliased
+
+from app.authz import (
+    Coachee,
+    _coaches_now,
+    _may_write_for,
+    led_school_ids,
+    pair_is_current,
+    visible_visits_clause,
+)
+from app.extensions import db
+from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
+
+
+@dataclass(frozen=True)
+class WriteTarget:
+    """Where a new visit by the user for a teacher goes, and what its answer shows."""
+
+    school: School
+    teacher: User
+    #: The library step the capture names, when a visit in this school may use it.
+    library_step: LibraryStep | None
+
+
+def write_target(user: User, teacher_id: int, library_step_id: int | None) -> WriteTarget | None:
+    """school_for_new_visit, the teacher and the library step in one indexed query: only
+    the teacher's own schools are looked at (their memberships and coaching pairs), so it
+    costs the same for a coach of three teachers and a trust lead of thousands."""
+    params = {
+        "user_id": user.id,
+        "teacher_id": teacher_id,
+        "library_step_id": library_step_id,
+        "today": date.today(),
+    }
+    row = db.session.execute(_write_target_query(), params).first()
+    return WriteTarget(*row) if row is not None else None
+
+
+@cache
+def _write_target_query() -> sa.Select:
+    """Built once with bound parameters: building it costs more than running it."""
+    user = SimpleNamespace(id=sa.bindparam("user_id", type_=sa.Integer))
+    teacher_id = sa.bindparam("teacher_id", type_=sa.Integer)
+    today = sa.bindparam("today", type_=sa.Date)
+    teacher = aliased(User)
+    teachers_schools = sa.union(
+        sa.select(Membership.school_id).where(
+            Membership.user_id == teacher_id, Membership.role == "teacher"
+        ),
+        sa.select(CoachingPair.school_id).where(
+            CoachingPair.teacher_id == teacher_id, CoachingPair.coach_id == user.id
+        ),
+    )
+    usable_here = sa.and_(
+        LibraryStep.id == sa.bindparam("library_step_id", type_=sa.Integer),
+        LibraryStep.trust_id == School.trust_id,
+        sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
+    )
+    coached_here = _coaches_now(user, teacher_id, School.id, today)
+    return (
+        sa.select(School, teacher, LibraryStep)
+        .select_from(School)
+        .join(teacher, teacher.id == teacher_id)
+        .outerjoin(LibraryStep, usable_here)
+        .where(
+            School.id.in_(teachers_schools),
+            _may_write_for(user, teacher_id, School.id, today),
+        )
+        .order_by(sa.case((coached_here, 0), else_=1), School.name)
+        .limit(1)
+    )
+
+
+def visible_visits_in_scope(user: User, school_id: int | None = None):
+    """visible_visits_clause decided once for a long read (an export) instead of per
+    visit: None when the user sees every visit of that school; else the schools they
+    lead are named outright, and the per-visit rule is left for the rest."""
+    led = sorted(db.session.scalars(led_school_ids(user)))
+    if school_id is not None and school_id in led:
+        return None
+    if led:
+        return sa.or_(Visit.school_id.in_(led), visible_visits_clause(user))
+    return visible_visits_clause(user)
+
+
+def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:
+    """Teachers the user may write a visit for: their current coachees, then every active
+    teacher of a school they lead, by name, `limit` at most, names or emails `search`ing."""
+    today = today or date.today()
+    named = sa.or_(*(c.icontains(search, autoescape=True) for c in (User.name, User.email)))
+    named = named if search else sa.true()
+    coached = db.session.execute(
+        sa.select(User, School)
+        .join(CoachingPair, CoachingPair.teacher_id == User.id)
+        .join(School, School.id == CoachingPair.school_id)
+        .where(CoachingPair.coach_id == user.id, pair_is_current(today), User.active, named)
+    ).all()
+    led = db.session.execute(
+        sa.select(User, School)
+        .join(Membership, Membership.user_id == User.id)
+        .join(School, School.id == Membership.school_id)
+        .where(
+            Membership.role == "teacher",
+            Membership.school_id.in_(led_school_ids(user)),
+            User.active,
+            User.id != user.id,
+            named,
+        )
+        .order_by(sa.func.lower(User.name), School.name)
+        .limit(None if limit is None else limit + len(coached))
+    ).all()
+    coachees: dict[tuple[int, int], Coachee] = {}
+    for teacher, school in coached:
+        coachees[(teacher.id, school.id)] = Coachee(teacher, school, coached_by_user=True)
+    for teacher, school in led:
+        coachees.setdefault((teacher.id, school.id), Coachee(teacher, school, False))
+    return sorted(
+        coachees.values(),
+        key=lambda c: (not c.coached_by_user, c.teacher.name.lower(), c.school.name),
+    )[:limit]

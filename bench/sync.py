@@ -1,0 +1,158 @@
+"""The sync PUT as a coach: new visits per second under gunicorn (4 workers) with wrk (16
+connections), beside bare Flask + Flask-SQLAlchemy doing one INSERT … ON CONFLICT and a
+commit on the same database; and database round trips per PUT, counted for both.
+
+`python -m bench sync` (about a minute). Needs wrk and a PostgreSQL server on loopback.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from bench import support
+from bench.table import Row, at_least, at_most
+
+SECONDS = 10
+WARM_UP_SECONDS = 3
+SCRIPT = Path(__file__).with_name("put_visit.lua")
+GOAL_RATIO = 0.35
+GOAL_ROUND_TRIPS = 8
+
+
+def _seed() -> dict:
+    """One school; a coach of three teachers (and nineteen other coaches)."""
+    from app.extensions import db
+    from app.models import CoachingPair, Membership, School, Trust, User
+
+    db.create_all()
+    school = School(trust=Trust(name="Bench Trust"), name="Bench School", slug="bench")
+    db.session.add(school)
+    since = datetime.now(UTC).date() - timedelta(days=7)
+    people = []
+    for n in range(20):
+        coach = User(email=f"coach{n}@bench.test", name=f"Coach {n}")
+        coach.set_password(support.PASSWORD)
+        teachers = [User(email=f"t{t}.{n}@bench.test", name=f"Teacher {t}.{n}") for t in range(3)]
+        db.session.add_all([coach, *teachers])
+        db.session.flush()
+        db.session.add(Membership(user_id=coach.id, school=school, role="coach"))
+        for teacher in teachers:
+            db.session.add(Membership(user_id=teacher.id, school=school, role="teacher"))
+            db.session.add(
+                CoachingPair(coach_id=coach.id, teacher_id=teacher.id, school=school, since=since)
+            )
+        people.append((coach, teachers))
+    db.session.commit()
+    coach, teachers = people[0]
+    return {
+        "school_id": school.id,
+        "coach_id": coach.id,
+        "coach_email": coach.email,
+        "teacher_ids": [t.id for t in teachers],
+    }
+
+
+def capture(teacher_id: int) -> dict:
+    return {
+        "teacher_id": teacher_id,
+        "started_at": "2026-11-23T09:15:00+00:00",
+        "duration_minutes": 10,
+        "class_name": "9B",
+        "subject": "Maths",
+        "notes": "Pupils explained their reasoning to a partner first.",
+        "action_step": {"text": "Pause three seconds after every question."},
+    }
+
+
+def round_trips_per_put(app, engine, email: str | None, teacher_id: int, puts: int = 10) -> float:
+    """Round trips of `puts` new visits through a test client (signed in when `email`)."""
+    import uuid
+
+    from tests.round_trips import counting_round_trips
+
+    client = support.signed_in_client(app, email) if email else app.test_client()
+    headers = {"X-CSRFToken": getattr(client, "csrf_token", "")}
+    client.put(f"/api/v1/visits/{uuid.uuid4()}", json=capture(teacher_id), headers=headers)
+    with counting_round_trips(engine) as counted:
+        for _ in range(puts):
+            answer = client.put(
+                f"/api/v1/visits/{uuid.uuid4()}", json=capture(teacher_id), headers=headers
+            )
+            assert answer.status_code == 201, answer.get_data(as_text=True)
+    return counted.total / puts
+
+
+def _rate(port: int, env: dict) -> float:
+    support.wrk(port, SCRIPT, env, WARM_UP_SECONDS)
+    result = support.wrk(port, SCRIPT, env, SECONDS)
+    if result["created"] != result["requests"]:
+        print(f"  not every PUT answered 201: {result}", flush=True)
+    return result["created"] / result["seconds"]
+
+
+def measure() -> list[Row]:
+    with support.throwaway_postgres() as url:
+        app = support.make_app(url)
+        with app.app_context():
+            world = _seed()
+            from app.extensions import db
+
+            engine = db.engine
+        ours_trips = round_trips_per_put(app, engine, world["coach_email"], world["teacher_ids"][0])
+        teachers = ",".join(map(str, world["teacher_ids"]))
+        server_env = {
+            "DATABASE_URL": url,
+            "SECRET_KEY": "bench-secret-key-not-for-production",
+            "DROPIN_ENV": "production",
+        }
+        with (
+            tempfile.TemporaryDirectory() as photos,
+            support.gunicorn("wsgi:app", {**server_env, "PHOTO_DIR": photos}) as port,
+        ):
+            cookie, token = support.http_sign_in(port, world["coach_email"])
+            env = {"BENCH_COOKIE": cookie, "BENCH_CSRF": token, "BENCH_TEACHERS": teachers}
+            ours = _rate(port, env)
+        print(f"  ours: {ours:.0f} PUT/s, {ours_trips:.1f} round trips", flush=True)
+        bare_env = {
+            "DATABASE_URL": url,
+            "BENCH_SCHOOL_ID": str(world["school_id"]),
+            "BENCH_COACH_ID": str(world["coach_id"]),
+        }
+        base_trips = _bare_round_trips(bare_env, world["teacher_ids"][0])
+        with support.gunicorn("bench.bare_sync:app", bare_env) as port:
+            env = {"BENCH_COOKIE": "", "BENCH_CSRF": "", "BENCH_TEACHERS": teachers}
+            base = _rate(port, env)
+        print(f"  bare: {base:.0f} PUT/s, {base_trips:.1f} round trips", flush=True)
+    ratio, met = at_least(ours / base, GOAL_RATIO)
+    trips, trips_met = at_most(ours_trips, GOAL_ROUND_TRIPS)
+    return [
+        Row(
+            "PUT /api/v1/visits/<uuid> as a coach",
+            f"{ours:.0f}/s",
+            f"bare Flask-SQLAlchemy {base:.0f}/s",
+            ratio,
+            f"≥ {GOAL_RATIO}",
+            met,
+        ),
+        Row(
+            "  database round trips per PUT",
+            trips,
+            f"{base_trips:.0f}",
+            "–",
+            f"≤ {GOAL_ROUND_TRIPS}",
+            trips_met,
+        ),
+    ]
+
+
+def _bare_round_trips(env: dict, teacher_id: int) -> float:
+    import os
+
+    os.environ.update(env)
+    from bench.bare_sync import app, db
+
+    with app.app_context():
+        engine = db.engine
+    return round_trips_per_put(app, engine, None, teacher_id)
