@@ -6,6 +6,7 @@ import os
 
 import sqlalchemy as sa
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from app.config import config_for_environment, development_secret_key
 from app.extensions import csrf, db, login_manager, migrate
@@ -25,6 +26,7 @@ def create_app(config=None) -> Flask:
 
     register_request_log(app)
     register_extensions(app)
+    app.url_map.converters["int"] = DatabaseIdConverter
     register_blueprints(app)
     register_errorhandlers(app)
     register_template_context(app)
@@ -62,6 +64,15 @@ def _make_sqlite_folder(app: Flask) -> None:
     url = sa.make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
         os.makedirs(os.path.dirname(os.path.abspath(url.database)), exist_ok=True)
+
+
+class DatabaseIdConverter(IntegerConverter):
+    """`<int:…>` in a URL only matches ids a database integer column can hold, so an id
+    too large for PostgreSQL answers 404 instead of failing in the query."""
+
+    def __init__(self, url_map, *args, **kwargs):
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(url_map, *args, **kwargs)
 
 
 def register_extensions(app: Flask) -> None:

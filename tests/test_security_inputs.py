@@ -193,3 +193,30 @@ def test_a_device_clock_a_little_ahead_is_fine(app):
     ahead = (datetime.now(UTC) + timedelta(hours=2)).isoformat()
     body = capture_for(people["people"]["teacher"], updated_at=ahead)
     assert api.put_visit(uuid.uuid4(), body).status_code == 201
+
+
+def test_an_id_too_large_for_the_database_is_not_found(app, client, auth):
+    """Every `<int:…>` route: an id past a database integer answers 404, never a 500."""
+    from tests.factories import make_school, make_trust, make_user
+
+    school = make_school(make_trust("Big ids"), "big-ids")
+    make_user("teacher@big.test", roles=[(school, "teacher")])
+    db.session.commit()
+    assert auth.login("teacher@big.test").status_code == 302
+    token = auth.page_csrf_token("/teacher")
+    huge = 2**31
+    answer = client.put(
+        f"/api/v1/steps/{huge}/comments/00000000-0000-4000-8000-000000000001",
+        json={"body": "Tried it in period 3", "created_at": "2026-11-30T09:00:00+00:00"},
+        headers={"X-CSRFToken": token},
+    )
+    assert answer.status_code == 404
+    assert client.get(f"/coaching/teachers/{huge}").status_code == 404
+    assert (
+        client.put(
+            f"/api/v1/steps/{huge - 1}/comments/00000000-0000-4000-8000-000000000001",
+            json={"body": "x", "created_at": "2026-11-30T09:00:00+00:00"},
+            headers={"X-CSRFToken": token},
+        ).status_code
+        == 404
+    )
