@@ -6,7 +6,7 @@ and the teachers a user may write for (capped and searched for /api/v1/me)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from functools import cache
 from types import SimpleNamespace
 
@@ -21,6 +21,7 @@ from app.authz import (
     pair_is_current,
     visible_visits_clause,
 )
+from app.authz.school_dates import bound_school_today, school_today
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
 
@@ -35,7 +36,9 @@ class WriteTarget:
     library_step: LibraryStep | None
 
 
-def write_target(user: User, teacher_id: int, library_step_id: int | None) -> WriteTarget | None:
+def write_target(
+    user: User, teacher_id: int, library_step_id: int | None, now: datetime | None = None
+) -> WriteTarget | None:
     """school_for_new_visit, the teacher and the library step in one indexed query: only
     the teacher's own schools are looked at (their memberships and coaching pairs), so it
     costs the same for a coach of three teachers and a trust lead of thousands."""
@@ -43,7 +46,7 @@ def write_target(user: User, teacher_id: int, library_step_id: int | None) -> Wr
         "user_id": user.id,
         "teacher_id": teacher_id,
         "library_step_id": library_step_id,
-        "today": date.today(),
+        "now": now or datetime.now(UTC),
     }
     row = db.session.execute(_write_target_query(), params).first()
     return WriteTarget(*row) if row is not None else None
@@ -54,7 +57,7 @@ def _write_target_query() -> sa.Select:
     """Built once with bound parameters: building it costs more than running it."""
     user = SimpleNamespace(id=sa.bindparam("user_id", type_=sa.Integer))
     teacher_id = sa.bindparam("teacher_id", type_=sa.Integer)
-    today = sa.bindparam("today", type_=sa.Date)
+    today = bound_school_today(School.timezone)
     teacher = aliased(User)
     teachers_schools = sa.union(
         sa.select(Membership.school_id).where(
@@ -96,10 +99,11 @@ def visible_visits_in_scope(user: User, school_id: int | None = None):
     return visible_visits_clause(user)
 
 
-def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:
-    """Teachers the user may write a visit for: their current coachees, then every active
-    teacher of a school they lead, by name, `limit` at most, names or emails `search`ing."""
-    today = today or date.today()
+def writable_coachees(user: User, now=None, *, limit=None, search="") -> list[Coachee]:
+    """Teachers the user may write a visit for: their current coachees (at `now`), then
+    every active teacher of a school they lead, by name, `limit` at most, names or emails
+    `search`ing."""
+    today = school_today(School.timezone, now)
     named = sa.or_(*(c.icontains(search, autoescape=True) for c in (User.name, User.email)))
     named = named if search else sa.true()
     coached = db.session.execute(
