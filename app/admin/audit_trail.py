@@ -28,6 +28,8 @@ LABELS = {
     "role": "Role",
     "roles_added": "Roles added",
     "roles_removed": "Roles removed",
+    "experience": "Experience",
+    "phase": "Phase",
     "created": "New account",
     "category": "Category",
     "title": "Title",

@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import limits
 from app.models import CADENCES, SCHOOL_ROLES
+from app.selfaudit.areas import EXPERIENCE, PHASES
 
 ROLE_LABELS = {
     "teacher": "Teacher",
@@ -145,6 +146,9 @@ class StaffEditForm(FlaskForm):
         choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
         validators=[DataRequired("Choose at least one role.")],
     )
+    #: To mix peer triads (app/admin/suggestions.py); optional.
+    experience = SelectField("Experience", choices={"": "Not set", **dict(EXPERIENCE)}, default="")
+    phase = SelectField("Phase they teach", choices={"": "Not set", **dict(PHASES)}, default="")
 
 
 class TrustRoleForm(FlaskForm):
