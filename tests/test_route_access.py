@@ -144,6 +144,9 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "selfaudit.coach_view": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
     "admin.suggested_triads": ADMIN_OF_TRUST,
     "admin.arrange_suggested_triads": ADMIN_OF_TRUST,
+    "admin.terms": ADMIN_OF_TRUST,
+    "admin.add_school_term": ADMIN_OF_TRUST,
+    "admin.remove_school_term": ADMIN_OF_TRUST,
     "exports.index": {"-": LEADS},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},
@@ -234,6 +237,11 @@ def _form_for(endpoint: str, target) -> dict:
         "admin.set_person_active": {"active": "n"},
         "selfaudit.save": SELF_AUDIT_FORM,
         "selfaudit.share": {"shared": "yes"},
+        "admin.add_school_term": {
+            "name": "Spring 2027",
+            "first_day": "2027-01-05",
+            "last_day": "2027-03-26",
+        },
     }
     return forms.get(endpoint, {})
 

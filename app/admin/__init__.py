@@ -21,4 +21,5 @@ from app.admin import (  # noqa: E402,F401
     sso_routes,
     staff_routes,
     suggest_routes,
+    term_routes,
 )
