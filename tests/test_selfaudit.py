@@ -74,7 +74,9 @@ def test_a_teacher_saves_this_terms_self_audit_and_changes_it(app):
     answers = {**SELF_AUDIT_FORM, "answer-time-routines": "work_on"}
     response = tom.post("/teacher/self-audit", data=answers, headers=HTMX)
     assert response.status_code == 200
-    assert "<html" not in response.get_data(as_text=True)
+    saved_fragment = response.get_data(as_text=True)
+    assert "<html" not in saved_fragment and 'id="self-audit-current"' in saved_fragment
+    assert 'id="self-audit-sharing"' in saved_fragment  # the toggle, now there is one
     saved = this_terms("teacher@example.org")
     assert saved.answers["time-routines"] == "work_on"
     assert saved.answers["content-knowledge"] == "secure"
@@ -100,6 +102,8 @@ def test_missing_and_made_up_answers_are_refused_at_each_field(app):
     response = tom.post("/teacher/self-audit", data=form, headers=HTMX)
     body = response.get_data(as_text=True)
     assert response.status_code == 422
+    # The block the form's hx-target names comes back whole, so the next save finds it.
+    assert 'id="self-audit-current"' in body and "<html" not in body
     assert 'id="error-time-routines"' in body and 'id="error-thinking-checking"' in body
     assert 'id="error-focus_area"' in body
     assert 'id="error-content-knowledge"' not in body

@@ -58,7 +58,7 @@ def save():
     answers, focus, errors = services.read_form(request.form)
     if errors:
         return page_or_fragment(
-            "selfaudit/_form.html",
+            "selfaudit/_current.html",
             _page,
             422,
             **context,
@@ -73,7 +73,7 @@ def save():
     if not is_htmx():
         return redirect(url_for("selfaudit.page"))
     return page_or_fragment(
-        "selfaudit/_form.html", _page, **{**context, "audit": audit}, message=SAVED
+        "selfaudit/_current.html", _page, **{**context, "audit": audit}, message=SAVED
     )
 
 
