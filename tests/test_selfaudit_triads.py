@@ -206,4 +206,10 @@ def test_the_admin_sets_term_dates_and_overlaps_are_refused(app):
     gone = admin.post(f"{url}/remove", data={"term_id": str(saved[0].id)}, headers=HTMX)
     assert gone.status_code == 200
     assert admin.post(f"{url}/remove", data={"term_id": "x"}).status_code == 404
+    too_big = {"term_id": str(2**40)}  # no database integer holds it: 404, never a 500
+    assert admin.post(f"{url}/remove", data=too_big).status_code == 404
+    huge = {"triad-1": str(2**40), f"triad-{2**40}": "1", "accept": str(2**70)}
+    assert (
+        admin.post(f"/admin/schools/{riverside.id}/triads/suggested", data=huge).status_code == 422
+    )
     assert db.session.scalar(sa.select(sa.func.count(SchoolTerm.id))) == 0

@@ -54,7 +54,10 @@ def add_school_term(school_id: int):
 def remove_school_term(school_id: int):
     school = school_or_404(school_id)
     term_id = request.form.get("term_id", "")
-    if not term_id.isdigit() or not remove_term(current_user, school, int(term_id)):
+    # A number a database integer cannot hold names no term (PostgreSQL would refuse it).
+    if not (term_id.isdigit() and int(term_id) < 2**31) or not remove_term(
+        current_user, school, int(term_id)
+    ):
         abort(404)
     db.session.commit()
     return page_or_fragment("admin/_terms.html", _page, **_context(school, removed=True))
