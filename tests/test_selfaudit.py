@@ -3,7 +3,7 @@ field by field, theirs until they share it, read by their current coach only the
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import sqlalchemy as sa
 
@@ -68,7 +68,11 @@ def test_a_teacher_saves_this_terms_self_audit_and_changes_it(app):
     seed_demo(DEFAULT_PASSWORD)
     tom = Person(app, "teacher@example.org")
     page = tom.get("/teacher/self-audit").get_data(as_text=True)
-    assert "Summer term" in page or "Spring term" in page  # the earlier term, beside
+    riverside = next(m.school for m in user("teacher@example.org").memberships)
+    last_term = usual_term(current_term(riverside).first_day - timedelta(days=1))
+    # Last term's answer beside each of the twelve statements, and focus beside the focus.
+    assert page.count('<p class="earlier-answer" id="earlier-') == 12
+    assert f"{last_term.name}: Making the most of time to learn" in page
     assert this_terms("teacher@example.org") is None
 
     answers = {**SELF_AUDIT_FORM, "answer-time-routines": "work_on"}
