@@ -113,3 +113,17 @@ def test_a_lead_sees_only_counts_of_focus_areas_per_school(app, client, world, r
         assert "(3 self-audits)" in _focus_table(body, "Hillcrest Academy")
     else:
         assert "<caption>Hillcrest Academy" not in body
+
+
+def test_with_fewer_than_three_self_audits_a_school_shows_no_counts_per_area(app, client, world):
+    """One or two self-audits: a count per area would tell whose focus is whose."""
+    hillcrest = db.session.scalar(sa.select(School).where(School.slug == "hillcrest"))
+    audits = db.session.scalars(sa.select(SelfAudit).where(SelfAudit.school_id == hillcrest.id))
+    for audit in list(audits)[1:]:
+        db.session.delete(audit)
+    db.session.commit()
+    _sign_in(client, "trust_lead")
+    body = client.get("/coverage").get_data(as_text=True)
+    assert "Hillcrest Academy, " in body and "1 self-audit so far" in body
+    assert "<caption>Hillcrest Academy" not in body
+    assert "(4 self-audits)" in _focus_table(body, "Riverside Primary")

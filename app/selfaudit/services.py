@@ -72,6 +72,11 @@ def set_sharing(audit: SelfAudit, shared: bool) -> None:
     db.session.flush()
 
 
+#: Below this many self-audits in a school's term, a lead sees how many there are but not
+#: the counts per area: with one or two, the count would tell whose focus is whose.
+FEWEST_FOR_COUNTS = 3
+
+
 @dataclass(frozen=True)
 class FocusCounts:
     """How many teachers of a school chose each focus area this term: counts only."""
@@ -83,6 +88,10 @@ class FocusCounts:
     @property
     def total(self) -> int:
         return sum(count for _, count in self.by_area)
+
+    @property
+    def shown(self) -> bool:
+        return self.total >= FEWEST_FOR_COUNTS
 
 
 def focus_counts(lead: User, schools: list[School]) -> list[FocusCounts]:

@@ -102,3 +102,13 @@ def test_the_lead_sees_counts_of_focus_areas_and_no_answers(demo, laptop):
     expect(row).to_contain_text("3")
     expect(laptop.get_by_text(STATEMENT)).to_have_count(0)
     assert_accessible(laptop, "selfaudit-lead-coverage")
+
+
+def test_the_self_audit_in_landscape_puts_earlier_terms_beside_this_one(demo, tablet_landscape):
+    sign_in(tablet_landscape, "teacher@example.org")
+    tablet_landscape.goto("/teacher/self-audit")
+    this_term = tablet_landscape.locator("#self-audit-form").bounding_box()
+    earlier = tablet_landscape.get_by_role("region", name="Earlier terms").bounding_box()
+    assert earlier["x"] > this_term["x"] + this_term["width"] - 1  # side by side
+    assert abs(earlier["y"] - this_term["y"]) < 5
+    assert_accessible(tablet_landscape, "selfaudit-teacher-landscape")
