@@ -87,6 +87,7 @@ def register_extensions(app: Flask) -> None:
     from app import models  # noqa: F401  (register the models with the metadata)
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
+    from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
 
@@ -119,6 +120,7 @@ def register_blueprints(app: Flask) -> None:
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
     from app.teacher import bp as teacher_bp
+    from app.triads import bp as triads_bp
     from app.visits import bp as visits_bp
 
     for blueprint in (
@@ -134,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        triads_bp,
     ):
         app.register_blueprint(blueprint)
 

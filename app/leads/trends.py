@@ -120,11 +120,13 @@ def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
     return bars
 
 
-def _local_visits(schools: list[School], now: datetime) -> dict[int, list[tuple[int, date]]]:
+def _local_visits(
+    schools: list[School], now: datetime, weeks: int = TERM_WEEKS
+) -> dict[int, list[tuple[int, date]]]:
     """Per school: (teacher id, local date) of each visit of the term, and of the fortnight
     before it (a visit then still counts as "within cadence" in the first weeks)."""
     zones = {school.id: school.timezone for school in schools}
-    since = now - timedelta(weeks=TERM_WEEKS + 2, days=1)
+    since = now - timedelta(weeks=weeks + 2, days=1)
     visits: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for school_id, _coach_id, teacher_id, started_at in _visits_since(list(zones), since):
         visits[school_id].append((teacher_id, local_date(started_at, zones[school_id])))
@@ -168,9 +170,12 @@ def _visited_between(sorted_days: list[date], first: date, last: date) -> bool:
     return index < len(sorted_days) and sorted_days[index] <= last
 
 
-def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime) -> Trends:
-    weeks = weeks_up_to(local_today(schools[0].timezone, now), TERM_WEEKS)
-    visits = _local_visits(schools, now)
+def trends_for(
+    schools: list[School], rows: list[TeacherCoverage], now: datetime, week_count: int = TERM_WEEKS
+) -> Trends:
+    """The last `week_count` weeks up to `now` (a cycle's weeks when coverage shows one)."""
+    weeks = weeks_up_to(local_today(schools[0].timezone, now), week_count)
+    visits = _local_visits(schools, now, week_count)
     counts = {school.id: _weekly_counts(weeks, visits[school.id]) for school in schools}
     busiest = max((max(c) for c in counts.values()), default=0)
     teachers: dict[int, set[int]] = defaultdict(set)
