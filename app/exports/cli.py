@@ -37,8 +37,10 @@ def export_visits_command(
 ) -> None:
     """Write the weekly visits CSV of every school (or one) to stdout or a file; or, with
     --cycle, the visits of one coaching cycle."""
-    if (week is None) == (cycle_id is None):
-        raise click.UsageError("Give --week (e.g. 2026-W47) or --cycle (a cycle's number).")
+    if week is None and cycle_id is None:
+        raise click.UsageError("Missing option '--week' (or --cycle, a cycle's number).")
+    if week is not None and cycle_id is not None:
+        raise click.UsageError("Give --week or --cycle, not both.")
     try:
         if cycle_id is not None:
             scope, period = operator_cycle_scope(cycle_id, school_slug)

@@ -158,12 +158,16 @@ def journey(teacher: User) -> list[Term]:
     visits = list(reversed(setting_visits(visits)))
     cycles = CycleFinder({visit.school_id for visit in visits})
     last_of_category: dict[str, Visit] = {}
-    stretches: dict[tuple[str, str], list[JourneyStep]] = {}
+    stretches: list[Term] = []
     for visit in visits:
         library_step = visit.action_step.library_step
         category = library_step.category if library_step else None
         builds_on = last_of_category.get(category) if category else None
-        stretches.setdefault(_stretch_of(visit, cycles), []).append(JourneyStep(visit, builds_on))
+        name, dates = _stretch_of(visit, cycles)
+        # A new stretch each time it changes: a term's steps after a cycle are their own.
+        if not stretches or (stretches[-1].name, stretches[-1].dates) != (name, dates):
+            stretches.append(Term(name, [], dates))
+        stretches[-1].steps.append(JourneyStep(visit, builds_on))
         if category:
             last_of_category[category] = visit
-    return [Term(name, steps, dates) for (name, dates), steps in reversed(stretches.items())]
+    return list(reversed(stretches))
