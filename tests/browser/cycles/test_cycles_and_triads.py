@@ -70,8 +70,7 @@ def test_admin_sets_a_cycle_and_is_told_about_an_overlap(demo, laptop):
 def test_lead_filters_coverage_by_cycle_and_downloads_its_csv(demo, laptop):
     cycle = demo_cycle("Coaching cycle 2")
     sign_in(laptop, "lead@example.org")
-    laptop.get_by_label("Show", exact=True).first.wait_for()
-    laptop.locator("#filter-cycle").select_option(
+    laptop.get_by_label("Cycle", exact=True).select_option(
         label=f"Coaching cycle 2, {cycle.dates} (Riverside Primary)"
     )
     laptop.get_by_role("button", name="Show cycle").click()
