@@ -204,6 +204,9 @@ def test_coverage_by_cycle_counts_the_cycles_visits(school_world, client, auth):
     assert '<td class="num">3</td>' in row
     assert 'datetime="2025-12-14"' in row
     assert f"/exports/visits.csv?cycle={cycle.id}" in page
+    # The trends show the cycle's six weeks; it is over, so no week is "so far".
+    assert "The cycle&#39;s 6 weeks" in page or "The cycle's 6 weeks" in page
+    assert "so far" not in page.split('id="trends-heading"', 1)[1]
 
 
 @pytest.mark.parametrize("value", ["999999", "abc", "-1", "99999999999999999999"])

@@ -33,10 +33,11 @@ def coverage():
         filters = CoverageFilters.from_args(request.args, schools)
     except UnknownSchool:
         abort(404)
-    shown, since, week_count = schools, None, TERM_WEEKS
+    shown, since, week_count, ongoing = schools, None, TERM_WEEKS, True
     if filters.cycle is not None:
         shown = [filters.cycle.school]
-        since, now = cycle_window(filters.cycle, now)
+        since, as_of = cycle_window(filters.cycle, now)
+        ongoing, now = as_of == now, as_of
         week_count = cycle_week_count(filters.cycle, now)
     rows = coverage_rows(shown, now, since)
     table = filter_and_sort(rows, filters)
@@ -45,7 +46,7 @@ def coverage():
         return render_template(
             "leads/coverage.html",
             **context,
-            trends=trends_for(shown, rows, now, week_count),
+            trends=trends_for(shown, rows, now, week_count, ongoing),
             coaches=coach_summaries(shown, rows, now),
             coaches_for_filter=coaches_of(rows),
             coached=coached_shares(shown, rows),

@@ -82,6 +82,8 @@ class Trends:
     busiest_week: int
     shares: list[SchoolShares]
     week_chart: dict
+    #: False for a cycle that is over: its last week is not "this week, so far".
+    ongoing: bool = True
 
     @property
     def week_starts(self) -> list[date]:
@@ -97,8 +99,8 @@ def _visits_since(school_ids: list[int], since: datetime):
     ).all()
 
 
-def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
-    """Bars on a scale from 0 to `top`; the last week is this week, so far."""
+def _bars(values: list[int], weeks: list[str], top: int, ongoing: bool = True) -> list[Bar]:
+    """Bars on a scale from 0 to `top`; the last week is this week, so far (if ongoing)."""
     chart = WEEK_CHART
     area_width = chart["width"] - chart["left"] - chart["right"]
     area_height = chart["height"] - chart["top"] - chart["bottom"]
@@ -114,7 +116,7 @@ def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
                 height=round(height, 1),
                 week=weeks[index],
                 value=value,
-                so_far=index == len(values) - 1,
+                so_far=ongoing and index == len(values) - 1,
             )
         )
     return bars
@@ -171,9 +173,14 @@ def _visited_between(sorted_days: list[date], first: date, last: date) -> bool:
 
 
 def trends_for(
-    schools: list[School], rows: list[TeacherCoverage], now: datetime, week_count: int = TERM_WEEKS
+    schools: list[School],
+    rows: list[TeacherCoverage],
+    now: datetime,
+    week_count: int = TERM_WEEKS,
+    ongoing: bool = True,
 ) -> Trends:
-    """The last `week_count` weeks up to `now` (a cycle's weeks when coverage shows one)."""
+    """The last `week_count` weeks up to `now` (a cycle's weeks when coverage shows one;
+    `ongoing` False when that cycle is over)."""
     weeks = weeks_up_to(local_today(schools[0].timezone, now), week_count)
     visits = _local_visits(schools, now, week_count)
     counts = {school.id: _weekly_counts(weeks, visits[school.id]) for school in schools}
@@ -185,17 +192,20 @@ def trends_for(
     for school in schools:
         today = local_today(school.timezone, now)
         weekly = _weekly_shares(school, weeks, teachers[school.id], visits[school.id], today)
-        bars = _bars([share.percent for share in weekly], weeks, 100)
+        bars = _bars([share.percent for share in weekly], weeks, 100, ongoing)
         shares.append(SchoolShares(school, weekly, bars))
     return Trends(
         weeks,
         [
-            SchoolWeeks(school, counts[school.id], _bars(counts[school.id], weeks, busiest))
+            SchoolWeeks(
+                school, counts[school.id], _bars(counts[school.id], weeks, busiest, ongoing)
+            )
             for school in schools
         ],
         busiest,
         shares,
         WEEK_CHART,
+        ongoing,
     )
 
 
