@@ -389,3 +389,48 @@ def test_the_demo_has_a_current_cycle_in_each_school(app):
         today = local_today(school.timezone)
         current = [c for c in cycles_of([school.id]) if c.contains(today)]
         assert len(current) == 1, school.slug
+
+
+def _change(client, auth, cycle, **fields):
+    token = auth.page_csrf_token(f"/admin/cycles/{cycle.id}")
+    form = {f"cycle-{name}": value for name, value in fields.items()}
+    return client.post(f"/admin/cycles/{cycle.id}", data={**form, "csrf_token": token})
+
+
+def test_an_admin_renames_and_moves_a_cycle(school_world, client, auth):
+    """Its own old dates never count as an overlap."""
+    auth.login("admin@cycles.test")
+    cycle = school_world["cycle"]
+    response = _change(
+        client, auth, cycle, name="Autumn cycle 2b", starts_on="2025-11-04", ends_on="2025-12-19"
+    )
+    assert response.status_code == 200
+    assert "Changed: name “Autumn cycle 2” to “Autumn cycle 2b”; dates" in response.get_data(True)
+    db.session.expire_all()
+    assert (cycle.name, cycle.starts_on, cycle.ends_on) == (
+        "Autumn cycle 2b",
+        date(2025, 11, 4),
+        date(2025, 12, 19),
+    )
+
+
+def test_moving_a_cycle_onto_another_is_refused(school_world, client, auth):
+    first = school_world["first"]
+    earlier = CoachingCycle(
+        school_id=first.id, name="Autumn 1", starts_on=date(2025, 9, 1), ends_on=date(2025, 10, 17)
+    )
+    db.session.add(earlier)
+    db.session.commit()
+    auth.login("admin@cycles.test")
+    response = _change(
+        client, auth, earlier, name="Autumn 1", starts_on="2025-09-01", ends_on="2025-11-05"
+    )
+    assert response.status_code == 422
+    assert "These dates overlap “Autumn cycle 2” (3 Nov – 14 Dec 2025)" in response.get_data(True)
+    response = _change(
+        client, auth, earlier, name="Autumn cycle 2", starts_on="2025-09-01", ends_on="2025-10-17"
+    )
+    assert response.status_code == 422
+    assert "already has a cycle called “Autumn cycle 2”" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert (earlier.name, earlier.ends_on) == ("Autumn 1", date(2025, 10, 17))

@@ -88,6 +88,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.cycles": ADMIN_OF_TRUST,
     "admin.add_school_cycle": ADMIN_OF_TRUST,
     "admin.remove_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
+    "admin.edit_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
     # GROW write-ups: the triad's members only, never a lead or an admin (none of the
     # walking roles is in the triads walked; tests/test_triad_write_ups.py has members).
     "triads.index": {"-": EVERYONE},
@@ -232,6 +233,11 @@ def _form_for(endpoint: str, target) -> dict:
             "cycle-ends_on": "2027-02-12",
         },
         "admin.remove_school_cycle": {"confirm": "yes"},
+        "admin.edit_school_cycle": {
+            "cycle-name": "Renamed cycle",
+            "cycle-starts_on": "2027-01-04",
+            "cycle-ends_on": "2027-02-12",
+        },
         "triads.new_write_up": {
             "grow-met_on": "2026-11-20",
             "grow-goal": "G",

@@ -8,7 +8,7 @@ from flask_login import current_user
 from app import limits
 from app.admin import bp
 from app.admin.access import admin_required, cycle_or_404, save, school_or_404
-from app.admin.cycles import add_cycle, remove_cycle, school_cycles
+from app.admin.cycles import add_cycle, change_cycle, remove_cycle, school_cycles
 from app.admin.forms import CycleForm
 from app.extensions import db
 from app.htmx import page_or_fragment
@@ -49,6 +49,33 @@ def add_school_cycle(school_id: int):
     )
     context = _context(school, None if added else form, added=added)
     return page_or_fragment("admin/_cycles.html", _page, 200 if added else 422, **context)
+
+
+@bp.route("/cycles/<int:cycle_id>", methods=["GET", "POST"])
+@admin_required
+def edit_school_cycle(cycle_id: int):
+    """Rename a cycle or move its dates; the same rules as adding one."""
+    cycle = cycle_or_404(cycle_id)
+    form = CycleForm(obj=cycle, prefix="cycle")
+    changed = None
+    if request.method == "POST":
+        changed = save(
+            form,
+            lambda: change_cycle(
+                current_user, cycle, form.name.data, form.starts_on.data, form.ends_on.data
+            ),
+        )
+        if changed is None:
+            db.session.refresh(cycle)
+    status = 422 if form.errors else 200
+    return render_template(
+        "admin/cycle.html",
+        school=cycle.school,
+        cycle=cycle,
+        form=form,
+        changed=changed,
+        cycle_days=limits.CYCLE_DAYS,
+    ), status
 
 
 @bp.post("/cycles/<int:cycle_id>/remove")

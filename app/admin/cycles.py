@@ -31,19 +31,27 @@ def _check_dates(starts_on: date, ends_on: date) -> None:
         )
 
 
-def _check_name(school: School, name: str) -> None:
+def _others(school: School, cycle: CoachingCycle | None):
+    """The school's cycles other than `cycle` (the one being changed, if any)."""
+    clause = CoachingCycle.school_id == school.id
+    return sa.and_(clause, CoachingCycle.id != cycle.id) if cycle is not None else clause
+
+
+def _check_name(school: School, name: str, cycle: CoachingCycle | None = None) -> None:
     taken = sa.select(CoachingCycle.id).where(
-        CoachingCycle.school_id == school.id, sa.func.lower(CoachingCycle.name) == name.lower()
+        _others(school, cycle), sa.func.lower(CoachingCycle.name) == name.lower()
     )
     if db.session.scalar(taken) is not None:
         raise RuleBroken("name", f"{school.name} already has a cycle called “{name}”.")
 
 
-def _check_no_overlap(school: School, starts_on: date, ends_on: date) -> None:
+def _check_no_overlap(
+    school: School, starts_on: date, ends_on: date, cycle: CoachingCycle | None = None
+) -> None:
     overlapping = db.session.scalar(
         sa.select(CoachingCycle)
         .where(
-            CoachingCycle.school_id == school.id,
+            _others(school, cycle),
             CoachingCycle.starts_on <= ends_on,
             CoachingCycle.ends_on >= starts_on,
         )
@@ -58,13 +66,26 @@ def _check_no_overlap(school: School, starts_on: date, ends_on: date) -> None:
         )
 
 
+def _lock_school(school: School) -> None:
+    """One change to a school's cycles at a time (PostgreSQL locks the school's row; SQLite
+    writes one at a time anyway), so two admins cannot add overlapping cycles at once."""
+    db.session.execute(sa.select(School.id).where(School.id == school.id).with_for_update())
+
+
+def _check(
+    school: School, name: str, starts_on: date, ends_on: date, cycle: CoachingCycle | None = None
+) -> None:
+    _lock_school(school)
+    _check_dates(starts_on, ends_on)
+    _check_name(school, name, cycle)
+    _check_no_overlap(school, starts_on, ends_on, cycle)
+
+
 def add_cycle(
     actor: User | None, school: School, name: str, starts_on: date, ends_on: date
 ) -> CoachingCycle:
     name = name.strip()
-    _check_dates(starts_on, ends_on)
-    _check_name(school, name)
-    _check_no_overlap(school, starts_on, ends_on)
+    _check(school, name, starts_on, ends_on)
     cycle = CoachingCycle(school_id=school.id, name=name, starts_on=starts_on, ends_on=ends_on)
     db.session.add(cycle)
     db.session.flush()
@@ -77,6 +98,34 @@ def add_cycle(
         cycle_id=cycle.id,
     )
     return cycle
+
+
+def change_cycle(
+    actor: User | None, cycle: CoachingCycle, name: str, starts_on: date, ends_on: date
+) -> list[str]:
+    """Rename or move a cycle (the same rules as a new one); what changed, in words."""
+    name = name.strip()
+    school = cycle.school
+    _check(school, name, starts_on, ends_on, cycle)
+    changes = []
+    if name != cycle.name:
+        changes.append(f"name “{cycle.name}” to “{name}”")
+    if (starts_on, ends_on) != (cycle.starts_on, cycle.ends_on):
+        before = cycle.dates
+        cycle.starts_on, cycle.ends_on = starts_on, ends_on
+        changes.append(f"dates {before} to {cycle.dates}")
+    cycle.name = name
+    if changes:
+        db.session.flush()
+        audit(
+            school.trust_id,
+            actor,
+            "cycle.change",
+            f"Changed the cycle “{name}” at {school.name}: " + "; ".join(changes),
+            school_id=school.id,
+            cycle_id=cycle.id,
+        )
+    return changes
 
 
 def remove_cycle(actor: User | None, cycle: CoachingCycle) -> None:

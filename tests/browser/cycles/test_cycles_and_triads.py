@@ -65,6 +65,11 @@ def test_admin_sets_a_cycle_and_is_told_about_an_overlap(demo, laptop):
     db.session.expire_all()
     added = demo_cycle("Coaching cycle 3")
     assert added.starts_on == current.ends_on + timedelta(days=1)
+    laptop.get_by_role("link", name="Coaching cycle 3 (change)").click()
+    laptop.get_by_label("Cycle name").fill("Spring cycle 1")
+    laptop.get_by_role("button", name="Save cycle").click()
+    expect(laptop.locator("p.success")).to_contain_text("name “Coaching cycle 3” to “Spring")
+    assert_accessible(laptop, "cycles-admin-edit-laptop")
 
 
 def test_lead_filters_coverage_by_cycle_and_downloads_its_csv(demo, laptop):
