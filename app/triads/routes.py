@@ -8,6 +8,7 @@ import uuid
 import sqlalchemy as sa
 from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user, login_required
+from sqlalchemy.exc import SQLAlchemyError
 
 from app.authz import is_triad_member, triad_keys_of, visible_write_up
 from app.extensions import db
@@ -19,10 +20,13 @@ from app.triads.services import GROW_PARTS, add_write_up, member_triad, triads_o
 
 @bp.app_template_global()
 def in_a_triad() -> bool:
-    """For the teacher's tabs: whether to offer the triad's write-ups."""
+    """For the top bar: whether to offer "My triad" (members of a peer triad only)."""
     if not current_user.is_authenticated:
         return False
-    return bool(db.session.scalar(sa.select(triad_keys_of(current_user).exists())))
+    try:
+        return bool(db.session.scalar(sa.select(triad_keys_of(current_user).exists())))
+    except SQLAlchemyError:  # an error page after a failed transaction: no link, no 2nd error
+        return False
 
 
 def _member_triad_or_404(triad_key: uuid.UUID):
