@@ -367,6 +367,13 @@ from app.authz.cycles import (  # noqa: E402,F401
     visible_write_up,
 )
 from app.authz.queries import writable_coachees  # noqa: E402,F401
+from app.authz.selfaudit import (  # noqa: E402,F401
+    focus_counts_clause,
+    is_current_coach_of,
+    own_self_audits,
+    self_audit_school,
+    shared_self_audits,
+)
 from app.authz.steps import (  # noqa: E402,F401
     may_change_step,
     may_join_conversation,

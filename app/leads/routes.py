@@ -21,6 +21,7 @@ from app.leads.coverage import (
 )
 from app.leads.trends import TERM_WEEKS, coach_summaries, trends_for
 from app.localtime import local_today, monday_of, start_of_day
+from app.selfaudit.services import FEWEST_FOR_COUNTS, focus_counts
 
 
 @bp.route("/coverage")
@@ -52,6 +53,8 @@ def coverage():
             coached=coached_shares(shown, rows),
             cycles=cycles_of(school.id for school in schools),
             today=local_today(shown[0].timezone),
+            focus=focus_counts(current_user, schools),
+            fewest_for_counts=FEWEST_FOR_COUNTS,
         )
 
     return page_or_fragment(
