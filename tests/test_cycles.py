@@ -436,3 +436,19 @@ def test_moving_a_cycle_onto_another_is_refused(school_world, client, auth):
     assert "already has a cycle called “Autumn cycle 2”" in response.get_data(as_text=True)
     db.session.expire_all()
     assert (earlier.name, earlier.ends_on) == ("Autumn 1", date(2025, 10, 17))
+
+
+def test_the_audit_trail_tells_of_cycles_in_words(school_world, client, auth):
+    auth.login("admin@cycles.test")
+    _add(
+        client,
+        auth,
+        school_world["first"],
+        name="Spring cycle 1",
+        starts_on="2027-01-04",
+        ends_on="2027-02-12",
+    )
+    page = client.get(f"/admin/trusts/{school_world['trust'].id}/audit").get_data(as_text=True)
+    assert "Added the cycle “Spring cycle 1” (4 Jan – 12 Feb 2027) at First School" in page
+    assert "First day: 4 Jan 2027" in page and "Last day: 12 Feb 2027" in page
+    assert "Cycle id" not in page and "{" not in page.split("<main", 1)[1]

@@ -95,6 +95,8 @@ def add_cycle(
         "cycle.add",
         f"Added the cycle “{name}” ({cycle.dates}) at {school.name}",
         school_id=school.id,
+        first_day=starts_on.isoformat(),
+        last_day=ends_on.isoformat(),
         cycle_id=cycle.id,
     )
     return cycle
