@@ -452,3 +452,16 @@ def test_the_audit_trail_tells_of_cycles_in_words(school_world, client, auth):
     assert "Added the cycle “Spring cycle 1” (4 Jan – 12 Feb 2027) at First School" in page
     assert "First day: 4 Jan 2027" in page and "Last day: 12 Feb 2027" in page
     assert "Cycle id" not in page and "{" not in page.split("<main", 1)[1]
+
+
+def test_sorting_and_filtering_keep_the_cycle(school_world, client, auth):
+    """The table's htmx fragment and its sort links stay on the cycle."""
+    auth.login("lead@cycles.test")
+    cycle = school_world["cycle"]
+    response = client.get(
+        f"/coverage?cycle={cycle.id}&sort=teacher&show=all", headers={"HX-Request": "true"}
+    )
+    fragment = response.get_data(as_text=True)
+    assert response.status_code == 200 and "<html" not in fragment
+    assert "Visits in cycle" in fragment
+    assert f"cycle={cycle.id}" in fragment.split('id="sort-teacher"', 1)[1].split(">", 1)[0]
