@@ -53,7 +53,7 @@ def coverage():
             coached=coached_shares(shown, rows),
             cycles=cycles_of(school.id for school in schools),
             today=local_today(shown[0].timezone),
-            focus=focus_counts(current_user, schools),
+            focus=focus_counts(current_user, shown),
             fewest_for_counts=FEWEST_FOR_COUNTS,
         )
 
