@@ -56,6 +56,10 @@ NAV_LINKS = (
         (role, "Emails", "notify.preferences")
         for role in ("coach", "teacher", "lead", "trust_lead")
     ),
+    *(
+        (role, "Your data", "takeout.personal")
+        for role in ("coach", "teacher", "lead", "trust_lead", "admin")
+    ),
 )
 
 
