@@ -68,9 +68,7 @@ def weeks_of(trust: Trust) -> list[tuple[str, str]]:
         .join(School)
         .where(School.trust_id == trust.id)
     )
-    return sorted(
-        {(iso_week_label(local_date(moment, zone)), slug) for moment, slug, zone in rows}
-    )
+    return sorted({(iso_week_label(local_date(moment, zone)), slug) for moment, slug, zone in rows})
 
 
 def weekly_csvs(runner, weeks) -> dict:
@@ -157,7 +155,9 @@ def test_a_trust_archive_restores_into_an_empty_database(
         # New rows get new ids after the restored ones (PostgreSQL's sequences were moved on).
         school = make_school(make_trust("After the move"), "after-the-move")
         db.session.commit()
-        assert school.id > max(db.session.scalars(sa.select(School.id).where(School.id != school.id)))
+        assert school.id > max(
+            db.session.scalars(sa.select(School.id).where(School.id != school.id))
+        )
         # A second import is refused: the database is no longer empty.
         refused = fresh_runner.invoke(args=["import-trust", str(archive)])
         assert refused.exit_code != 0 and "already holds data" in refused.output
