@@ -186,3 +186,33 @@ def test_photos_are_read_from_an_s3_store(app, client, auth, s3_photos):
     data = download(client, prepare(app, client, auth, "teacher@takeout.test")).get_data()
     assert photo_hashes(data) == stored_hashes(world.teacher_visit)
     assert len(photo_hashes(data)) == 1
+
+
+def test_a_store_that_does_not_answer_fails_the_export_and_leaves_no_file(
+    app, client, auth, s3_photos, monkeypatch, tmp_path
+):
+    build_world()
+    monkeypatch.setitem(app.config, "TAKEOUT_DIR", str(tmp_path))
+    monkeypatch.setitem(app.config, "PHOTO_STORAGE", "s3://no-such-bucket-here/p")
+    monkeypatch.setitem(app.extensions, "dropin_photo_storage", None)
+    auth.login("teacher@takeout.test")
+    page = client.get("/account/data").get_data(as_text=True)
+    client.post("/account/data", data={"csrf_token": csrf_token_from(page)})
+    for thread in app.extensions.pop("takeout_threads", []):
+        thread.join(timeout=60)
+    db.session.expire_all()
+    export = db.session.scalars(sa.select(DataExport)).one()
+    assert export.status == "failed" and "no-such-bucket-here" in export.error
+    assert "could not be prepared" in client.get("/account/data").get_data(as_text=True)
+    assert download(client, export).status_code == 404
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_forgetting_a_persons_exports_removes_their_files(app, client, auth, world):
+    from app.takeout.jobs import file_of, forget_exports_of
+
+    export = prepare(app, client, auth, "teacher@takeout.test")
+    path = file_of(export)
+    assert forget_exports_of(world.teacher.id) == 1
+    db.session.commit()
+    assert not path.exists() and db.session.get(DataExport, export.id) is None

@@ -147,6 +147,18 @@ def remove_expired() -> int:
     return len(expired)
 
 
+def forget_exports_of(user_id: int) -> int:
+    """Delete every export a person asked for, files and rows (erasing a person). Flushes."""
+    exports = db.session.scalars(sa.select(DataExport).where(DataExport.user_id == user_id)).all()
+    folder = Path(current_app.config["TAKEOUT_DIR"])
+    for export in exports:
+        if export.file_name:
+            (folder / export.file_name).unlink(missing_ok=True)
+        db.session.delete(export)
+    db.session.flush()
+    return len(exports)
+
+
 def file_of(export: DataExport) -> Path:
     return takeout_dir() / export.file_name
 
