@@ -200,6 +200,8 @@ def test_an_admin_exports_the_trust_from_its_page(app, client, auth, tmp_path):
         thread.join(timeout=120)
     listing = client.get(f"/trusts/{demo.id}/export").get_data(as_text=True)
     assert "Download the zip" in listing
+    event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.trust_id == demo.id)).one()
+    assert event.action == "trust_exported" and event.actor.email == "admin@example.org"
     from app.takeout.models import DataExport
 
     export = db.session.scalars(sa.select(DataExport)).one()

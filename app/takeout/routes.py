@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 from app.authz.takeout import may_download, may_export_trust
 from app.extensions import db
 from app.htmx import page_or_fragment
-from app.models import Trust
+from app.models import AuditEvent, Trust
 from app.takeout import bp
 from app.takeout.jobs import WAITING, file_of, request_export, start_building
 from app.takeout.models import DataExport
@@ -71,6 +71,14 @@ def trust_export(trust_id: int):
 def prepare_trust_export(trust_id: int):
     trust = _administered_trust_or_404(trust_id)
     export = request_export(current_user, trust)
+    db.session.add(
+        AuditEvent(
+            trust_id=trust.id,
+            actor_id=current_user.id,
+            action="trust_exported",
+            summary="Asked for an archive of the whole trust (every table and photo)",
+        )
+    )
     db.session.commit()
     start_building(current_app._get_current_object(), export.id)
     return redirect(url_for("takeout.trust_export", trust_id=trust.id), code=303)
