@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import time
 import zipfile
 from datetime import UTC, datetime
 
@@ -20,6 +21,7 @@ from app.extensions import db
 from app.models import Photo, Trust
 from app.photos.storage import photo_storage
 from app.takeout.cells import to_cell, type_label
+from app.takeout.column_notes import column_notes, table_note
 from app.takeout.trust_tables import (
     LEFT_OUT,
     LEFT_OUT_COLUMNS,
@@ -45,7 +47,9 @@ def photo_path(key: str) -> str:
 
 def _write_table(archive: zipfile.ZipFile, table: sa.Table, trust_id: int) -> int:
     columns = archived_columns(table)
-    with archive.open(table_path(table.name), "w") as raw:
+    entry = zipfile.ZipInfo(table_path(table.name), date_time=time.localtime()[:6])
+    entry.compress_type = zipfile.ZIP_DEFLATED
+    with archive.open(entry, "w") as raw:
         out = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
         writer = csv.writer(out, lineterminator="\r\n")
         writer.writerow([column.name for column in columns])
@@ -113,12 +117,19 @@ def readme(trust: Trust) -> str:
         "",
     ]
     for table in archived_tables(db.metadata):
+        notes = column_notes().get(table.name, {})
         lines += [f"## {table_path(table.name)}", ""]
-        lines += ["| column | cells | empty allowed | refers to |", "|---|---|---|---|"]
+        if description := table_note(table.name):
+            lines += [description, ""]
+        lines += [
+            "| column | cells | empty allowed | refers to | meaning |",
+            "|---|---|---|---|---|",
+        ]
         for column in archived_columns(table):
             refers = ", ".join(sorted(fk.target_fullname for fk in column.foreign_keys))
             empty = "yes" if column.nullable else "no"
-            lines.append(f"| {column.name} | {type_label(column)} | {empty} | {refers} |")
+            note = notes.get(column.name, "").replace("|", "/")
+            lines.append(f"| {column.name} | {type_label(column)} | {empty} | {refers} | {note} |")
         lines.append("")
     return "\n".join(lines)
 
