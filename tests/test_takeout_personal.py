@@ -216,3 +216,23 @@ def test_forgetting_a_persons_exports_removes_their_files(app, client, auth, wor
     assert forget_exports_of(world.teacher.id) == 1
     db.session.commit()
     assert not path.exists() and db.session.get(DataExport, export.id) is None
+
+
+def test_build_exports_removes_files_no_export_names_once_old(
+    app, client, auth, runner, world, tmp_path, monkeypatch
+):
+    import os
+
+    from app.takeout.jobs import file_of
+
+    monkeypatch.setitem(app.config, "TAKEOUT_DIR", str(tmp_path))
+    export = prepare(app, client, auth, "teacher@takeout.test")
+    kept = file_of(export)
+    orphan, fresh_orphan = tmp_path / "orphan.zip", tmp_path / "just-written.zip.part"
+    orphan.write_bytes(b"left behind by a deleted row")
+    fresh_orphan.write_bytes(b"a build in progress")
+    an_hour_ago = (datetime.now(UTC) - timedelta(hours=1)).timestamp()
+    os.utime(orphan, (an_hour_ago, an_hour_ago))
+    os.utime(kept, (an_hour_ago, an_hour_ago))
+    assert runner.invoke(args=["build-exports"]).exit_code == 0
+    assert kept.exists() and fresh_orphan.exists() and not orphan.exists()

@@ -140,11 +140,22 @@ def remove_expired() -> int:
         (folder / export.file_name).unlink(missing_ok=True)
         export.status, export.file_name = "expired", ""
     db.session.commit()
-    for partial in folder.glob("*.part"):
-        age = moment - datetime.fromtimestamp(partial.stat().st_mtime, UTC)
-        if age > CLAIM:
-            partial.unlink(missing_ok=True)
+    _remove_strays(folder, moment)
     return len(expired)
+
+
+def _remove_strays(folder: Path, moment: datetime) -> None:
+    """Files no ready export names (a build that died half-way, an export row deleted
+    with its person) go once they are older than a claim: never a build in progress."""
+    ready = set(
+        db.session.scalars(sa.select(DataExport.file_name).where(DataExport.status == "ready"))
+    )
+    for path in folder.iterdir():
+        if not path.is_file() or path.name in ready:
+            continue
+        age = moment - datetime.fromtimestamp(path.stat().st_mtime, UTC)
+        if age > CLAIM:
+            path.unlink(missing_ok=True)
 
 
 def forget_exports_of(user_id: int) -> int:

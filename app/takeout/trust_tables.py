@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from app.extensions import db
 from app.models import (
     ActionStep,
     AuditEvent,
@@ -79,6 +80,12 @@ def _people(trust_id: int) -> sa.Select:
     return sa.select(people_ids(trust_id).subquery().c[0])
 
 
+def _of_trust(table_name: str) -> Callable[[int], sa.ColumnElement[bool]]:
+    """Rows of a table keyed by trust_id, looked up when used: a feature's table may be
+    registered here before its model is merged (it is archived once it exists)."""
+    return lambda trust_id: db.metadata.tables[table_name].c.trust_id == trust_id
+
+
 #: table name -> WHERE clause selecting one trust's rows of it.
 TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "trust": lambda trust_id: Trust.id == trust_id,
@@ -102,6 +109,8 @@ TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "sso_identity": lambda trust_id: SsoIdentity.user_id.in_(_people(trust_id)),
     "email_opt_out": lambda trust_id: EmailOptOut.user_id.in_(_people(trust_id)),
     "sent_email": lambda trust_id: SentEmail.user_id.in_(_people(trust_id)),
+    # The trust's retention periods (app/privacy, issue 19's other half).
+    "trust_retention": _of_trust("trust_retention"),
 }
 
 
