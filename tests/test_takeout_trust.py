@@ -217,3 +217,44 @@ def test_an_admin_exports_the_trust_from_its_page(app, client, auth, tmp_path):
     auth.login("lead@example.org")
     assert client.get(f"/account/data/{export.id}/download").status_code == 404
     assert timedelta(hours=23) < export.expires_at - export.ready_at <= timedelta(hours=24)
+
+
+def _rewrite(source, target, name: str, change) -> None:
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        for entry in old.namelist():
+            data = old.read(entry)
+            new.writestr(entry, change(data) if entry == name else data)
+
+
+def test_a_tampered_archive_is_refused_with_a_reason_and_restores_nothing(
+    app, runner, fresh_app, tmp_path
+):
+    build_world()
+    archive, broken, short = tmp_path / "t.zip", tmp_path / "broken.zip", tmp_path / "short.zip"
+    result = runner.invoke(
+        args=["export-trust", "--trust", "Takeout Trust", "--output", str(archive)]
+    )
+    assert result.exit_code == 0, result.output
+    # A visit naming a coach the archive does not hold; a row with a cell missing.
+    _rewrite(archive, broken, "tables/user.csv", lambda data: data.split(b"\r\n")[0] + b"\r\n")
+    _rewrite(archive, short, "tables/trust.csv", lambda data: data.rstrip(b"\r\n")[:-6] + b"\r\n")
+    with fresh_app.app_context():
+        fresh_runner = fresh_app.test_cli_runner()
+        refused = fresh_runner.invoke(args=["import-trust", str(broken)])
+        assert refused.exit_code != 0 and "do not fit together" in refused.output
+        refused = fresh_runner.invoke(args=["import-trust", str(short)])
+        assert refused.exit_code != 0 and "tables/trust.csv line 2" in refused.output
+        assert db.session.scalar(sa.select(sa.func.count(Trust.id))) == 0
+        restored = fresh_runner.invoke(args=["import-trust", str(archive)])
+        assert restored.exit_code == 0, restored.output
+
+
+def test_only_one_builder_claims_an_export(app):
+    from app.takeout.jobs import claim, request_export
+
+    teacher = build_world().teacher
+    export = request_export(teacher)
+    assert request_export(teacher).id == export.id  # asked twice: still one
+    db.session.commit()
+    assert claim(export.id) is True
+    assert claim(export.id) is False

@@ -131,6 +131,9 @@ def import_trust_archive(path) -> dict:
             reset_sequences(tables)
             photos = _restore_photos(archive)
             db.session.commit()
+        except sa.exc.IntegrityError as error:
+            db.session.rollback()
+            raise ArchiveRefused(f"the archive's rows do not fit together: {error.orig}") from None
         except Exception:
             db.session.rollback()
             raise
