@@ -95,7 +95,7 @@ def test_a_teachers_zip_holds_their_visits_steps_reflection_comments_and_photos(
         assert theirs not in text, theirs
     visits = section(data, "visits_as_teacher")
     assert [v["id"] for v in visits] == [str(world.teacher_visit.id)]
-    assert visits[0]["coach"] == "Cora Coach"
+    assert visits[0]["coach"] == "Cora Coach" and visits[0]["photos"] == 1
     assert section(data, "visits_as_coach") == []
     assert section(data, "account")[0]["email"] == "teacher@takeout.test"
     assert photo_hashes(data) == stored_hashes(world.teacher_visit)

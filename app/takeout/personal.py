@@ -95,8 +95,9 @@ def coaching_pairs(person: User) -> Rows:
 
 def _visits(where: sa.ColumnElement[bool], other_side) -> Rows:
     other = aliased(User)
+    photos = sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
     query = (
-        sa.select(Visit, School.name, other.name, other.email)
+        sa.select(Visit, School.name, other.name, other.email, photos)
         .join(School, School.id == Visit.school_id)
         .join(other, other.id == other_side)
         .where(where)
@@ -106,24 +107,28 @@ def _visits(where: sa.ColumnElement[bool], other_side) -> Rows:
 
 
 def visits_as_teacher(person: User) -> Rows:
-    for visit, school, coach_name, coach_email in _visits(
+    for visit, school, coach_name, coach_email, photos in _visits(
         Visit.teacher_id == person.id, Visit.coach_id
     ):
-        yield {**_visit_fields(visit, school), "coach": coach_name, "coach_email": coach_email}
+        yield {
+            **_visit_fields(visit, school, photos),
+            "coach": coach_name,
+            "coach_email": coach_email,
+        }
 
 
 def visits_as_coach(person: User) -> Rows:
-    for visit, school, teacher_name, teacher_email in _visits(
+    for visit, school, teacher_name, teacher_email, photos in _visits(
         Visit.coach_id == person.id, Visit.teacher_id
     ):
         yield {
-            **_visit_fields(visit, school),
+            **_visit_fields(visit, school, photos),
             "teacher": teacher_name,
             "teacher_email": teacher_email,
         }
 
 
-def _visit_fields(visit: Visit, school: str) -> dict:
+def _visit_fields(visit: Visit, school: str, photos: int) -> dict:
     return {
         "id": visit.id,
         "school": school,
@@ -133,7 +138,7 @@ def _visit_fields(visit: Visit, school: str) -> dict:
         "subject": visit.subject,
         "notes": visit.notes,
         "action_step_id": visit.action_step_id,
-        "photos": len(visit.photos),
+        "photos": photos,
     }
 
 
