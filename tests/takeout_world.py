@@ -8,13 +8,14 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from PIL import Image
 
 from app.extensions import db
 from app.models import Photo, StepComment, User, Visit
 from app.photos.storage import photo_storage
+from app.selfaudit_models import SelfAudit
 from tests.factories import make_pair, make_school, make_trust, make_user, make_visit
 
 
@@ -83,6 +84,18 @@ def build_world(started_at: datetime | None = None) -> World:
     comment(teacher_visit, coach, "COACH-TO-TESS")
     comment(teacher_visit, teacher, "TESS-REPLIES")
     comment(other_visit, other, "OLLY-REPLIES")
+    for person, focus in ((teacher, "FOCUS-TESS"), (other, "FOCUS-OLLY")):
+        db.session.add(
+            SelfAudit(
+                teacher_id=person.id,
+                school_id=school.id,
+                term="Autumn term 2026",
+                term_starts_on=date(2026, 9, 1),
+                answers={"statement": focus},
+                focus_area="routines",
+                shared_with_coach=True,
+            )
+        )
     add_photo(teacher_visit, "red")
     add_photo(other_visit, "blue")
 

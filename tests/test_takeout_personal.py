@@ -89,9 +89,11 @@ def test_a_teachers_zip_holds_their_visits_steps_reflection_comments_and_photos(
     data = answer.get_data()
     text = everything_in(data)
 
-    for mine in ("NOTES-TESS", "STEP-TESS", "REFLECTION-TESS", "COACH-TO-TESS", "TESS-REPLIES"):
+    for mine in ("NOTES-TESS", "STEP-TESS", "REFLECTION-TESS", "COACH-TO-TESS", "TESS-REPLIES",
+                 "FOCUS-TESS"):  # fmt: skip
         assert mine in text, mine
-    for theirs in ("NOTES-OLLY", "STEP-OLLY", "REFLECTION-OLLY", "OLLY-REPLIES", "ELSEWHERE"):
+    for theirs in ("NOTES-OLLY", "STEP-OLLY", "REFLECTION-OLLY", "OLLY-REPLIES", "ELSEWHERE",
+                   "FOCUS-OLLY"):  # fmt: skip
         assert theirs not in text, theirs
     visits = section(data, "visits_as_teacher")
     assert [v["id"] for v in visits] == [str(world.teacher_visit.id)]
@@ -112,7 +114,9 @@ def test_a_coachs_zip_holds_the_visits_they_wrote_but_not_their_teachers_own_wor
     text = everything_in(data)
     for mine in ("NOTES-TESS", "NOTES-OLLY", "STEP-TESS", "STEP-OLLY", "COACH-TO-TESS"):
         assert mine in text, mine
-    for theirs in ("REFLECTION-TESS", "REFLECTION-OLLY", "TESS-REPLIES", "OLLY-REPLIES"):
+    # Their self-audits stay theirs, even shared with this coach.
+    for theirs in ("REFLECTION-TESS", "REFLECTION-OLLY", "TESS-REPLIES", "OLLY-REPLIES",
+                   "FOCUS-TESS", "FOCUS-OLLY"):  # fmt: skip
         assert theirs not in text, theirs
     assert "ELSEWHERE" not in text
     steps = section(data, "steps_as_coach")

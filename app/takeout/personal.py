@@ -32,6 +32,7 @@ from app.models import (
     Visit,
 )
 from app.notify.models import EmailOptOut, SentEmail
+from app.selfaudit_models import SelfAudit
 from app.sso.models import SsoIdentity
 
 Rows = Iterable[dict]
@@ -51,6 +52,8 @@ def account(person: User) -> Rows:
         "active": person.active,
         "created_at": person.created_at,
         "password_changed_at": person.password_changed_at,
+        "experience": person.experience,
+        "phase": person.phase,
     }
 
 
@@ -200,6 +203,27 @@ def step_comments(person: User) -> Rows:
         }
 
 
+def self_audits(person: User) -> Rows:
+    """The person's own termly self-audits (a coach's zip never holds their teachers',
+    shared or not: they are the teacher's)."""
+    audits = db.session.execute(
+        sa.select(SelfAudit, School.name)
+        .join(School, School.id == SelfAudit.school_id)
+        .where(SelfAudit.teacher_id == person.id)
+        .order_by(SelfAudit.term_starts_on, SelfAudit.id)
+    )
+    for audit, school in audits:
+        yield {
+            "school": school,
+            "term": audit.term,
+            "term_starts_on": audit.term_starts_on,
+            "answers": audit.answers,
+            "focus_area": audit.focus_area,
+            "shared_with_coach": audit.shared_with_coach,
+            "updated_at": audit.updated_at,
+        }
+
+
 def sign_in_accounts(person: User) -> Rows:
     identities = db.session.scalars(
         sa.select(SsoIdentity).where(SsoIdentity.user_id == person.id).order_by(SsoIdentity.id)
@@ -243,6 +267,7 @@ SECTIONS: list[Section] = [
     Section("steps_as_teacher", steps_as_teacher),
     Section("steps_as_coach", steps_as_coach),
     Section("step_comments", step_comments),
+    Section("self_audits", self_audits),
     Section("sign_in_accounts", sign_in_accounts),
     Section("emails", emails),
     Section("emails_stopped", emails_stopped),

@@ -28,6 +28,7 @@ from app.models import (
     Visit,
 )
 from app.notify.models import EmailOptOut, SentEmail
+from app.selfaudit_models import SchoolTerm, SelfAudit
 from app.sso.models import SsoConnection, SsoIdentity
 
 #: Tables a trust's archive does not hold, and why.
@@ -70,6 +71,7 @@ def people_ids(trust_id: int) -> sa.CompoundSelect:
         sa.select(CoachingPair.coach_id).where(in_trust_pairs),
         sa.select(CoachingPair.teacher_id).where(in_trust_pairs),
         sa.select(StepComment.author_id).where(StepComment.step_id.in_(_step_ids(trust_id))),
+        sa.select(SelfAudit.teacher_id).where(SelfAudit.school_id.in_(schools)),
         sa.select(AuditEvent.actor_id).where(
             AuditEvent.trust_id == trust_id, AuditEvent.actor_id.is_not(None)
         ),
@@ -109,6 +111,8 @@ TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "sso_identity": lambda trust_id: SsoIdentity.user_id.in_(_people(trust_id)),
     "email_opt_out": lambda trust_id: EmailOptOut.user_id.in_(_people(trust_id)),
     "sent_email": lambda trust_id: SentEmail.user_id.in_(_people(trust_id)),
+    "self_audit": lambda trust_id: SelfAudit.school_id.in_(_school_ids(trust_id)),
+    "school_term": lambda trust_id: SchoolTerm.school_id.in_(_school_ids(trust_id)),
     # The trust's retention periods (app/privacy, issue 19's other half).
     "trust_retention": _of_trust("trust_retention"),
 }

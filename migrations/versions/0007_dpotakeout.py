@@ -1,7 +1,7 @@
 """take-out: downloads of a person's own data and of a whole trust
 
 Revision ID: 0007_dpotakeout
-Revises: 0005_sso
+Revises: 0007_selfaudit
 Create Date: 2026-11-30 17:45:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_dpotakeout"
-down_revision = "0005_sso"
+down_revision = "0007_selfaudit"
 branch_labels = None
 depends_on = None
 
