@@ -5,9 +5,10 @@ same CSV files."""
 from __future__ import annotations
 
 import hashlib
+import json
 import uuid
 import zipfile
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -18,6 +19,7 @@ from app.extensions import db
 from app.localtime import iso_week_label, local_date
 from app.models import AuditEvent, Photo, School, StepView, Trust, Visit
 from app.photos.storage import photo_storage
+from app.selfaudit_models import SchoolTerm, SelfAudit
 from app.sso.models import SsoConnection
 from app.takeout.trust_tables import LEFT_OUT, TRUST_ROWS
 from tests.conftest import (
@@ -58,6 +60,15 @@ def enrich_demo(trust: Trust) -> None:
         AuditEvent(trust_id=trust.id, action="test", summary="Exported", details={"b": 1, "a": [2]})
     )
     db.session.add(SsoConnection(trust_id=trust.id, provider="google", client_id="cid"))
+    school = trust.schools[0]
+    db.session.add(
+        SchoolTerm(
+            school_id=school.id,
+            name="Autumn",
+            first_day=date(2026, 9, 3),
+            last_day=date(2026, 12, 18),
+        )
+    )
     db.session.commit()
 
 
@@ -133,6 +144,11 @@ def test_a_trust_archive_restores_into_an_empty_database(
         everything = b"".join(opened.read(n) for n in opened.namelist() if n.startswith("tables/"))
     assert b"Takeout Trust" not in everything and b"NOTES-TESS" not in everything
     assert b"Demo Trust" in everything
+    with zipfile.ZipFile(archive) as opened:
+        manifest = json.loads(opened.read("manifest.json"))
+    rows = {table["name"]: table["rows"] for table in manifest["tables"]}
+    assert rows["school_term"] == 1 and rows["photo"] == 3 and rows["step_comment"] == 3
+    assert rows["self_audit"] == db.session.scalar(sa.select(sa.func.count(SelfAudit.id))) - 2
     demo_photos = {
         key: digest for key, digest in before_photos.items() if f"photos/{key}" in _names(archive)
     }
