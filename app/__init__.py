@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.takeout import models as takeout_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -123,6 +124,7 @@ def register_blueprints(app: Flask) -> None:
     from app.photos import bp as photos_bp
     from app.pwa import bp as pwa_bp
     from app.selfaudit import bp as selfaudit_bp
+    from app.takeout import bp as takeout_bp
     from app.teacher import bp as teacher_bp
     from app.triads import bp as triads_bp
     from app.visits import bp as visits_bp
@@ -141,6 +143,7 @@ def register_blueprints(app: Flask) -> None:
         pwa_bp,
         notify_bp,
         triads_bp,
+        takeout_bp,
         selfaudit_bp,
     ):
         app.register_blueprint(blueprint)

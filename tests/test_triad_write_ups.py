@@ -184,3 +184,23 @@ def test_the_demo_triad_has_a_write_up_its_members_read_and_leads_do_not(app, cl
         auth.logout()
         auth.login(email)
         assert client.get(f"/triads/{TRIAD_KEY}").status_code == 404, email
+
+
+def test_each_members_own_data_download_holds_the_write_ups_and_a_leads_does_not(
+    triad_world, app, client, auth
+):
+    from tests.test_takeout_personal import download, prepare, section
+
+    ana, ben, _ = triad_world["peers"]
+    auth.login(ana.email)
+    _write(client, auth, triad_world["key"])
+    auth.logout()
+    data = download(client, prepare(app, client, auth, ben.email)).get_data()
+    earlier, latest = section(data, "triad_write_ups")
+    assert earlier["goal"] == "Earlier " + GROW["goal"] and earlier["written_by"] == "Ben"
+    assert latest["goal"] == GROW["goal"] and latest["written_by"] == "Ana"
+    steps = {link["member"]: link["step"] for link in latest["steps_practised"]}
+    assert steps == {"Ana": "Cold call after the pause", "Ben": None, "Cal": None}
+    auth.logout()
+    data = download(client, prepare(app, client, auth, "head@triad.test")).get_data()
+    assert section(data, "triad_write_ups") == []

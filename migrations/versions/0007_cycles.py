@@ -1,7 +1,7 @@
 """coaching cycles per school; GROW write-ups of triad meetings with each member's step
 
 Revision ID: 0007_cycles
-Revises: 0007_selfaudit
+Revises: 0007_dpotakeout
 Create Date: 2026-11-30 17:30:22.964295
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0007_cycles"
-down_revision = "0007_selfaudit"
+down_revision = "0007_dpotakeout"
 branch_labels = None
 depends_on = None
 
