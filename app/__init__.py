@@ -88,6 +88,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
     from app.notify import models as notify_models  # noqa: F401
+    from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
 
     login_manager.user_loader(load_user)
@@ -117,6 +118,7 @@ def register_blueprints(app: Flask) -> None:
     from app.leads import bp as leads_bp
     from app.notify import bp as notify_bp
     from app.photos import bp as photos_bp
+    from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
@@ -134,6 +136,7 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -1,0 +1,152 @@
+"""Erasing a person (an admin's action, UK GDPR article 17): their account, roles and
+pairs go; the visits they wrote or received are deleted or kept without their name, as the
+admin chooses; their photos, reflections and comments go from the database and the store;
+audit entries that name them lose the name. What remains is the fact, on the audit trail
+of each trust they belonged to: "Person #123 erased".
+
+Every column that refers to a person is handled by its rule in app/privacy/personal.py.
+The service flushes; the route commits.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+
+from app.extensions import db
+from app.models import ActionStep, AuditEvent, LoginFailure, User, Visit, utcnow
+from app.privacy import personal, records
+
+VISIT_CHOICES = ("delete", "anonymise")
+OUTCOME = {"delete": "deleted", "anonymise": "kept without their name"}
+
+
+class ErasureRefused(ValueError):
+    pass
+
+
+@dataclass
+class Erasure:
+    person_id: int
+    visits: str
+    counts: dict[str, int]
+
+
+def _visit_ids(person: User) -> list:
+    return list(
+        db.session.scalars(
+            sa.select(Visit.id).where(
+                sa.or_(Visit.coach_id == person.id, Visit.teacher_id == person.id)
+            )
+        )
+    )
+
+
+def _step_ids(person: User) -> list[int]:
+    return list(db.session.scalars(sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id)))
+
+
+def _delete_visit_records(person: User, counts: dict[str, int]) -> None:
+    counts["visits"] = records.delete_visits(_visit_ids(person))
+    counts["steps"] = records.delete_steps(_step_ids(person))
+
+
+def _anonymise_visit_records(person: User, counts: dict[str, int]) -> None:
+    """The other person of each visit keeps it; the erased one's side points at the
+    placeholder. Notes about them (visits they received) go; notes they wrote about a
+    colleague stay with that colleague's record."""
+    placeholder = records.former_staff()
+    visit_ids = _visit_ids(person)
+    counts["photos"] = records.delete_photos(records.photos_of_visits(visit_ids))
+    options = {"synchronize_session": False}
+    received = sa.update(Visit).where(Visit.teacher_id == person.id)
+    counts["visits"] = db.session.execute(
+        received.values(teacher_id=placeholder.id, notes="", updated_at=utcnow()), execution_options=options
+    ).rowcount
+    wrote = sa.update(Visit).where(Visit.coach_id == person.id)
+    counts["visits"] += db.session.execute(
+        wrote.values(coach_id=placeholder.id, updated_at=utcnow()), execution_options=options
+    ).rowcount
+    counts["steps"] = records.anonymise_steps(_step_ids(person), placeholder, utcnow())
+
+
+def _delete_rows(person: User, counts: dict[str, int]) -> None:
+    options = {"synchronize_session": False}
+    for rule in personal.columns_with(personal.DELETE):
+        table = db.metadata.tables[rule.table]
+        deleted = db.session.execute(
+            table.delete().where(table.c[rule.column] == person.id), execution_options=options
+        ).rowcount
+        counts[rule.table] = counts.get(rule.table, 0) + deleted
+    for rule in personal.columns_with(personal.SET_NULL):
+        table = db.metadata.tables[rule.table]
+        db.session.execute(
+            table.update().where(table.c[rule.column] == person.id).values({rule.column: None}),
+            execution_options=options,
+        )
+    db.session.execute(
+        sa.delete(LoginFailure).where(LoginFailure.email == person.email), execution_options=options
+    )
+
+
+def _scrub(value, words: dict[str, str]):
+    if isinstance(value, str):
+        for word, replacement in words.items():
+            value = value.replace(word, replacement)
+        return value
+    if isinstance(value, list):
+        return [_scrub(item, words) for item in value]
+    if isinstance(value, dict):
+        return {key: _scrub(item, words) for key, item in value.items()}
+    return value
+
+
+def _unname_audit(person: User, trust_ids: set[int]) -> None:
+    """Audit entries of their trusts that name them keep what happened, not who."""
+    stand_in = f"person #{person.id}"
+    words = {word: stand_in for word in (person.email, person.name) if len(word) >= 3}
+    events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.trust_id.in_(trust_ids)))
+    for event in events:
+        summary, details = _scrub(event.summary, words), _scrub(event.details, words)
+        if summary != event.summary or details != event.details:
+            event.summary, event.details = summary, details
+
+
+def erase_person(actor: User, person: User, visits: str, trust_ids: set[int]) -> Erasure:
+    """Erase `person` (authz has said the actor may: every role of theirs is in the actor's
+    trusts). `trust_ids`: the trusts they belong to, whose audit trails record it."""
+    if visits not in VISIT_CHOICES:
+        raise ErasureRefused("Choose what happens to their visits.")
+    if person.id == actor.id:
+        raise ErasureRefused("You cannot erase yourself: ask another admin of the trust.")
+    if person.email == records.FORMER_STAFF_EMAIL:
+        raise ErasureRefused("This is not a person.")
+    counts: dict[str, int] = {}
+    if visits == "delete":
+        photo_count = len(records.photos_of_visits(_visit_ids(person)))
+        _delete_visit_records(person, counts)
+        counts["photos"] = photo_count
+    else:
+        _anonymise_visit_records(person, counts)
+    _delete_rows(person, counts)
+    _unname_audit(person, trust_ids)
+    person_id = person.id
+    db.session.execute(sa.delete(User).where(User.id == person_id))
+    db.session.expunge(person)
+    for trust_id in sorted(trust_ids):
+        db.session.add(
+            AuditEvent(
+                trust_id=trust_id,
+                actor_id=actor.id,
+                action="person.erase",
+                summary=f"Person #{person_id} erased (their visits {OUTCOME[visits]})",
+                details={
+                    "visits": OUTCOME[visits],
+                    "visits_changed": counts.get("visits", 0),
+                    "photos_deleted": counts.get("photos", 0),
+                },
+            )
+        )
+    db.session.flush()
+    return Erasure(person_id, visits, counts)
