@@ -85,15 +85,16 @@ def _in_batches(find: Callable[[], list], act: Callable[[list], int], dry_run: b
     everything due and changes nothing."""
     if dry_run:
         return len(find())
-    total = 0
+    total, last = 0, None
     while True:
         _take_turns()
         ids = find()
-        if not ids:
+        if not ids or ids == last:  # nothing due, or nothing more that can go
             db.session.commit()
             return total
         total += act(ids)
         db.session.commit()
+        last = ids
 
 
 def _due_photos(trust_id: int, cutoff: datetime, limit: int | None):
@@ -117,17 +118,18 @@ def _due_visits(trust_id: int, cutoff: datetime, limit: int | None, placeholder_
 
 
 def _due_steps(trust_id: int, cutoff: datetime, limit: int | None, placeholder_id: int | None):
-    """Deleting: steps set before the cutoff that no visit refers to any more (their old
-    visits went first). Anonymising: those no visit after the cutoff revisited."""
-    refers = sa.select(Visit.action_step_id).where(Visit.action_step_id.is_not(None))
-    query = sa.select(ActionStep.id).where(
-        ActionStep.school_id.in_(_trust_schools(trust_id)), ActionStep.set_at < cutoff
+    """Steps set before the cutoff that no visit after it revisited (their old visits go,
+    or lose their names, first)."""
+    recent = sa.select(Visit.action_step_id).where(
+        Visit.action_step_id.is_not(None), Visit.started_at >= cutoff
     )
-    if placeholder_id is None:
-        query = query.where(ActionStep.id.not_in(refers))
-    else:
-        recent = refers.where(Visit.started_at >= cutoff)
-        query = query.where(ActionStep.id.not_in(recent), ActionStep.teacher_id != placeholder_id)
+    query = sa.select(ActionStep.id).where(
+        ActionStep.school_id.in_(_trust_schools(trust_id)),
+        ActionStep.set_at < cutoff,
+        ActionStep.id.not_in(recent),
+    )
+    if placeholder_id is not None:
+        query = query.where(ActionStep.teacher_id != placeholder_id)
     return lambda: list(db.session.scalars(query.limit(limit)))
 
 
@@ -180,7 +182,9 @@ def apply_to_trust(trust: Trust, now: datetime, dry_run: bool = False) -> TrustO
             dry_run,
         )
         counts["steps"] = _in_batches(
-            _due_steps(trust.id, cut.visits, limit, None), records.delete_steps, dry_run
+            _due_steps(trust.id, cut.visits, limit, None),
+            lambda ids: records.delete_steps(records.orphan_steps(ids)),
+            dry_run,
         )
     old_events = _id_query(
         AuditEvent, AuditEvent.trust_id == trust.id, AuditEvent.created_at < cut.audit_events
