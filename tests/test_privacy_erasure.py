@@ -1,0 +1,170 @@
+"""Erasing a person leaves no row and no file of them behind, only the audit fact."""
+
+from __future__ import annotations
+
+import pytest
+import sqlalchemy as sa
+
+from app.admin.services import add_person_to_school, trusts_of_person
+from app.extensions import db
+from app.models import AuditEvent, User, Visit
+from app.photos.storage import photo_storage
+from app.privacy import records
+from app.privacy.erasure import erase_person
+from tests.conftest import csrf_token_from
+from tests.factories import add_role, make_pair, make_school, make_trust, make_user, make_visit
+from tests.privacy_support import (
+    add_photo,
+    comment,
+    everything_personal,
+    files_exist,
+    keys_of,
+    rows_mentioning,
+    rows_referring_to,
+)
+
+NAME, EMAIL = "Zebedee Quartermain", "zebedee.q@example.test"
+
+
+class World:
+    """Zebedee coaches Tess and is coached by Cora; photos, comments, emails, sessions,
+    a provider account and audit entries that name them."""
+
+    def __init__(self):
+        self.trust = make_trust()
+        school = self.school = make_school(self.trust)
+        self.admin = make_user(name="Ada Admin")
+        add_role(self.admin, self.trust, "admin")
+        person = add_person_to_school(self.admin, school, EMAIL, NAME, ["coach", "teacher"])[0]
+        person.set_password("correct horse battery")
+        self.tess = make_user(name="Tess Teacher", roles=[(school, "teacher")])
+        self.cora = make_user(name="Cora Coach", roles=[(school, "coach")])
+        make_pair(person, self.tess, school)
+        make_pair(self.cora, person, school)
+        wrote = make_visit(person, self.tess, school, notes="Tess's starter was sharp")
+        received = make_visit(self.cora, person, school, notes=f"{NAME} tried cold calling")
+        self.other = make_visit(self.cora, self.tess, school, notes="Unrelated", status="embedded")
+        self.keys = keys_of(add_photo(wrote)) + keys_of(add_photo(received))
+        self.other_keys = keys_of(add_photo(self.other))
+        comment(wrote, person, "Let's try it again Tuesday")
+        comment(wrote, self.tess, "Will do")
+        comment(received, person, "It went well")
+        received.action_step.reflection = "My reflection"
+        everything_personal(person, self.trust.id)
+        db.session.commit()
+        self.person_id, self.wrote_id, self.received_id = person.id, wrote.id, received.id
+        self.other_id = self.other.id
+
+    @property
+    def person(self) -> User:
+        return db.session.get(User, self.person_id)
+
+
+def erase(world: World, visits: str) -> None:
+    person = world.person
+    erase_person(world.admin, person, visits, trusts_of_person(person))
+    db.session.commit()
+
+
+def stored_files() -> int:
+    return sum(1 for _ in photo_storage().files())
+
+
+@pytest.mark.parametrize("visits", ["delete", "anonymise"])
+def test_an_erased_person_leaves_nothing_but_the_audit_fact(app, visits):
+    world = World()
+    assert rows_mentioning(EMAIL, NAME) and rows_referring_to(world.person_id)
+    files_before = stored_files()
+
+    erase(world, visits)
+
+    assert rows_referring_to(world.person_id) == []
+    assert rows_mentioning(EMAIL, NAME, "zebedee") == []
+    assert db.session.get(User, world.person_id) is None
+    assert files_exist(world.keys) == [False] * 4
+    assert files_exist(world.other_keys) == [True, True]
+    assert stored_files() == files_before - 4
+    facts = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.erase"))
+    assert [fact.summary.split(" (")[0] for fact in facts] == [f"Person #{world.person_id} erased"]
+    # Everyone else's record stays.
+    assert db.session.get(Visit, world.other_id).notes == "Unrelated"
+    assert db.session.get(User, world.tess.id) is not None
+
+
+def test_anonymised_visits_keep_the_colleague_and_the_counts(app):
+    world = World()
+    erase(world, "anonymise")
+    placeholder = records.existing_former_staff()
+    wrote, received = db.session.get(Visit, world.wrote_id), db.session.get(Visit, world.received_id)
+    assert (wrote.coach_id, wrote.teacher_id) == (placeholder.id, world.tess.id)
+    assert wrote.notes == "Tess's starter was sharp"
+    assert (received.coach_id, received.teacher_id, received.notes) == (
+        world.cora.id,
+        placeholder.id,
+        "",
+    )
+    assert received.action_step.reflection == "" and not received.action_step.is_live
+    assert [c.body for c in wrote.action_step.comments] == ["Will do"]
+    assert wrote.photos == [] and received.photos == []
+    assert not placeholder.active and placeholder.password_hash is None
+
+
+def test_deleting_their_visits_deletes_them(app):
+    world = World()
+    erase(world, "delete")
+    assert db.session.get(Visit, world.wrote_id) is None
+    assert db.session.get(Visit, world.received_id) is None
+
+
+def _admin_signs_in(client, world):
+    page = client.get("/login").get_data(as_text=True)
+    form = {"email": world.admin.email, "password": "correct horse battery"}
+    client.post("/login", data={**form, "csrf_token": csrf_token_from(page)})
+
+
+def test_the_admin_confirms_twice_on_the_staff_pages(app, client):
+    world = World()
+    _admin_signs_in(client, world)
+    url = f"/admin/schools/{world.school.id}/staff/{world.person_id}/erase"
+    page = client.get(url)
+    assert page.status_code == 200 and "What happens to the visits" in page.get_data(as_text=True)
+    csrf = csrf_token_from(page.get_data(as_text=True))
+    nothing = client.post(url, data={"csrf_token": csrf, "step": "check"})
+    assert nothing.status_code == 422
+    assert "Choose what happens to their visits." in nothing.get_data(as_text=True)
+    check = client.post(url, data={"csrf_token": csrf, "step": "check", "visits": "anonymise"})
+    assert check.status_code == 200 and "Type their email address" in check.get_data(as_text=True)
+    wrong = {"csrf_token": csrf, "step": "erase", "visits": "anonymise", "email": "x@y.test"}
+    refused = client.post(url, data=wrong)
+    assert refused.status_code == 422
+    assert "nothing was erased" in refused.get_data(as_text=True)
+    assert db.session.get(User, world.person_id) is not None
+    done = client.post(url, data={**wrong, "email": EMAIL.upper()})
+    assert done.status_code == 200, done.get_data(as_text=True)
+    assert f"Person #{world.person_id} erased" in done.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, world.person_id) is None
+    assert rows_mentioning(EMAIL, NAME) == []
+
+
+def test_a_person_of_another_trust_too_is_not_the_admins_to_erase(app, client):
+    world = World()
+    elsewhere = make_school(make_trust())
+    add_role(world.person, elsewhere, "teacher")
+    db.session.commit()
+    _admin_signs_in(client, world)
+    url = f"/admin/schools/{world.school.id}/staff/{world.person_id}/erase"
+    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    form = {"csrf_token": csrf, "step": "erase", "visits": "delete", "email": EMAIL}
+    response = client.post(url, data=form)
+    assert response.status_code == 422
+    assert "also belongs to another trust" in response.get_data(as_text=True)
+    assert db.session.get(User, world.person_id) is not None
+
+
+def test_their_photos_go_from_the_s3_store(app, s3_photos):
+    world = World()
+    assert files_exist(world.keys) == [True] * 4
+    erase(world, "delete")
+    assert files_exist(world.keys) == [False] * 4
+    assert files_exist(world.other_keys) == [True, True]
