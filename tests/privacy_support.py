@@ -12,7 +12,16 @@ import sqlalchemy as sa
 from PIL import Image
 
 from app.extensions import db
-from app.models import AuditEvent, LoginFailure, Photo, StepComment, StepView, User, UserSession, Visit
+from app.models import (
+    AuditEvent,
+    LoginFailure,
+    Photo,
+    StepComment,
+    StepView,
+    User,
+    UserSession,
+    Visit,
+)
 from app.notify.models import EmailOptOut, SentEmail
 from app.photos.storage import photo_storage
 from app.sso.models import SsoIdentity

@@ -95,7 +95,10 @@ def test_anonymised_visits_keep_the_colleague_and_the_counts(app):
     world = World()
     erase(world, "anonymise")
     placeholder = records.existing_former_staff()
-    wrote, received = db.session.get(Visit, world.wrote_id), db.session.get(Visit, world.received_id)
+    wrote, received = (
+        db.session.get(Visit, world.wrote_id),
+        db.session.get(Visit, world.received_id),
+    )
     assert (wrote.coach_id, wrote.teacher_id) == (placeholder.id, world.tess.id)
     assert wrote.notes == "Tess's starter was sharp"
     assert (received.coach_id, received.teacher_id, received.notes) == (

@@ -45,7 +45,9 @@ def test_the_privacy_page_says_the_trusts_periods(app, client, trust):
     assert "Photos: 24 months after the visit" in page
     assert "6 years after the visit, then deleted" in page
     assert "Ada Admin" in page
-    assert 'href="/privacy"' in client.get("/teacher/", follow_redirects=True).get_data(as_text=True)
+    assert 'href="/privacy"' in client.get("/teacher/", follow_redirects=True).get_data(
+        as_text=True
+    )
     db.session.add(TrustRetention(trust_id=trust.id, photo_months=1, visit_action="anonymise"))
     db.session.commit()
     page = client.get("/privacy").get_data(as_text=True)

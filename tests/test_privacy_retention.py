@@ -56,11 +56,21 @@ class World:
         ]
         db.session.add_all(self.events + self.sessions)
         other = make_trust()
-        db.session.add(TrustRetention(trust_id=other.id, photo_months=120, visit_years=10, audit_years=10, sign_in_days=730))
+        db.session.add(
+            TrustRetention(
+                trust_id=other.id,
+                photo_months=120,
+                visit_years=10,
+                audit_years=10,
+                sign_in_days=730,
+            )
+        )
         elsewhere = make_school(other)
         coach2 = make_user(roles=[(elsewhere, "coach")])
         teacher2 = make_user(roles=[(elsewhere, "teacher")])
-        self.other_visit = make_visit(coach2, teacher2, elsewhere, VISIT_CUTOFF - DAY, status="embedded")
+        self.other_visit = make_visit(
+            coach2, teacher2, elsewhere, VISIT_CUTOFF - DAY, status="embedded"
+        )
         self.other_photo = keys_of(add_photo(self.other_visit))
         db.session.commit()
         self.photo_ids = {name: photo.id for name, photo in self.photos.items()}
@@ -71,7 +81,9 @@ class World:
         self.other_visit_id = self.other_visit.id
 
     def _visit(self, school, started_at, status):
-        return make_visit(self.coach, self.teacher, school, started_at, status=status, notes="Notes")
+        return make_visit(
+            self.coach, self.teacher, school, started_at, status=status, notes="Notes"
+        )
 
     def reflect(self, visit):
         visit.action_step.reflection = "It helped my quiet ones"
@@ -143,7 +155,11 @@ def test_a_dry_run_counts_and_changes_nothing(app):
     assert files_exist(world.keys["photo_due"]) == [True, True]
     ours = next(outcome for outcome in outcomes if outcome.trust.id == world.trust.id)
     assert ours.counts == {
-        "photos": 3, "visits": 1, "steps": 1, "audit_events": 1, "sign_in_sessions": 1,
+        "photos": 3,
+        "visits": 1,
+        "steps": 1,
+        "audit_events": 1,
+        "sign_in_sessions": 1,
     }
 
 

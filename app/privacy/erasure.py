@@ -44,7 +44,9 @@ def _visit_ids(person: User) -> list:
 
 
 def _step_ids(person: User) -> list[int]:
-    return list(db.session.scalars(sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id)))
+    return list(
+        db.session.scalars(sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id))
+    )
 
 
 def _delete_visit_records(person: User, counts: dict[str, int]) -> None:
@@ -62,7 +64,8 @@ def _anonymise_visit_records(person: User, counts: dict[str, int]) -> None:
     options = {"synchronize_session": False}
     received = sa.update(Visit).where(Visit.teacher_id == person.id)
     counts["visits"] = db.session.execute(
-        received.values(teacher_id=placeholder.id, notes="", updated_at=utcnow()), execution_options=options
+        received.values(teacher_id=placeholder.id, notes="", updated_at=utcnow()),
+        execution_options=options,
     ).rowcount
     wrote = sa.update(Visit).where(Visit.coach_id == person.id)
     counts["visits"] += db.session.execute(

@@ -54,7 +54,8 @@ class ErasureConfirmForm(ErasureChoiceForm):
     """Second confirmation: the admin types the person's email address."""
 
     email = StringField(
-        "Type their email address to confirm", validators=[InputRequired("Type their email address.")]
+        "Type their email address to confirm",
+        validators=[InputRequired("Type their email address.")],
     )
 
     def __init__(self, person_email: str, *args, **kwargs):

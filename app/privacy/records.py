@@ -32,9 +32,7 @@ def former_staff() -> User:
         return found
     try:
         with db.session.begin_nested():
-            db.session.add(
-                User(email=FORMER_STAFF_EMAIL, name=FORMER_STAFF_NAME, active=False)
-            )
+            db.session.add(User(email=FORMER_STAFF_EMAIL, name=FORMER_STAFF_NAME, active=False))
     except sa.exc.IntegrityError:
         pass
     return existing_former_staff()
@@ -96,7 +94,9 @@ def orphan_steps(step_ids: Iterable[int]) -> list[int]:
     with_visits = sa.select(Visit.action_step_id).where(Visit.action_step_id.in_(ids))
     return list(
         db.session.scalars(
-            sa.select(ActionStep.id).where(ActionStep.id.in_(ids), ActionStep.id.not_in(with_visits))
+            sa.select(ActionStep.id).where(
+                ActionStep.id.in_(ids), ActionStep.id.not_in(with_visits)
+            )
         )
     )
 

@@ -77,7 +77,9 @@ def _trust_schools(trust_id: int) -> sa.Select:
 def _take_turns() -> None:
     """Held until this batch's transaction ends (PostgreSQL only; SQLite writes in turn)."""
     if db.session.get_bind().dialect.name == "postgresql":
-        db.session.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY})
+        db.session.execute(
+            sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": ADVISORY_LOCK_KEY}
+        )
 
 
 def _in_batches(find: Callable[[], list], act: Callable[[list], int], dry_run: bool) -> int:
@@ -142,15 +144,18 @@ def _people_of(trust_id: int) -> sa.Select:
 
 
 def _id_query(model, *where) -> Callable[[int | None], Callable[[], list]]:
-    return lambda limit: lambda: list(
-        db.session.scalars(sa.select(model.id).where(*where).limit(limit))
+    return lambda limit: (
+        lambda: list(db.session.scalars(sa.select(model.id).where(*where).limit(limit)))
     )
 
 
 def _delete_by_id(model) -> Callable[[list], int]:
-    return lambda ids: db.session.execute(
-        sa.delete(model).where(model.id.in_(ids)), execution_options={"synchronize_session": False}
-    ).rowcount
+    return lambda ids: (
+        db.session.execute(
+            sa.delete(model).where(model.id.in_(ids)),
+            execution_options={"synchronize_session": False},
+        ).rowcount
+    )
 
 
 def apply_to_trust(trust: Trust, now: datetime, dry_run: bool = False) -> TrustOutcome:

@@ -51,14 +51,18 @@ def erase(school_id: int, user_id: int):
             f"{person.name} also belongs to another trust, so erasing them is not yours to "
             "do: ask every trust they belong to, or remove their roles here."
         )
-        return render_template("privacy/erase.html", **context), 422 if request.method == "POST" else 200
+        return render_template(
+            "privacy/erase.html", **context
+        ), 422 if request.method == "POST" else 200
     if request.method == "GET":
         return render_template("privacy/erase.html", choice=ErasureChoiceForm(), **context)
     if request.form.get("step") != "erase":
         choice = ErasureChoiceForm()
         if not choice.validate_on_submit():
             return render_template("privacy/erase.html", choice=choice, **context), 422
-        confirm = ErasureConfirmForm(person.email, formdata=None, data={"visits": choice.visits.data})
+        confirm = ErasureConfirmForm(
+            person.email, formdata=None, data={"visits": choice.visits.data}
+        )
         return render_template("privacy/erase.html", confirm=confirm, **context)
     confirm = ErasureConfirmForm(person.email)
     if not confirm.validate_on_submit():

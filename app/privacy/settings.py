@@ -48,7 +48,10 @@ def privacy_notices(user: User) -> list[tuple[Trust, TrustRetention, list[str]]]
 def erasure_preview(person: User) -> dict[str, int]:
     """How much an erasure would touch, for the confirmation page."""
     theirs = sa.or_(Visit.coach_id == person.id, Visit.teacher_id == person.id)
-    count = lambda query: db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))  # noqa: E731
+
+    def count(query) -> int:
+        return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+
     return {
         "wrote": count(sa.select(Visit.id).where(Visit.coach_id == person.id)),
         "received": count(sa.select(Visit.id).where(Visit.teacher_id == person.id)),
