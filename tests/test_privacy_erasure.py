@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import sqlalchemy as sa
 
-from app.admin.services import add_person_to_school, trusts_of_person
+from app.admin.services import add_person_to_school
 from app.extensions import db
 from app.models import AuditEvent, User, Visit
 from app.photos.storage import photo_storage
@@ -62,7 +62,7 @@ class World:
 
 def erase(world: World, visits: str) -> None:
     person = world.person
-    erase_person(world.admin, person, visits, trusts_of_person(person))
+    erase_person(world.admin, person, visits)
     db.session.commit()
 
 
@@ -171,3 +171,29 @@ def test_their_photos_go_from_the_s3_store(app, s3_photos):
     erase(world, "delete")
     assert files_exist(world.keys) == [False] * 4
     assert files_exist(world.other_keys) == [True, True]
+
+
+def test_an_admin_cannot_erase_themself(app, client):
+    world = World()
+    _admin_signs_in(client, world)
+    url = f"/admin/schools/{world.school.id}/staff/{world.admin.id}/erase"
+    add_role(world.admin, world.school, "lead")
+    db.session.commit()
+    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    form = {"csrf_token": csrf, "step": "erase", "visits": "delete", "email": world.admin.email}
+    response = client.post(url, data=form)
+    assert response.status_code == 422
+    assert "You cannot erase yourself" in response.get_data(as_text=True)
+    assert db.session.get(User, world.admin.id) is not None
+
+
+def test_a_trust_holding_their_old_visits_records_the_erasure_too(app):
+    world = World()
+    old_trust = make_trust()
+    old_school = make_school(old_trust)
+    colleague = make_user(roles=[(old_school, "coach")])
+    make_visit(colleague, world.person, old_school)  # from a role since removed
+    db.session.commit()
+    erase(world, "delete")
+    facts = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.erase"))
+    assert {fact.trust_id for fact in facts} == {world.trust.id, old_trust.id}

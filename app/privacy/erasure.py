@@ -14,8 +14,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from app.admin.services import trusts_of_person
 from app.extensions import db
-from app.models import ActionStep, AuditEvent, LoginFailure, User, Visit, utcnow
+from app.models import ActionStep, AuditEvent, LoginFailure, School, User, Visit, utcnow
 from app.privacy import personal, records
 
 VISIT_CHOICES = ("delete", "anonymise")
@@ -116,15 +117,27 @@ def _unname_audit(person: User, trust_ids: set[int]) -> None:
             event.summary, event.details = summary, details
 
 
-def erase_person(actor: User, person: User, visits: str, trust_ids: set[int]) -> Erasure:
+def trusts_concerned(person: User) -> set[int]:
+    """The trusts they belong to, and any whose schools hold visits or steps of theirs
+    (from roles since removed): each one's audit trail records the erasure."""
+    theirs = sa.or_(Visit.coach_id == person.id, Visit.teacher_id == person.id)
+    visit_schools = sa.select(Visit.school_id).where(theirs)
+    step_schools = sa.select(ActionStep.school_id).where(ActionStep.teacher_id == person.id)
+    schools = sa.union(visit_schools, step_schools)
+    held = db.session.scalars(sa.select(School.trust_id).where(School.id.in_(schools)))
+    return trusts_of_person(person) | set(held)
+
+
+def erase_person(actor: User, person: User, visits: str) -> Erasure:
     """Erase `person` (authz has said the actor may: every role of theirs is in the actor's
-    trusts). `trust_ids`: the trusts they belong to, whose audit trails record it."""
+    trusts)."""
     if visits not in VISIT_CHOICES:
         raise ErasureRefused("Choose what happens to their visits.")
     if person.id == actor.id:
         raise ErasureRefused("You cannot erase yourself: ask another admin of the trust.")
     if person.email == records.FORMER_STAFF_EMAIL:
         raise ErasureRefused("This is not a person.")
+    trust_ids = trusts_concerned(person)
     counts: dict[str, int] = {}
     if visits == "delete":
         photo_count = len(records.photos_of_visits(_visit_ids(person)))

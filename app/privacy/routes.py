@@ -7,7 +7,6 @@ from flask import redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
 from app.admin.access import admin_required, person_or_404, save, school_or_404, trust_or_404
-from app.admin.services import trusts_of_person
 from app.authz.accounts import may_change_account
 from app.extensions import db
 from app.privacy import bp
@@ -67,9 +66,8 @@ def erase(school_id: int, user_id: int):
     confirm = ErasureConfirmForm(person.email)
     if not confirm.validate_on_submit():
         return render_template("privacy/erase.html", confirm=confirm, **context), 422
-    trusts = trusts_of_person(person)
     try:
-        erased = erase_person(current_user, person, confirm.visits.data, trusts)
+        erased = erase_person(current_user, person, confirm.visits.data)
     except ErasureRefused as refused:
         db.session.rollback()
         confirm.form_errors.append(str(refused))
