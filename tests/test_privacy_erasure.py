@@ -197,3 +197,25 @@ def test_a_trust_holding_their_old_visits_records_the_erasure_too(app):
     erase(world, "delete")
     facts = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.erase"))
     assert {fact.trust_id for fact in facts} == {world.trust.id, old_trust.id}
+
+
+def test_a_trust_lead_without_a_school_is_erased_from_the_trust_staff(app, client):
+    world = World()
+    lead = make_user("lena.lead@example.test", "Lena Lead")
+    add_role(lead, world.trust, "trust_lead")
+    db.session.commit()
+    lead_id = lead.id
+    _admin_signs_in(client, world)
+    url = f"/admin/trusts/{world.trust.id}/people/{lead_id}/erase"
+    assert url in client.get("/admin/").get_data(as_text=True)
+    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    form = {
+        "csrf_token": csrf,
+        "step": "erase",
+        "visits": "delete",
+        "email": "lena.lead@example.test",
+    }
+    assert client.post(url, data=form).status_code == 200
+    db.session.expire_all()
+    assert db.session.get(User, lead_id) is None
+    assert rows_mentioning("lena.lead@example.test", "Lena Lead") == []

@@ -87,6 +87,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "privacy.page": {"-": EVERYONE},
     "privacy.retention_settings": ADMIN_OF_TRUST,
     "privacy.erase": ADMIN_OF_PERSON,
+    "privacy.erase_trust_person": ADMIN_OF_PERSON,
     "api.me": {"-": EVERYONE},
     "api.library_steps": {"-": EVERYONE},
     "api.get_visit": SEE_VISIT,
@@ -228,6 +229,11 @@ def _form_for(endpoint: str, target) -> dict:
         },
         # Both confirmations (the email must match: a refused walk sends the world's person).
         "privacy.erase": {"step": "erase", "visits": "delete", "email": target.person.email},
+        "privacy.erase_trust_person": {
+            "step": "erase",
+            "visits": "delete",
+            "email": target.person.email,
+        },
     }
     return forms.get(endpoint, {})
 

@@ -40,28 +40,52 @@ def retention_settings(trust_id: int):
 @bp.route("/admin/schools/<int:school_id>/staff/<int:user_id>/erase", methods=["GET", "POST"])
 @admin_required
 def erase(school_id: int, user_id: int):
-    """Two confirmations: choose what happens to the visits (and read what that means),
-    then type the person's email address."""
     school = school_or_404(school_id)
     person = person_or_404(school.trust, user_id)
-    context = {"school": school, "person": person, "preview": erasure_preview(person)}
+    return _erase(school.trust, school, person)
+
+
+@bp.route("/admin/trusts/<int:trust_id>/people/<int:user_id>/erase", methods=["GET", "POST"])
+@admin_required
+def erase_trust_person(trust_id: int, user_id: int):
+    """The same, for a trust lead or admin who may have no role in any school."""
+    trust = trust_or_404(trust_id)
+    return _erase(trust, None, person_or_404(trust, user_id))
+
+
+def _refusal(person) -> str | None:
+    if person.id == current_user.id:
+        return "You cannot erase yourself: ask another admin of the trust."
     if not may_change_account(current_user, person):
-        context["refusal"] = (
+        return (
             f"{person.name} also belongs to another trust, so erasing them is not yours to "
             "do: ask every trust they belong to, or remove their roles here."
         )
-        return render_template(
-            "privacy/erase.html", **context
-        ), 422 if request.method == "POST" else 200
+    return None
+
+
+def _erase(trust, school, person):
+    """Two confirmations: choose what happens to the visits (and read what that means),
+    then type the person's email address."""
+    context = {
+        "trust": trust,
+        "school": school,
+        "person": person,
+        "preview": erasure_preview(person),
+        "action": request.path,
+    }
+    refusal = _refusal(person)
+    if refusal:
+        status = 422 if request.method == "POST" else 200
+        return render_template("privacy/erase.html", refusal=refusal, **context), status
     if request.method == "GET":
         return render_template("privacy/erase.html", choice=ErasureChoiceForm(), **context)
     if request.form.get("step") != "erase":
         choice = ErasureChoiceForm()
         if not choice.validate_on_submit():
             return render_template("privacy/erase.html", choice=choice, **context), 422
-        confirm = ErasureConfirmForm(
-            person.email, formdata=None, data={"visits": choice.visits.data}
-        )
+        data = {"visits": choice.visits.data}
+        confirm = ErasureConfirmForm(person.email, formdata=None, data=data)
         return render_template("privacy/erase.html", confirm=confirm, **context)
     confirm = ErasureConfirmForm(person.email)
     if not confirm.validate_on_submit():
@@ -73,4 +97,4 @@ def erase(school_id: int, user_id: int):
         confirm.form_errors.append(str(refused))
         return render_template("privacy/erase.html", confirm=confirm, **context), 422
     db.session.commit()
-    return render_template("privacy/erased.html", school=school, erased=erased)
+    return render_template("privacy/erased.html", trust=trust, school=school, erased=erased)
