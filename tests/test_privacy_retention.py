@@ -4,11 +4,16 @@ many run at once."""
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 import threading
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+from dateutil.relativedelta import relativedelta
 
 from app.extensions import db
 from app.models import ActionStep, AuditEvent, Photo, StepComment, UserSession, Visit
@@ -19,9 +24,9 @@ from tests.factories import make_pair, make_school, make_trust, make_user, make_
 from tests.privacy_support import add_photo, comment, files_exist, keys_of
 from tests.route_world import snapshot
 
+ROOT = Path(__file__).resolve().parent.parent
 NOW = datetime(2026, 11, 30, 12, 0, tzinfo=UTC)
 DAY = timedelta(days=1)
-PHOTO_CUTOFF = datetime(2024, 11, 30, 12, 0, tzinfo=UTC)  # 24 months before NOW
 VISIT_CUTOFF = datetime(2020, 11, 30, 12, 0, tzinfo=UTC)  # 6 years before NOW
 
 
@@ -29,18 +34,20 @@ class World:
     """One trust on the defaults, and a second that keeps everything ten years: each has a
     visit (with a photo) a day either side of the photo and the visit cutoffs."""
 
-    def __init__(self, visit_action: str = "delete"):
+    def __init__(self, visit_action: str = "delete", now: datetime = NOW):
+        photo_cutoff = now - relativedelta(months=24)
+        visit_cutoff = now - relativedelta(years=6)
         self.trust = make_trust()
         db.session.add(TrustRetention(trust_id=self.trust.id, visit_action=visit_action))
         school = make_school(self.trust)
         self.coach = make_user(roles=[(school, "coach")])
         self.teacher = make_user(roles=[(school, "teacher")])
-        make_pair(self.coach, self.teacher, school, since=(NOW - 3000 * DAY).date())
+        make_pair(self.coach, self.teacher, school, since=(now - 3000 * DAY).date())
         self.visits = {
-            "old": self._visit(school, VISIT_CUTOFF - DAY, "embedded"),
-            "not_old": self._visit(school, VISIT_CUTOFF + DAY, "embedded"),
-            "photo_due": self._visit(school, PHOTO_CUTOFF - DAY, "embedded"),
-            "photo_kept": self._visit(school, PHOTO_CUTOFF + DAY, "new"),
+            "old": self._visit(school, visit_cutoff - DAY, "embedded"),
+            "not_old": self._visit(school, visit_cutoff + DAY, "embedded"),
+            "photo_due": self._visit(school, photo_cutoff - DAY, "embedded"),
+            "photo_kept": self._visit(school, photo_cutoff + DAY, "new"),
         }
         self.photos = {name: add_photo(visit) for name, visit in self.visits.items()}
         self.keys = {name: keys_of(photo) for name, photo in self.photos.items()}
@@ -48,11 +55,11 @@ class World:
         self.reflect(self.visits["old"])
         self.events = [
             AuditEvent(trust_id=self.trust.id, action="x", summary=f"{when}", created_at=when)
-            for when in (VISIT_CUTOFF - DAY, VISIT_CUTOFF + DAY)
+            for when in (visit_cutoff - DAY, visit_cutoff + DAY)
         ]
         self.sessions = [
             UserSession(user_id=self.teacher.id, token_hash=f"{n:064d}", created_at=when)
-            for n, when in enumerate((NOW - 91 * DAY, NOW - 89 * DAY))
+            for n, when in enumerate((now - 91 * DAY, now - 89 * DAY))
         ]
         db.session.add_all(self.events + self.sessions)
         other = make_trust()
@@ -69,7 +76,7 @@ class World:
         coach2 = make_user(roles=[(elsewhere, "coach")])
         teacher2 = make_user(roles=[(elsewhere, "teacher")])
         self.other_visit = make_visit(
-            coach2, teacher2, elsewhere, VISIT_CUTOFF - DAY, status="embedded"
+            coach2, teacher2, elsewhere, visit_cutoff - DAY, status="embedded"
         )
         self.other_photo = keys_of(add_photo(self.other_visit))
         db.session.commit()
@@ -231,3 +238,38 @@ def test_the_command_says_what_would_go_and_then_removes_it(app, runner):
     assert result.exit_code == 0, result.output
     assert "would remove" in result.output
     assert world.visit_ids["old"] in ids(Visit)
+
+
+def test_two_servers_running_the_command_at_once_remove_it_once(app, tmp_path):
+    """Two `flask apply-retention` processes on the one database and photo store."""
+    world = World(now=datetime.now(UTC))
+    db.session.remove()
+    environment = {
+        **os.environ,
+        "DROPIN_ENV": "production",
+        "SECRET_KEY": "retention-test-" + "k" * 40,
+        "DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
+        "PHOTO_DIR": app.config["PHOTO_DIR"],
+        "PHOTO_STORAGE": "",
+        "LOG_JSON": "0",
+    }
+    command = [sys.executable, "-m", "flask", "--app", "wsgi", "apply-retention"]
+    runs = [
+        subprocess.Popen(
+            command,
+            env=environment,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [run.communicate(timeout=120)[0] for run in runs]
+    assert [run.returncode for run in runs] == [0, 0], outputs
+    events = retention_events()
+    assert sum(event["photos"] for event in events) == 3
+    assert sum(event["visits"] for event in events) == 1
+    assert sum(event["sign_in_sessions"] for event in events) == 1
+    assert files_exist(world.keys["photo_due"]) == [False, False]
+    assert files_exist(world.keys["photo_kept"]) == [True, True]
