@@ -90,3 +90,13 @@ def test_bad_periods_are_refused_with_a_clear_message(app, client, trust, field,
     assert response.status_code == 422
     assert message in response.get_data(as_text=True)
     assert db.session.get(TrustRetention, trust.id) is None
+
+
+def test_the_audit_trail_shows_the_change_in_words(app, client, trust):
+    sign_in(client, "admin@oak.test")
+    url = f"/admin/trusts/{trust.id}/retention"
+    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    client.post(url, data={**settings_form(), "csrf_token": csrf})
+    page = client.get(f"/admin/trusts/{trust.id}/audit").get_data(as_text=True)
+    assert "Changed retention periods" in page
+    assert "Photos kept (months): 24 → 12" in page
