@@ -219,3 +219,26 @@ def test_a_trust_lead_without_a_school_is_erased_from_the_trust_staff(app, clien
     db.session.expire_all()
     assert db.session.get(User, lead_id) is None
     assert rows_mentioning("lena.lead@example.test", "Lena Lead") == []
+
+
+def test_with_the_photo_store_down_nothing_is_erased_and_it_can_be_done_later(
+    app, client, s3_server, s3_photos, monkeypatch
+):
+    from tests.test_photos_s3 import StoreSwitch
+
+    store = StoreSwitch(app, s3_server, monkeypatch)
+    world = World()
+    _admin_signs_in(client, world)
+    url = f"/admin/schools/{world.school.id}/staff/{world.person_id}/erase"
+    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    form = {"csrf_token": csrf, "step": "erase", "visits": "delete", "email": EMAIL}
+    store.down()
+    response = client.post(url, data=form)
+    assert response.status_code == 503
+    assert "nothing was erased" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(User, world.person_id) is not None
+    store.up()
+    assert client.post(url, data=form).status_code == 200
+    assert files_exist(world.keys) == [False] * 4
+    assert rows_mentioning(EMAIL, NAME) == []

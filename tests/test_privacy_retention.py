@@ -273,3 +273,21 @@ def test_two_servers_running_the_command_at_once_remove_it_once(app, tmp_path):
     assert sum(event["sign_in_sessions"] for event in events) == 1
     assert files_exist(world.keys["photo_due"]) == [False, False]
     assert files_exist(world.keys["photo_kept"]) == [True, True]
+
+
+def test_with_the_photo_store_down_the_command_fails_and_the_next_run_finishes(
+    app, runner, s3_server, s3_photos, monkeypatch
+):
+    from tests.test_photos_s3 import StoreSwitch
+
+    store = StoreSwitch(app, s3_server, monkeypatch)
+    world = World(now=datetime.now(UTC))
+    store.down()
+    failed = runner.invoke(args=["apply-retention"])
+    assert failed.exit_code == 1 and "The photo store does not answer" in failed.output
+    assert world.photo_ids["photo_due"] in ids(Photo)
+    store.up()
+    done = runner.invoke(args=["apply-retention"])
+    assert done.exit_code == 0, done.output
+    assert world.photo_ids["photo_due"] not in ids(Photo)
+    assert files_exist(world.keys["photo_due"]) == [False, False]

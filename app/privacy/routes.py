@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from app.admin.access import admin_required, person_or_404, save, school_or_404, trust_or_404
 from app.authz.accounts import may_change_account
 from app.extensions import db
+from app.photos.storage import StorageUnavailable
 from app.privacy import bp
 from app.privacy.erasure import ErasureRefused, erase_person
 from app.privacy.forms import ErasureChoiceForm, ErasureConfirmForm, RetentionForm
@@ -96,5 +97,11 @@ def _erase(trust, school, person):
         db.session.rollback()
         confirm.form_errors.append(str(refused))
         return render_template("privacy/erase.html", confirm=confirm, **context), 422
+    except StorageUnavailable:
+        db.session.rollback()
+        confirm.form_errors.append(
+            "The photo store did not answer, so nothing was erased. Try again in a minute."
+        )
+        return render_template("privacy/erase.html", confirm=confirm, **context), 503
     db.session.commit()
     return render_template("privacy/erased.html", trust=trust, school=school, erased=erased)
