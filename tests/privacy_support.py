@@ -46,6 +46,7 @@ def add_photo(visit: Visit) -> Photo:
         sha256=hashlib.sha256(data).hexdigest(),
     )
     db.session.add(photo)
+    visit.expected_photo_ids = [*(visit.expected_photo_ids or []), str(photo.id)]
     db.session.flush()
     return photo
 

@@ -109,6 +109,7 @@ def test_anonymised_visits_keep_the_colleague_and_the_counts(app):
     assert received.action_step.reflection == "" and not received.action_step.is_live
     assert [c.body for c in wrote.action_step.comments] == ["Will do"]
     assert wrote.photos == [] and received.photos == []
+    assert wrote.is_complete and received.is_complete
     assert not placeholder.active and placeholder.password_hash is None
 
 

@@ -121,6 +121,11 @@ def test_retention_removes_exactly_what_is_due(app):
     gone = world.keys["photo_due"] + world.keys["old"] + world.keys["not_old"]
     assert files_exist(gone) == [False] * 6
     assert files_exist(world.keys["photo_kept"]) == [True] * 2
+    # A visit whose photos went is complete, not "photos still arriving".
+    assert db.session.get(Visit, visits["photo_due"]).is_complete
+    assert db.session.get(Visit, visits["photo_kept"]).expected_photo_ids == [
+        str(photos["photo_kept"])
+    ]
     assert set(visits.values()) & ids(Visit) == {
         visits["not_old"],
         visits["photo_due"],

@@ -43,18 +43,34 @@ def _rowcount(statement) -> int:
 
 
 def delete_photos(photo_ids: Iterable[uuid.UUID]) -> int:
-    """Delete photos (files, then rows); returns how many rows went."""
+    """Delete photos (files, then rows); returns how many rows went. A visit that stays no
+    longer expects them, so it still counts as complete (not "photos still arriving")."""
     ids = list(photo_ids)
     if not ids:
         return 0
     storage = photo_storage()
-    keys = db.session.execute(
-        sa.select(Photo.storage_key, Photo.thumbnail_key).where(Photo.id.in_(ids))
-    )
-    for display, thumbnail in keys:
+    rows = db.session.execute(
+        sa.select(Photo.visit_id, Photo.storage_key, Photo.thumbnail_key).where(Photo.id.in_(ids))
+    ).all()
+    for _, display, thumbnail in rows:
         storage.delete(display)
         storage.delete(thumbnail)
-    return _rowcount(sa.delete(Photo).where(Photo.id.in_(ids)))
+    removed = _rowcount(sa.delete(Photo).where(Photo.id.in_(ids)))
+    _no_longer_expected({visit_id for visit_id, _, _ in rows}, {str(i) for i in ids})
+    return removed
+
+
+def _no_longer_expected(visit_ids: set[uuid.UUID], photo_ids: set[str]) -> None:
+    expected = db.session.execute(
+        sa.select(Visit.id, Visit.expected_photo_ids).where(Visit.id.in_(visit_ids))
+    )
+    for visit_id, listed in expected:
+        kept = [photo_id for photo_id in listed or [] if photo_id not in photo_ids]
+        if kept != (listed or []):
+            db.session.execute(
+                sa.update(Visit).where(Visit.id == visit_id).values(expected_photo_ids=kept),
+                execution_options={"synchronize_session": False},
+            )
 
 
 def photos_of_visits(visit_ids: list[uuid.UUID]) -> list[uuid.UUID]:
