@@ -59,3 +59,11 @@ def test_the_retention_settings_and_the_privacy_page(demo, laptop):
     expect(laptop.get_by_role("heading", level=1)).to_have_text("Your data in Dropin")
     expect(laptop.get_by_text("Photos: 18 months after the visit")).to_be_visible()
     assert_accessible(laptop, "privacy-page")
+
+
+def test_a_teacher_reads_the_privacy_page_on_a_tablet(demo, tablet):
+    sign_in(tablet, "teacher@example.org")
+    tablet.get_by_role("link", name="Privacy: your data in Dropin").click()
+    expect(tablet.get_by_role("heading", level=1)).to_have_text("Your data in Dropin")
+    expect(tablet.get_by_text("Photos: 24 months after the visit")).to_be_visible()
+    assert_accessible(tablet, "privacy-page-tablet")
