@@ -243,3 +243,40 @@ def test_with_the_photo_store_down_nothing_is_erased_and_it_can_be_done_later(
     assert client.post(url, data=form).status_code == 200
     assert files_exist(world.keys) == [False] * 4
     assert rows_mentioning(EMAIL, NAME) == []
+
+
+def test_two_confirmations_at_once_erase_once(app):
+    import threading
+
+    from app.privacy.erasure import ErasureRefused
+
+    world = World()
+    admin_id, person_id = world.admin.id, world.person_id
+    db.session.remove()
+    outcomes = []
+
+    def confirm():
+        with app.app_context():
+            admin, person = db.session.get(User, admin_id), db.session.get(User, person_id)
+            try:
+                if person is None:  # the other one finished first
+                    raise ErasureRefused("gone")
+                erase_person(admin, person, "delete")
+                db.session.commit()
+                outcomes.append("erased")
+            except ErasureRefused:
+                db.session.rollback()
+                outcomes.append("refused")
+            except Exception as error:  # pragma: no cover - shown by the assertion
+                outcomes.append(repr(error))
+            finally:
+                db.session.remove()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["erased", "refused"]
+    facts = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.erase"))
+    assert len(list(facts)) == 1

@@ -137,6 +137,13 @@ def erase_person(actor: User, person: User, visits: str) -> Erasure:
         raise ErasureRefused("You cannot erase yourself: ask another admin of the trust.")
     if person.email == records.FORMER_STAFF_EMAIL:
         raise ErasureRefused("This is not a person.")
+    # Two confirmations sent at once (a double click): this write waits for the first
+    # erasure's commit (a row lock on PostgreSQL, the database lock on SQLite) and then
+    # finds nobody left to erase.
+    signed_out = sa.update(User).where(User.id == person.id).values(active=False)
+    options = {"synchronize_session": False}
+    if db.session.execute(signed_out, execution_options=options).rowcount != 1:
+        raise ErasureRefused("This person has already been erased.")
     trust_ids = trusts_concerned(person)
     counts: dict[str, int] = {}
     if visits == "delete":

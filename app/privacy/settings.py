@@ -40,7 +40,8 @@ def privacy_notices(user: User) -> list[tuple[Trust, TrustRetention, list[str]]]
     """For each trust of the person: its settings and its admins' names (whom to ask)."""
     notices = []
     for trust in trusts_of(user):
-        admins = [person.name for person, roles in trust_staff(trust) if "admin" in roles]
+        staff = trust_staff(trust)
+        admins = [person.name for person, roles in staff if "admin" in roles and person.active]
         notices.append((trust, retention_of(trust.id), admins))
     return notices
 
