@@ -296,3 +296,23 @@ def test_with_the_photo_store_down_the_command_fails_and_the_next_run_finishes(
     assert done.exit_code == 0, done.output
     assert world.photo_ids["photo_due"] not in ids(Photo)
     assert files_exist(world.keys["photo_due"]) == [False, False]
+
+
+def test_failed_sign_ins_go_after_the_shortest_sign_in_period(app):
+    from app.models import LoginFailure
+    from app.privacy.retention import forget_failed_sign_ins
+
+    def attempt(days_ago: int) -> int:
+        row = LoginFailure(email="x@y.test", address="192.0.2.1", created_at=NOW - days_ago * DAY)
+        db.session.add(row)
+        db.session.flush()
+        return row.id
+
+    kept, gone = attempt(29), attempt(31)
+    db.session.add(TrustRetention(trust_id=make_trust().id, sign_in_days=30))
+    db.session.commit()
+    assert forget_failed_sign_ins(NOW, dry_run=True) == 1
+    assert forget_failed_sign_ins(NOW) == 1
+    assert ids(LoginFailure) == {kept}
+    assert forget_failed_sign_ins(NOW) == 0
+    assert gone not in ids(LoginFailure)
