@@ -29,3 +29,9 @@ def test_the_walk_finds_the_tables_it_must(app):
     found = columns_referring_to_user()
     assert {("visit", "coach_id"), ("membership", "user_id"), ("sso_identity", "user_id")} <= found
     assert all(rule.erasure in ("delete", "set_null", "visit_record") for rule in personal.COLUMNS)
+
+
+def test_visit_records_are_the_three_erasure_handles_by_hand(app):
+    handled = {("visit", "coach_id"), ("visit", "teacher_id"), ("action_step", "teacher_id")}
+    by_hand = {(c.table, c.column) for c in personal.columns_with(personal.VISIT_RECORD)}
+    assert by_hand == handled, "app/privacy/erasure.py must handle a new VISIT_RECORD column"

@@ -5,7 +5,12 @@ tests/test_privacy_registry.py walks db.metadata and fails for any foreign key t
 that is not listed here, so a new table cannot be forgotten by erasure. Register a new
 column as DELETE (the row is the person's: it goes), SET_NULL (the row is someone else's
 record and only loses its link) or VISIT_RECORD (visits and steps: deleted or kept without
-the person's name, as the admin chooses; app/privacy/erasure.py).
+the person's name, as the admin chooses; app/privacy/erasure.py handles these three by
+hand, so a new VISIT_RECORD column needs code there too: a test says so).
+
+Erasure deletes DELETE rows in the order listed, with one `DELETE … WHERE column = :id`
+each: a table whose rows other rows point at (a cycle and its entries) needs those
+children listed before it, or deleted with it (ON DELETE CASCADE).
 """
 
 from __future__ import annotations
