@@ -7,7 +7,7 @@ import click
 from app.models import utcnow
 from app.photos.storage import StorageUnavailable
 from app.privacy import bp
-from app.privacy.retention import KINDS, apply_retention, forget_failed_sign_ins
+from app.privacy.retention import KINDS, WORDS, apply_retention, forget_failed_sign_ins
 
 
 @bp.cli.command("apply-retention")
@@ -28,10 +28,10 @@ def apply_retention_command(dry_run: bool) -> None:
     verb = "Would remove" if dry_run else "Removed"
     for outcome in outcomes:
         counts = outcome.counts
-        visits_verb = "anonymise" if outcome.visit_action == "anonymise" else "delete"
+        anonymised = outcome.visit_action == "anonymise"
         click.echo(
             f"{outcome.trust.name}: {verb.lower()} "
-            + ", ".join(f"{counts[kind]} {kind.replace('_', ' ')}" for kind in KINDS)
-            + f" (visits and steps: {visits_verb})"
+            + ", ".join(f"{counts[kind]} {WORDS[kind]}" for kind in KINDS)
+            + (" (old visits and steps lose their names)" if anonymised else "")
         )
     click.echo(f"{verb} {failed_sign_ins} failed sign-in attempts.")

@@ -38,6 +38,14 @@ BATCH = 500
 ADVISORY_LOCK_KEY = 0x726574656E74
 
 KINDS = ("photos", "visits", "steps", "audit_events", "sign_in_sessions")
+#: Each kind in sentences.
+WORDS = {
+    "photos": "photos",
+    "visits": "visits",
+    "steps": "action steps",
+    "audit_events": "audit entries",
+    "sign_in_sessions": "signed-in devices",
+}
 
 
 @dataclass(frozen=True)
@@ -210,7 +218,7 @@ def apply_to_trust(trust: Trust, now: datetime, dry_run: bool = False) -> TrustO
 
 def _record(outcome: TrustOutcome) -> None:
     counts = outcome.counts
-    words = ", ".join(f"{number} {kind.replace('_', ' ')}" for kind, number in counts.items())
+    words = ", ".join(f"{number} {WORDS[kind]}" for kind, number in counts.items())
     verb = "anonymised" if outcome.visit_action == "anonymise" else "deleted"
     db.session.add(
         AuditEvent(
