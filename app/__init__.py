@@ -84,7 +84,10 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
 
-    from app import models  # noqa: F401  (register the models with the metadata)
+    from app import (
+        models,  # noqa: F401  (register the models with the metadata)
+        selfaudit_models,  # noqa: F401
+    )
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
     from app.notify import models as notify_models  # noqa: F401
@@ -120,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from app.photos import bp as photos_bp
     from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
+    from app.selfaudit import bp as selfaudit_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
 
@@ -136,6 +140,7 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        selfaudit_bp,
         privacy_bp,
     ):
         app.register_blueprint(blueprint)

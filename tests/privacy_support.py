@@ -6,7 +6,7 @@ import hashlib
 import io
 import secrets
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 
 import sqlalchemy as sa
 from PIL import Image
@@ -24,6 +24,7 @@ from app.models import (
 )
 from app.notify.models import EmailOptOut, SentEmail
 from app.photos.storage import photo_storage
+from app.selfaudit_models import SelfAudit
 from app.sso.models import SsoIdentity
 
 
@@ -77,11 +78,19 @@ def comment(visit: Visit, author: User, body: str, at: datetime | None = None) -
     return row
 
 
-def everything_personal(person: User, trust_id: int) -> None:
-    """A session, emails, an opt-out, a provider account, a failed sign-in and audit entries
-    that name the person."""
+def everything_personal(person: User, trust_id: int, school_id: int) -> None:
+    """A session, emails, an opt-out, a provider account, a failed sign-in, a self-audit
+    and audit entries that name the person."""
     db.session.add_all(
         [
+            SelfAudit(
+                teacher_id=person.id,
+                school_id=school_id,
+                term="Autumn term 2026",
+                term_starts_on=date(2026, 9, 1),
+                answers={},
+                focus_area="questioning",
+            ),
             UserSession(user_id=person.id, token_hash=secrets.token_hex(32)),
             SentEmail(
                 key=f"new_step:{person.id}:step:1", kind="new_step", user_id=person.id, about="x"

@@ -16,6 +16,7 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Photo, School, User, Visit
 from app.photos.storage import photo_storage
+from app.selfaudit.areas import STATEMENT_KEYS
 from tests.factories import (
     DEFAULT_PASSWORD,
     add_role,
@@ -227,3 +228,10 @@ def snapshot() -> dict[str, list[tuple]]:
         rows = db.session.execute(sa.select(table)).all()
         tables[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=repr)
     return tables
+
+
+#: A complete self-audit form: every statement answered, one focus area.
+SELF_AUDIT_FORM = {
+    **{f"answer-{key}": "secure" for key in STATEMENT_KEYS},
+    "focus_area": "thinking",
+}

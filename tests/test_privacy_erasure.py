@@ -50,7 +50,7 @@ class World:
         comment(wrote, self.tess, "Will do")
         comment(received, person, "It went well")
         received.action_step.reflection = "My reflection"
-        everything_personal(person, self.trust.id)
+        everything_personal(person, self.trust.id, school.id)
         db.session.commit()
         self.person_id, self.wrote_id, self.received_id = person.id, wrote.id, received.id
         self.other_id = self.other.id

@@ -38,6 +38,7 @@ COLUMNS: tuple[PersonalColumn, ...] = (
     PersonalColumn("action_step", "teacher_id", VISIT_RECORD, "the person's action steps"),
     PersonalColumn("step_comment", "author_id", DELETE, "comments the person wrote on steps"),
     PersonalColumn("step_view", "user_id", DELETE, "when the person last read a step"),
+    PersonalColumn("self_audit", "teacher_id", DELETE, "the person's termly self-audits"),
     PersonalColumn("coaching_pair", "coach_id", DELETE, "pairs where the person coaches"),
     PersonalColumn("coaching_pair", "teacher_id", DELETE, "pairs where the person is coached"),
     PersonalColumn("membership", "user_id", DELETE, "the person's roles in schools"),
