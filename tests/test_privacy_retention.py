@@ -20,6 +20,7 @@ from app.models import ActionStep, AuditEvent, Photo, StepComment, UserSession, 
 from app.privacy import records
 from app.privacy.models import TrustRetention
 from app.privacy.retention import apply_retention
+from app.selfaudit_models import SelfAudit
 from tests.factories import make_pair, make_school, make_trust, make_user, make_visit
 from tests.privacy_support import add_photo, comment, files_exist, keys_of
 from tests.route_world import snapshot
@@ -52,6 +53,18 @@ class World:
         self.photos = {name: add_photo(visit) for name, visit in self.visits.items()}
         self.keys = {name: keys_of(photo) for name, photo in self.photos.items()}
         comment(self.visits["old"], self.teacher, "Tried it with Year 9")
+        self.self_audits = [
+            SelfAudit(
+                teacher_id=self.teacher.id,
+                school_id=school.id,
+                term=f"Term starting {day}",
+                term_starts_on=day,
+                answers={},
+                focus_area="questioning",
+            )
+            for day in ((visit_cutoff - DAY).date(), (visit_cutoff + DAY).date())
+        ]
+        db.session.add_all(self.self_audits)
         self.reflect(self.visits["old"])
         self.events = [
             AuditEvent(trust_id=self.trust.id, action="x", summary=f"{when}", created_at=when)
@@ -84,6 +97,7 @@ class World:
         self.visit_ids = {name: visit.id for name, visit in self.visits.items()}
         self.old_step = self.visits["old"].action_step_id
         self.event_ids = [event.id for event in self.events]
+        self.self_audit_ids = [audit.id for audit in self.self_audits]
         self.session_ids = [session.id for session in self.sessions]
         self.other_visit_id = self.other_visit.id
 
@@ -134,6 +148,7 @@ def test_retention_removes_exactly_what_is_due(app):
     assert world.old_step not in ids(ActionStep)
     assert not ids(StepComment)
     assert set(world.event_ids) & ids(AuditEvent) == {world.event_ids[1]}
+    assert ids(SelfAudit) == {world.self_audit_ids[1]}
     assert ids(UserSession) == {world.session_ids[1]}
     # The other trust keeps everything for ten years.
     assert world.other_visit_id in ids(Visit)
@@ -143,6 +158,7 @@ def test_retention_removes_exactly_what_is_due(app):
             "photos": 3,
             "visits": 1,
             "steps": 1,
+            "self_audits": 1,
             "audit_events": 1,
             "sign_in_sessions": 1,
             "visits_were": "deleted",
@@ -170,6 +186,7 @@ def test_a_dry_run_counts_and_changes_nothing(app):
         "photos": 3,
         "visits": 1,
         "steps": 1,
+        "self_audits": 1,
         "audit_events": 1,
         "sign_in_sessions": 1,
     }

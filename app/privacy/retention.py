@@ -32,17 +32,19 @@ from app.models import (
 )
 from app.privacy import records
 from app.privacy.models import SIGN_IN_DAYS, TrustRetention, retention_of
+from app.selfaudit_models import SelfAudit
 
 BATCH = 500
 #: Any constant both servers agree on: "retention" in ASCII.
 ADVISORY_LOCK_KEY = 0x726574656E74
 
-KINDS = ("photos", "visits", "steps", "audit_events", "sign_in_sessions")
+KINDS = ("photos", "visits", "steps", "self_audits", "audit_events", "sign_in_sessions")
 #: Each kind in sentences.
 WORDS = {
     "photos": "photos",
     "visits": "visits",
     "steps": "action steps",
+    "self_audits": "self-audits",
     "audit_events": "audit entries",
     "sign_in_sessions": "signed-in devices",
 }
@@ -199,6 +201,13 @@ def apply_to_trust(trust: Trust, now: datetime, dry_run: bool = False) -> TrustO
             lambda ids: records.delete_steps(records.orphan_steps(ids)),
             dry_run,
         )
+    # Self-audits go (never anonymised: one a teacher a term, so names are the key).
+    old_audits = _id_query(
+        SelfAudit,
+        SelfAudit.school_id.in_(_trust_schools(trust.id)),
+        SelfAudit.term_starts_on < cut.visits.date(),
+    )
+    counts["self_audits"] = _in_batches(old_audits(limit), _delete_by_id(SelfAudit), dry_run)
     old_events = _id_query(
         AuditEvent, AuditEvent.trust_id == trust.id, AuditEvent.created_at < cut.audit_events
     )
