@@ -44,6 +44,9 @@ class World:
         wrote = make_visit(person, self.tess, school, notes="Tess's starter was sharp")
         received = make_visit(self.cora, person, school, notes=f"{NAME} tried cold calling")
         self.other = make_visit(self.cora, self.tess, school, notes="Unrelated", status="embedded")
+        mention = f"Planned with {NAME.upper()} ({EMAIL})"
+        self.mentioned = make_visit(self.cora, self.tess, school, notes=mention, status="embedded")
+        comment(self.mentioned, self.tess, f"Thanks to {NAME}!")
         self.keys = keys_of(add_photo(wrote)) + keys_of(add_photo(received))
         self.other_keys = keys_of(add_photo(self.other))
         comment(wrote, person, "Let's try it again Tuesday")
@@ -53,7 +56,7 @@ class World:
         everything_personal(person, self.trust.id, school.id)
         db.session.commit()
         self.person_id, self.wrote_id, self.received_id = person.id, wrote.id, received.id
-        self.other_id = self.other.id
+        self.other_id, self.mentioned_id = self.other.id, self.mentioned.id
 
     @property
     def person(self) -> User:
@@ -88,6 +91,9 @@ def test_an_erased_person_leaves_nothing_but_the_audit_fact(app, visits):
     assert [fact.summary.split(" (")[0] for fact in facts] == [f"Person #{world.person_id} erased"]
     # Everyone else's record stays.
     assert db.session.get(Visit, world.other_id).notes == "Unrelated"
+    mentioned = db.session.get(Visit, world.mentioned_id)
+    assert mentioned.notes == "Planned with a former colleague (a former colleague)"
+    assert [c.body for c in mentioned.action_step.comments] == ["Thanks to a former colleague!"]
     assert db.session.get(User, world.tess.id) is not None
 
 

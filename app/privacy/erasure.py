@@ -1,7 +1,8 @@
 """Erasing a person (an admin's action, UK GDPR article 17): their account, roles and
 pairs go; the visits they wrote or received are deleted or kept without their name, as the
 admin chooses; their photos, reflections and comments go from the database and the store;
-audit entries that name them lose the name. What remains is the fact, on the audit trail
+audit entries that name them lose the name, and so do colleagues' notes, comments and
+reflections that name them in full. What remains is the fact, on the audit trail
 of each trust they belonged to: "Person #123 erased".
 
 Every column that refers to a person is handled by its rule in app/privacy/personal.py.
@@ -10,13 +11,23 @@ The service flushes; the route commits.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import sqlalchemy as sa
 
 from app.admin.services import trusts_of_person
 from app.extensions import db
-from app.models import ActionStep, AuditEvent, LoginFailure, School, User, Visit, utcnow
+from app.models import (
+    ActionStep,
+    AuditEvent,
+    LoginFailure,
+    School,
+    StepComment,
+    User,
+    Visit,
+    utcnow,
+)
 from app.privacy import personal, records
 
 VISIT_CHOICES = ("delete", "anonymise")
@@ -128,6 +139,30 @@ def trusts_concerned(person: User) -> set[int]:
     return trusts_of_person(person) | set(held)
 
 
+#: Free text other people wrote, where a colleague may be named in full.
+FREE_TEXT = (
+    (Visit, Visit.notes),
+    (StepComment, StepComment.body),
+    (ActionStep, ActionStep.reflection),
+)
+
+
+def _unname_free_text(person: User) -> None:
+    """Notes, comments and reflections of others that name them in full (or give their
+    email) say "a former colleague" instead."""
+    words = [word for word in (person.email, person.name) if len(word) >= 3]
+    pattern = re.compile("|".join(re.escape(word) for word in words), re.IGNORECASE)
+    for model, column in FREE_TEXT:
+        mentions = sa.or_(*(sa.func.lower(column).contains(word.lower()) for word in words))
+        for row_id, text in db.session.execute(sa.select(model.id, column).where(mentions)):
+            db.session.execute(
+                sa.update(model)
+                .where(model.id == row_id)
+                .values({column.key: pattern.sub("a former colleague", text)}),
+                execution_options={"synchronize_session": False},
+            )
+
+
 def erase_person(actor: User, person: User, visits: str) -> Erasure:
     """Erase `person` (authz has said the actor may: every role of theirs is in the actor's
     trusts)."""
@@ -154,6 +189,7 @@ def erase_person(actor: User, person: User, visits: str) -> Erasure:
         _anonymise_visit_records(person, counts)
     _delete_rows(person, counts)
     _unname_audit(person, trust_ids)
+    _unname_free_text(person)
     person_id = person.id
     db.session.execute(sa.delete(User).where(User.id == person_id))
     db.session.expunge(person)
