@@ -93,6 +93,7 @@ def register_extensions(app: Flask) -> None:
     from app.notify import models as notify_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.takeout import models as takeout_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -124,6 +125,7 @@ def register_blueprints(app: Flask) -> None:
     from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
     from app.selfaudit import bp as selfaudit_bp
+    from app.takeout import bp as takeout_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
 
@@ -140,6 +142,7 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        takeout_bp,
         selfaudit_bp,
         privacy_bp,
     ):

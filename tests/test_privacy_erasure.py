@@ -286,3 +286,18 @@ def test_two_confirmations_at_once_erase_once(app):
     assert sorted(outcomes) == ["erased", "refused"]
     facts = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "person.erase"))
     assert len(list(facts)) == 1
+
+
+def test_their_own_data_download_goes_with_them(app):
+    from app.takeout.jobs import build, claim, file_of, request_export
+
+    world = World()
+    export_id = request_export(world.person).id
+    db.session.commit()
+    assert claim(export_id)
+    download = file_of(build(export_id))
+    db.session.commit()
+    assert download.is_file()
+    erase(world, "delete")
+    assert not download.exists()
+    assert rows_referring_to(world.person_id) == []

@@ -152,6 +152,13 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_school_term": ADMIN_OF_TRUST,
     "admin.remove_school_term": ADMIN_OF_TRUST,
     "exports.index": {"-": LEADS},
+    # Take-out: one's own data for everyone; a trust's archive for its admins; a prepared
+    # zip for its owner only, until its link runs out (hillcrest's ran out).
+    "takeout.personal": {"-": EVERYONE},
+    "takeout.prepare_personal": {"-": EVERYONE},
+    "takeout.trust_export": ADMIN_OF_TRUST,
+    "takeout.prepare_trust_export": ADMIN_OF_TRUST,
+    "takeout.download": {"riverside": {"teacher"}, "hillcrest": NO_ONE, "other": {"outsider"}},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},
         "hillcrest": {"trust_lead"},

@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.privacy import personal, records
+from app.takeout.jobs import forget_exports_of
 
 VISIT_CHOICES = ("delete", "anonymise")
 OUTCOME = {"delete": "deleted", "anonymise": "kept without their name"}
@@ -187,6 +188,7 @@ def erase_person(actor: User, person: User, visits: str) -> Erasure:
         counts["photos"] = photo_count
     else:
         _anonymise_visit_records(person, counts)
+    forget_exports_of(person.id)  # their downloads' files, then the rows
     _delete_rows(person, counts)
     _unname_audit(person, trust_ids)
     _unname_free_text(person)

@@ -47,6 +47,8 @@ COLUMNS: tuple[PersonalColumn, ...] = (
     PersonalColumn("sent_email", "user_id", DELETE, "emails sent to the person"),
     PersonalColumn("email_opt_out", "user_id", DELETE, "emails the person stopped"),
     PersonalColumn("sso_identity", "user_id", DELETE, "the person's provider account"),
+    # Erasure first deletes their files (app.takeout.jobs.forget_exports_of), then rows.
+    PersonalColumn("data_export", "user_id", DELETE, "downloads the person asked for"),
     PersonalColumn(
         "audit_event", "actor_id", SET_NULL, "changes the person made in administration"
     ),

@@ -1,7 +1,7 @@
 """retention periods per trust (data protection)
 
 Revision ID: 0007_dporetain
-Revises: 0007_selfaudit
+Revises: 0007_dpotakeout
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_dporetain"
-down_revision = "0007_selfaudit"
+down_revision = "0007_dpotakeout"
 branch_labels = None
 depends_on = None
 
