@@ -11,6 +11,7 @@ from app.models import AuditEvent, User, Visit
 from app.photos.storage import photo_storage
 from app.privacy import records
 from app.privacy.erasure import erase_person
+from app.takeout.models import DataExport
 from tests.conftest import csrf_token_from
 from tests.factories import add_role, make_pair, make_school, make_trust, make_user, make_visit
 from tests.privacy_support import (
@@ -288,16 +289,18 @@ def test_two_confirmations_at_once_erase_once(app):
     assert len(list(facts)) == 1
 
 
-def test_their_own_data_download_goes_with_them(app):
+def test_their_own_download_and_the_trusts_prepared_ones_go_with_them(app):
     from app.takeout.jobs import build, claim, file_of, request_export
 
     world = World()
-    export_id = request_export(world.person).id
-    db.session.commit()
-    assert claim(export_id)
-    download = file_of(build(export_id))
-    db.session.commit()
-    assert download.is_file()
+    downloads = []
+    for export in (request_export(world.person), request_export(world.admin, world.trust)):
+        db.session.commit()
+        assert claim(export.id)
+        downloads.append(file_of(build(export.id)))
+        db.session.commit()
+    assert all(download.is_file() for download in downloads)
     erase(world, "delete")
-    assert not download.exists()
+    assert not any(download.exists() for download in downloads)
     assert rows_referring_to(world.person_id) == []
+    assert db.session.scalar(sa.select(sa.func.count()).select_from(DataExport)) == 0

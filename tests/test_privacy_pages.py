@@ -100,3 +100,9 @@ def test_the_audit_trail_shows_the_change_in_words(app, client, trust):
     page = client.get(f"/admin/trusts/{trust.id}/audit").get_data(as_text=True)
     assert "Changed retention periods" in page
     assert "Photos kept (months): 24 → 12" in page
+
+
+def test_the_privacy_page_links_to_the_own_data_download(app, client, trust):
+    sign_in(client, "teacher@oak.test")
+    page = client.get("/privacy").get_data(as_text=True)
+    assert 'href="/account/data">Download my data</a>' in page

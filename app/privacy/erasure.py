@@ -29,7 +29,8 @@ from app.models import (
     utcnow,
 )
 from app.privacy import personal, records
-from app.takeout.jobs import forget_exports_of
+from app.takeout.jobs import file_of, forget_exports_of
+from app.takeout.models import DataExport
 
 VISIT_CHOICES = ("delete", "anonymise")
 OUTCOME = {"delete": "deleted", "anonymise": "kept without their name"}
@@ -164,6 +165,18 @@ def _unname_free_text(person: User) -> None:
             )
 
 
+def _forget_trust_exports(trust_ids: set[int]) -> None:
+    """Whole-trust downloads already prepared hold the person too: they go (an admin
+    makes a fresh one)."""
+    exports = db.session.scalars(
+        sa.select(DataExport).where(DataExport.kind == "trust", DataExport.trust_id.in_(trust_ids))
+    )
+    for export in exports:
+        if export.file_name:
+            file_of(export).unlink(missing_ok=True)
+        db.session.delete(export)
+
+
 def erase_person(actor: User, person: User, visits: str) -> Erasure:
     """Erase `person` (authz has said the actor may: every role of theirs is in the actor's
     trusts)."""
@@ -189,6 +202,7 @@ def erase_person(actor: User, person: User, visits: str) -> Erasure:
     else:
         _anonymise_visit_records(person, counts)
     forget_exports_of(person.id)  # their downloads' files, then the rows
+    _forget_trust_exports(trust_ids)
     _delete_rows(person, counts)
     _unname_audit(person, trust_ids)
     _unname_free_text(person)
