@@ -204,3 +204,27 @@ def test_each_members_own_data_download_holds_the_write_ups_and_a_leads_does_not
     auth.logout()
     data = download(client, prepare(app, client, auth, "head@triad.test")).get_data()
     assert section(data, "triad_write_ups") == []
+
+
+@pytest.mark.parametrize("visits", ["delete", "anonymise"])
+def test_erasing_a_member_removes_what_they_wrote_and_their_place(
+    triad_world, client, auth, visits
+):
+    """Their write-ups go (with every member's entry in them); in the others' write-ups
+    they have no place left, and a deleted step leaves no link behind."""
+    from app.cycles.models import GrowMemberStep
+    from app.privacy.erasure import erase_person
+
+    ana, ben, cal = triad_world["peers"]
+    auth.login(cal.email)
+    _write(client, auth, triad_world["key"], goal="Cal's goal")
+    auth.logout()
+    auth.login(ana.email)
+    _write(client, auth, triad_world["key"], goal="Ana's goal")
+    ana_id = ana.id
+    erase_person(triad_world["people"]["admin"], ana, visits)
+    db.session.commit()
+    goals = set(db.session.scalars(sa.select(GrowWriteUp.goal)))
+    assert goals == {"Cal's goal", "Earlier " + GROW["goal"]}
+    members = set(db.session.scalars(sa.select(GrowMemberStep.member_id)))
+    assert ana_id not in members and members == {ben.id, cal.id}

@@ -75,9 +75,15 @@ class GrowMemberStep(db.Model):
     (their live step; None when they had none)."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    write_up_id: Mapped[int] = mapped_column(sa.ForeignKey("grow_write_up.id"), index=True)
+    #: Goes with its write-up (an erased author's write-ups go, app/privacy).
+    write_up_id: Mapped[int] = mapped_column(
+        sa.ForeignKey("grow_write_up.id", ondelete="CASCADE"), index=True
+    )
     member_id: Mapped[int] = mapped_column(sa.ForeignKey("user.id"))
-    action_step_id: Mapped[int | None] = mapped_column(sa.ForeignKey("action_step.id"))
+    #: Emptied when the step is deleted (an erased person's visits and steps).
+    action_step_id: Mapped[int | None] = mapped_column(
+        sa.ForeignKey("action_step.id", ondelete="SET NULL")
+    )
 
     write_up: Mapped[GrowWriteUp] = relationship(back_populates="member_steps")
     member: Mapped[User] = relationship()

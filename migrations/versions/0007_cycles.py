@@ -1,7 +1,7 @@
 """coaching cycles per school; GROW write-ups of triad meetings with each member's step
 
 Revision ID: 0007_cycles
-Revises: 0007_dpotakeout
+Revises: 0007_dporetain
 Create Date: 2026-11-30 17:30:22.964295
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 
 revision = "0007_cycles"
-down_revision = "0007_dpotakeout"
+down_revision = "0007_dporetain"
 branch_labels = None
 depends_on = None
 
@@ -71,6 +71,7 @@ def upgrade():
             ["action_step_id"],
             ["action_step.id"],
             name=op.f("fk_grow_member_step_action_step_id_action_step"),
+            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["member_id"], ["user.id"], name=op.f("fk_grow_member_step_member_id_user")
@@ -79,6 +80,7 @@ def upgrade():
             ["write_up_id"],
             ["grow_write_up.id"],
             name=op.f("fk_grow_member_step_write_up_id_grow_write_up"),
+            ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_grow_member_step")),
         sa.UniqueConstraint("write_up_id", "member_id", name="uq_grow_member_step_member"),
