@@ -91,8 +91,11 @@ def register_extensions(app: Flask) -> None:
     )
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
+    from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
+    from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.takeout import models as takeout_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -122,9 +125,12 @@ def register_blueprints(app: Flask) -> None:
     from app.leads import bp as leads_bp
     from app.notify import bp as notify_bp
     from app.photos import bp as photos_bp
+    from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
     from app.selfaudit import bp as selfaudit_bp
+    from app.takeout import bp as takeout_bp
     from app.teacher import bp as teacher_bp
+    from app.triads import bp as triads_bp
     from app.visits import bp as visits_bp
 
     for blueprint in (
@@ -140,7 +146,10 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        triads_bp,
+        takeout_bp,
         selfaudit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

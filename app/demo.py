@@ -13,6 +13,7 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
 from app.extensions import db
 from app.models import (
     ActionStep,
@@ -50,7 +51,28 @@ STAFF = [
     ("olu.adeyemi@example.org", "Olu Adeyemi", [("hillcrest", "teacher")]),
     ("hannah.price@example.org", "Hannah Price", [("hillcrest", "teacher")]),
     ("marek.zielinski@example.org", "Marek Zieliński", [("hillcrest", "teacher")]),
+    # A peer triad (below): three coaches who coach each other.
+    ("nia.roberts@example.org", "Nia Roberts", [("riverside", "coach")]),
+    ("owen.hughes@example.org", "Owen Hughes", [("riverside", "coach")]),
+    ("zara.ali@example.org", "Zara Ali", [("riverside", "coach")]),
 ]
+
+#: The demo's peer triad, in ring order (each coaches the next), and its school.
+TRIAD = (
+    ("nia.roberts@example.org", "owen.hughes@example.org", "zara.ali@example.org"),
+    "riverside",
+)
+TRIAD_KEY = uuid.UUID("6f1d6a52-2f7e-4d0a-9a51-0c0ffee7a1ad")
+
+GROW_EXAMPLE = {
+    "goal": "Every pupil thinks before anyone answers: no hands up in the first minute.",
+    "reality": "Nia's Year 4 pause works; Owen's Year 6 still call out; Zara tries it in "
+    "maths only so far.",
+    "options": "Use a visual timer; cold call from a lolly-stick pot; model the pause "
+    "with a think-aloud.",
+    "way_forward": "Each of us tries the timer for two weeks and brings one pupil's "
+    "answer to the next meeting.",
+}
 
 TRUST_STAFF = [
     ("admin@example.org", "Alex Admin", "admin"),
@@ -192,9 +214,52 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
         for category, title, guidance in LIBRARY
     ]
     _seed_visits(users, schools, library, today)
+    _seed_cycles(schools, today)
+    _seed_triad(users, schools, term_start, today)
     _seed_self_audits(users, schools, today)
     db.session.commit()
     return trust
+
+
+def _seed_cycles(schools, today: date) -> None:
+    """Per school, a six-week cycle going on now and the six weeks before it."""
+    current_start = today - timedelta(days=today.weekday(), weeks=3)
+    starts = {"Coaching cycle 1": current_start - timedelta(weeks=6)}
+    starts["Coaching cycle 2"] = current_start
+    for school in schools.values():
+        for name, start in starts.items():
+            _get_or_create(
+                CoachingCycle,
+                school_id=school.id,
+                name=name,
+                defaults={"starts_on": start, "ends_on": start + timedelta(days=41)},
+            )
+
+
+def _seed_triad(users, schools, since: date, today: date) -> None:
+    """The peer triad and one write-up of its last meeting."""
+    emails, slug = TRIAD
+    for coach, teacher in zip(emails, emails[1:] + emails[:1], strict=True):
+        _get_or_create(
+            CoachingPair,
+            coach_id=users[coach].id,
+            teacher_id=users[teacher].id,
+            school_id=schools[slug].id,
+            defaults={"since": since, "triad_key": TRIAD_KEY},
+        )
+    if db.session.scalar(sa.select(GrowWriteUp.id).where(GrowWriteUp.triad_key == TRIAD_KEY)):
+        return
+    write_up = GrowWriteUp(
+        school_id=schools[slug].id,
+        triad_key=TRIAD_KEY,
+        author_id=users[emails[0]].id,
+        met_on=today - timedelta(days=7),
+        **GROW_EXAMPLE,
+    )
+    for email in emails:
+        write_up.member_steps.append(GrowMemberStep(member_id=users[email].id))
+    db.session.add(write_up)
+    db.session.flush()
 
 
 #: (email, experience, phase, focus this term or None, focus last term or None)

@@ -215,10 +215,10 @@ def test_unknown_page_is_a_friendly_404(client):
 NAV = re.compile(r'<nav class="topnav" aria-label="Main">(.*?)</nav>', re.S)
 NAV_LINK = re.compile(r'<a href="[^"]+"[^>]*>([^<]+)</a>')
 NAV_BY_ACCOUNT = {
-    "coach@example.org": ["Drop-ins", "New drop-in", "Emails"],
-    "teacher@example.org": ["My step", "Emails"],
-    "lead@example.org": ["Coverage", "Export", "Emails"],
-    "admin@example.org": ["Admin"],
+    "coach@example.org": ["Drop-ins", "New drop-in", "Emails", "Your data"],
+    "teacher@example.org": ["My step", "Emails", "Your data"],
+    "lead@example.org": ["Coverage", "Export", "Emails", "Your data"],
+    "admin@example.org": ["Admin", "Your data"],
 }
 
 

@@ -56,6 +56,7 @@ ADMIN_OF_TRUST = {"riverside": {"admin"}, "hillcrest": {"admin"}, "other": {"out
 #: A person or pair of another trust under a school or trust the admin does administer.
 ADMIN_OF_PERSON = {"riverside": {"admin"}, "other": {"outsider"}, "mixed": NO_ONE}
 LEADS = frozenset({"school_lead", "trust_lead", "outsider"})
+NOT_A_MEMBER = {"riverside": NO_ONE, "hillcrest": NO_ONE, "other": NO_ONE}
 
 #: endpoint -> {target: roles that may use it}; "-" for a route without URL arguments.
 ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
@@ -92,6 +93,20 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_library_step": ADMIN_OF_TRUST,
     "admin.library_step": ADMIN_OF_TRUST,
     "admin.retire_library_step": ADMIN_OF_TRUST,
+    "admin.cycles": ADMIN_OF_TRUST,
+    "admin.add_school_cycle": ADMIN_OF_TRUST,
+    "admin.remove_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
+    "admin.edit_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
+    # GROW write-ups: the triad's members only, never a lead or an admin (none of the
+    # walking roles is in the triads walked; tests/test_triad_write_ups.py has members).
+    "triads.index": {"-": EVERYONE},
+    "triads.triad": NOT_A_MEMBER,
+    "triads.new_write_up": NOT_A_MEMBER,
+    "triads.write_up": NOT_A_MEMBER,
+    "privacy.page": {"-": EVERYONE},
+    "privacy.retention_settings": ADMIN_OF_TRUST,
+    "privacy.erase": ADMIN_OF_PERSON,
+    "privacy.erase_trust_person": ADMIN_OF_PERSON,
     "api.me": {"-": EVERYONE},
     "api.library_steps": {"-": EVERYONE},
     "api.get_visit": SEE_VISIT,
@@ -148,6 +163,13 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_school_term": ADMIN_OF_TRUST,
     "admin.remove_school_term": ADMIN_OF_TRUST,
     "exports.index": {"-": LEADS},
+    # Take-out: one's own data for everyone; a trust's archive for its admins; a prepared
+    # zip for its owner only, until its link runs out (hillcrest's ran out).
+    "takeout.personal": {"-": EVERYONE},
+    "takeout.prepare_personal": {"-": EVERYONE},
+    "takeout.trust_export": ADMIN_OF_TRUST,
+    "takeout.prepare_trust_export": ADMIN_OF_TRUST,
+    "takeout.download": {"riverside": {"teacher"}, "hillcrest": NO_ONE, "other": {"outsider"}},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},
         "hillcrest": {"trust_lead"},
@@ -235,6 +257,38 @@ def _form_for(endpoint: str, target) -> dict:
         "admin.preview_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.confirm_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.set_person_active": {"active": "n"},
+        "admin.add_school_cycle": {
+            "cycle-name": "Walk cycle 2",
+            "cycle-starts_on": "2027-01-04",
+            "cycle-ends_on": "2027-02-12",
+        },
+        "admin.remove_school_cycle": {"confirm": "yes"},
+        "admin.edit_school_cycle": {
+            "cycle-name": "Renamed cycle",
+            "cycle-starts_on": "2027-01-04",
+            "cycle-ends_on": "2027-02-12",
+        },
+        "triads.new_write_up": {
+            "grow-met_on": "2026-11-20",
+            "grow-goal": "G",
+            "grow-reality": "R",
+            "grow-options": "O",
+            "grow-way_forward": "W",
+        },
+        "privacy.retention_settings": {
+            "photo_months": "12",
+            "visit_years": "3",
+            "visit_action": "anonymise",
+            "audit_years": "6",
+            "sign_in_days": "30",
+        },
+        # Both confirmations (the email must match: a refused walk sends the world's person).
+        "privacy.erase": {"step": "erase", "visits": "delete", "email": target.person.email},
+        "privacy.erase_trust_person": {
+            "step": "erase",
+            "visits": "delete",
+            "email": target.person.email,
+        },
         "selfaudit.save": SELF_AUDIT_FORM,
         "selfaudit.share": {"shared": "yes"},
         "admin.add_school_term": {

@@ -34,6 +34,7 @@ SECTION_LINKS = {
     "export": ("Export", "exports.index"),
     "admin": ("Admin", "admin.index"),
     "emails": ("Emails", "notify.preferences"),
+    "your_data": ("Your data", "takeout.personal"),
 }
 
 
@@ -50,7 +51,8 @@ def navigation():
     def nav_is_current(endpoint: str) -> bool:
         """Is this nav item the page shown? Every admin page sits under "Admin"."""
         shown = request.endpoint or ""
-        return shown == endpoint or (endpoint == "admin.index" and shown.startswith("admin."))
+        in_admin = shown.startswith("admin.") or shown == "takeout.trust_export"
+        return shown == endpoint or (endpoint == "admin.index" and in_admin)
 
     return {"nav_links": nav_links, "nav_is_current": nav_is_current}
 

@@ -361,8 +361,14 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
 
 
 # Part of this one rule: the action step's rules (app/authz/steps.py), the hot-path
-# queries (app/authz/queries.py), the sections a person may reach (app/authz/sections.py)
-# and the self-audits (app/authz/selfaudit.py).
+# queries (app/authz/queries.py), the sections a person may reach (app/authz/sections.py),
+# the self-audits (app/authz/selfaudit.py) and the coaching cycles (app/authz/cycles.py).
+from app.authz.cycles import (  # noqa: E402,F401
+    administered_cycle,
+    is_triad_member,
+    triad_keys_of,
+    visible_write_up,
+)
 from app.authz.queries import writable_coachees  # noqa: E402,F401
 from app.authz.sections import landing_section, reachable_sections  # noqa: E402,F401
 from app.authz.selfaudit import (  # noqa: E402,F401

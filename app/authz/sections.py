@@ -16,6 +16,7 @@ SECTIONS = (
     ("export", ("lead", "trust_lead")),
     ("admin", ("admin",)),
     ("emails", ("coach", "teacher", "lead", "trust_lead")),
+    ("your_data", ("coach", "teacher", "lead", "trust_lead", "admin")),
 )
 #: Where a person lands after signing in: the first of these they may reach.
 LANDING_ORDER = ("drop_ins", "coverage", "my_step", "admin")
