@@ -89,6 +89,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.sessions import load_user
     from app.notify import models as notify_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.steps import models as step_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)

@@ -68,7 +68,10 @@
   function stepChoice() {
     const verdict = capture.visit.verdict;
     if (keepsPractising()) return { step_id: verdict.stepId };
-    const choice = { text: capture.stepText(), library_step_id: capture.visit.libraryStepId };
+    const choice = {
+      text: capture.stepText(), library_step_id: capture.visit.libraryStepId,
+      practice_plan: capture.practicePlan(),
+    };
     if (verdict && verdict.choice === "embedded") choice.embedded_step_id = verdict.stepId;
     return choice;
   }
