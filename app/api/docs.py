@@ -228,9 +228,12 @@ OPERATIONS: dict[str, dict] = {
             "responses": {
                 "201": _json("PracticeEntry", "Logged."),
                 "200": _json("PracticeEntry", "Already logged."),
+                "400": _error("The body is not JSON, or the CSRF token is missing."),
                 "401": SIGNED_OUT,
                 "404": _error("No such step, or not a practice log you keep."),
                 "409": _error("Another practice entry was saved under this id."),
+                "413": _error("The body is over 256 KB (refused before it is read)."),
+                "415": _error("The body is not application/json."),
                 "422": _error("The kind, the day or the line is invalid (each is named)."),
             },
         }
