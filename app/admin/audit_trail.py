@@ -28,6 +28,10 @@ LABELS = {
     "role": "Role",
     "roles_added": "Roles added",
     "roles_removed": "Roles removed",
+    "experience": "Experience",
+    "first_day": "First day",
+    "last_day": "Last day",
+    "phase": "Phase",
     "created": "New account",
     "category": "Category",
     "title": "Title",
@@ -110,7 +114,7 @@ class AuditReader:
             return "; ".join(f"{_label(k)} {self._words(k, v)}" for k, v in value.items())
         if key in ("role", "roles", "roles_added", "roles_removed"):
             return ROLE_WORDS.get(value, value)
-        if key in ("since", "on"):
+        if key in ("since", "on", "first_day", "last_day"):
             return _day(value)
         return str(value)
 

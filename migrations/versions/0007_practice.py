@@ -1,7 +1,7 @@
 """deliberate practice: a practice plan on library steps and action steps; the practice log
 
 Revision ID: 0007_practice
-Revises: 0005_sso
+Revises: 0007_dpotakeout
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_practice"
-down_revision = "0005_sso"
+down_revision = "0007_dpotakeout"
 branch_labels = None
 depends_on = None
 
