@@ -248,3 +248,16 @@ def test_the_form_without_javascript_logs_once_and_says_what_is_wrong(app, world
     assert client.post(f"/steps/{step_id}/practice", data=good).status_code == 302
     assert client.post(f"/steps/{step_id}/practice", data=good).status_code == 302
     assert [entry.note for entry in entries(step_id)] == ["With my coach"]
+
+
+def test_a_persons_take_out_holds_the_practice_on_their_steps_and_what_they_logged(app, world):
+    from app.takeout.personal import practice_log
+
+    step_id = world["visit"].action_step.id
+    assert log(as_person(app, world, "teacher"), step_id, note="TEACHER-LOGGED").status_code == 201
+    assert log(as_person(app, world, "coach"), step_id, note="COACH-LOGGED").status_code == 201
+    people = world["people"]
+    notes = {name: {row["note"] for row in practice_log(people[name])} for name in people}
+    assert notes["teacher"] == {"TEACHER-LOGGED", "COACH-LOGGED"}
+    assert notes["coach"] == {"COACH-LOGGED"}
+    assert notes["school_lead"] == set() and notes["other_teacher"] == set()
