@@ -125,3 +125,20 @@ def test_practice_logged_on_the_tablet_and_the_phone_shows_on_both(demo, tablet,
         "Rehearsed it with Tom after school."
     )
     assert_accessible(tablet, "practice-teacher-tablet")
+
+
+def test_a_lead_sees_the_plan_on_the_visit_page_but_not_the_log(demo, laptop):
+    teacher = db.session.scalar(sa.select(User).filter_by(email="teacher@example.org"))
+    step = db.session.scalar(
+        sa.select(ActionStep).where(
+            ActionStep.teacher_id == teacher.id, ActionStep.is_live_clause()
+        )
+    )
+    sign_in(laptop, "lead@example.org")
+    laptop.goto(f"/visits/{step.visits[-1].id}")
+    action_step = laptop.locator("#action-step")
+    expect(action_step).to_contain_text("Practice plan")
+    expect(action_step).to_contain_text(step.practice_success)
+    expect(laptop.get_by_text("Practice log")).to_have_count(0)
+    expect(laptop.get_by_text("Rehearsed with my coach after school.")).to_have_count(0)
+    assert_accessible(laptop, "practice-lead-visit-page")
