@@ -5,6 +5,8 @@ phone; both sides show the log. axe-core on each changed page."""
 
 from __future__ import annotations
 
+import re
+
 import sqlalchemy as sa
 from playwright.sync_api import expect
 
@@ -16,6 +18,7 @@ from tests.browser.capture.conftest import (
     demo_visit_ids,
     fill_capture,
     outbox_items,
+    poll,
     wait_for_empty_outbox,
 )
 from tests.browser.conftest import assert_accessible, sign_in
@@ -142,3 +145,34 @@ def test_a_lead_sees_the_plan_on_the_visit_page_but_not_the_log(demo, laptop):
     expect(laptop.get_by_text("Practice log")).to_have_count(0)
     expect(laptop.get_by_text("Rehearsed with my coach after school.")).to_have_count(0)
     assert_accessible(laptop, "practice-lead-visit-page")
+
+
+def test_fixing_a_refused_capture_keeps_and_changes_its_plan(coach, live_server):
+    phone = coach
+    before = demo_visit_ids()
+    refusal = b'{"error": "Refused for the test.", "errors": {"notes": ["Refused."]}}'
+    live_server.faults.rule = lambda environ: (
+        ("422 UNPROCESSABLE ENTITY", refusal, "application/json")
+        if environ["REQUEST_METHOD"] == "PUT"
+        else None
+    )
+    fill_capture(phone, teacher="Dan Lewis", step="")
+    phone.get_by_text("Library of steps").click()
+    phone.locator("button[data-library-step]").filter(has_text=LIBRARY_TITLE).click()
+    phone.get_by_label("What to rehearse, and how").fill(ADJUSTED)
+    phone.get_by_role("button", name="Save").click()
+    poll(phone, "Dropin.outbox.list().then((items) => items[0].state === 'needs-attention')")
+
+    live_server.faults.rule = None
+    phone.goto("/outbox")
+    phone.get_by_role("link", name=re.compile(r"^Fix")).click()
+    expect(phone.get_by_role("heading", name="Fix this drop-in")).to_be_visible()
+    rehearse = phone.get_by_label("What to rehearse, and how")
+    expect(rehearse).to_have_value(ADJUSTED)
+    rehearse.fill("Rehearse it twice with me on Wednesday.")
+    phone.get_by_role("button", name="Save").click()
+    expect(phone).to_have_url(re.compile(r"/outbox$"))
+    wait_for_empty_outbox(phone)
+    [visit] = Stored().new_visits(before)
+    step = db.session.get(ActionStep, visit.action_step_id)
+    assert step.practice_rehearse == "Rehearse it twice with me on Wednesday."

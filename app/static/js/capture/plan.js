@@ -22,9 +22,11 @@
     form.querySelector("[data-plan-summary]").textContent = written ? "(written: tap to adjust)" : "(optional)";
   }
 
+  /** Fill the plan (a library step's, a capture being fixed); open when there is one. */
   function writePlan(plan) {
     rehearse.value = (plan && plan.rehearse) || "";
     success.value = (plan && plan.success) || "";
+    box.open = Boolean(rehearse.value || success.value);
     summarise();
   }
 
@@ -37,7 +39,6 @@
     const button = event.target.closest("button[data-library-step]");
     if (!button) return;
     writePlan(libraryPlan(button.dataset.libraryStep));
-    box.open = Boolean(rehearse.value || success.value);
   });
   form.addEventListener("input", (event) => {
     if (event.target === rehearse || event.target === success) summarise();
