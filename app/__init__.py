@@ -91,6 +91,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
     from app.notify import models as notify_models  # noqa: F401
+    from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
     from app.steps import models as step_models  # noqa: F401
     from app.takeout import models as takeout_models  # noqa: F401
@@ -122,6 +123,7 @@ def register_blueprints(app: Flask) -> None:
     from app.leads import bp as leads_bp
     from app.notify import bp as notify_bp
     from app.photos import bp as photos_bp
+    from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
     from app.selfaudit import bp as selfaudit_bp
     from app.takeout import bp as takeout_bp
@@ -143,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         notify_bp,
         takeout_bp,
         selfaudit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

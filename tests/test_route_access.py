@@ -94,6 +94,10 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_library_step": ADMIN_OF_TRUST,
     "admin.library_step": ADMIN_OF_TRUST,
     "admin.retire_library_step": ADMIN_OF_TRUST,
+    "privacy.page": {"-": EVERYONE},
+    "privacy.retention_settings": ADMIN_OF_TRUST,
+    "privacy.erase": ADMIN_OF_PERSON,
+    "privacy.erase_trust_person": ADMIN_OF_PERSON,
     "api.me": {"-": EVERYONE},
     "api.library_steps": {"-": EVERYONE},
     "api.get_visit": SEE_VISIT,
@@ -254,6 +258,20 @@ def _form_for(endpoint: str, target) -> dict:
         "admin.preview_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.confirm_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.set_person_active": {"active": "n"},
+        "privacy.retention_settings": {
+            "photo_months": "12",
+            "visit_years": "3",
+            "visit_action": "anonymise",
+            "audit_years": "6",
+            "sign_in_days": "30",
+        },
+        # Both confirmations (the email must match: a refused walk sends the world's person).
+        "privacy.erase": {"step": "erase", "visits": "delete", "email": target.person.email},
+        "privacy.erase_trust_person": {
+            "step": "erase",
+            "visits": "delete",
+            "email": target.person.email,
+        },
         "selfaudit.save": SELF_AUDIT_FORM,
         "selfaudit.share": {"shared": "yes"},
         "admin.add_school_term": {

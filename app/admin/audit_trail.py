@@ -45,6 +45,20 @@ LABELS = {
     "members": "Members",
     "since": "From",
     "on": "On",
+    # Retention and erasure (app/privacy): counts, never contents.
+    "photos": "Photos",
+    "visits": "Visits",
+    "steps": "Action steps",
+    "audit_events": "Audit entries",
+    "sign_in_sessions": "Signed-in devices",
+    "visits_were": "Visits were",
+    "visits_changed": "Visits changed",
+    "photos_deleted": "Photos deleted",
+    "photo_months": "Photos kept (months)",
+    "visit_years": "Visits kept (years)",
+    "visit_action": "Then visits are",
+    "audit_years": "Audit trail kept (years)",
+    "sign_in_days": "Signed-in devices kept (days)",
 }
 ROLE_WORDS = {"lead": "school lead", "trust_lead": "trust lead"}
 #: Internal ids a person cannot use; the summary already names the thing.

@@ -10,7 +10,6 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from app import limits
 from app.extensions import db
 from app.models import ActionStep, User, UTCDateTime, utcnow
 
@@ -30,7 +29,8 @@ class PracticeEntry(db.Model):
     kind: Mapped[str] = mapped_column(sa.String(16))
     #: The day it was practised, as the person logging it gave it (the school's calendar).
     practised_on: Mapped[date] = mapped_column(sa.Date)
-    note: Mapped[str] = mapped_column(sa.String(limits.PRACTICE_NOTE), default="")
+    #: Text, not String(280): erasure may lengthen it ("a former colleague" for a name).
+    note: Mapped[str] = mapped_column(sa.Text, default="")
     #: Server time; the log is ordered by practised_on, then this.
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     client_created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,7 +1,7 @@
 """deliberate practice: a practice plan on library steps and action steps; the practice log
 
 Revision ID: 0007_practice
-Revises: 0007_dpotakeout
+Revises: 0007_dporetain
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_practice"
-down_revision = "0007_dpotakeout"
+down_revision = "0007_dporetain"
 branch_labels = None
 depends_on = None
 
@@ -30,7 +30,7 @@ def upgrade():
         sa.Column("author_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.String(length=16), nullable=False),
         sa.Column("practised_on", sa.Date(), nullable=False),
-        sa.Column("note", sa.String(length=280), nullable=False),
+        sa.Column("note", sa.Text(), nullable=False),
         sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
         sa.Column("client_created_at", sa.DateTime(timezone=True), nullable=True),
         sa.CheckConstraint("kind IN ('rehearsal', 'lesson')", name=op.f("ck_practice_entry_kind")),
