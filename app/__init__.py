@@ -90,6 +90,7 @@ def register_extensions(app: Flask) -> None:
     )
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
+    from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
@@ -128,6 +129,7 @@ def register_blueprints(app: Flask) -> None:
     from app.selfaudit import bp as selfaudit_bp
     from app.takeout import bp as takeout_bp
     from app.teacher import bp as teacher_bp
+    from app.triads import bp as triads_bp
     from app.visits import bp as visits_bp
 
     for blueprint in (
@@ -143,6 +145,7 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        triads_bp,
         takeout_bp,
         selfaudit_bp,
         privacy_bp,

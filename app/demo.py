@@ -13,8 +13,9 @@ import click
 import sqlalchemy as sa
 from flask.cli import with_appcontext
 
+from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
+from app.demo_practice import give_library_plans, seed_practice_log
 from app.extensions import db
-from app.idempotent import insert_once
 from app.models import (
     ActionStep,
     CoachingPair,
@@ -29,8 +30,6 @@ from app.models import (
 from app.selfaudit.areas import SCALE, STATEMENT_KEYS
 from app.selfaudit.terms import usual_term
 from app.selfaudit_models import SelfAudit
-from app.steps.models import PracticeEntry
-from app.steps.services import live_step
 
 DEMO_NAMESPACE = uuid.UUID("6f1d6a52-2f7e-4d0a-9a51-0c0ffee0d0e5")
 
@@ -53,7 +52,28 @@ STAFF = [
     ("olu.adeyemi@example.org", "Olu Adeyemi", [("hillcrest", "teacher")]),
     ("hannah.price@example.org", "Hannah Price", [("hillcrest", "teacher")]),
     ("marek.zielinski@example.org", "Marek Zieliński", [("hillcrest", "teacher")]),
+    # A peer triad (below): three coaches who coach each other.
+    ("nia.roberts@example.org", "Nia Roberts", [("riverside", "coach")]),
+    ("owen.hughes@example.org", "Owen Hughes", [("riverside", "coach")]),
+    ("zara.ali@example.org", "Zara Ali", [("riverside", "coach")]),
 ]
+
+#: The demo's peer triad, in ring order (each coaches the next), and its school.
+TRIAD = (
+    ("nia.roberts@example.org", "owen.hughes@example.org", "zara.ali@example.org"),
+    "riverside",
+)
+TRIAD_KEY = uuid.UUID("6f1d6a52-2f7e-4d0a-9a51-0c0ffee7a1ad")
+
+GROW_EXAMPLE = {
+    "goal": "Every pupil thinks before anyone answers: no hands up in the first minute.",
+    "reality": "Nia's Year 4 pause works; Owen's Year 6 still call out; Zara tries it in "
+    "maths only so far.",
+    "options": "Use a visual timer; cold call from a lolly-stick pot; model the pause "
+    "with a think-aloud.",
+    "way_forward": "Each of us tries the timer for two weeks and brings one pupil's "
+    "answer to the next meeting.",
+}
 
 TRUST_STAFF = [
     ("admin@example.org", "Alex Admin", "admin"),
@@ -126,56 +146,6 @@ LIBRARY = [
     ),
 ]
 
-#: Each library step's practice plan, in LIBRARY's order: (rehearse, success).
-PRACTICE_PLANS = [
-    (
-        "Walk from the door to your desk with the task already showing; time it twice.",
-        "Every pupil starts the task within a minute of sitting down.",
-    ),
-    (
-        "Say the countdown aloud to an empty room, narrating two pupils who are ready.",
-        "Tidy-up to ready in under a minute.",
-    ),
-    (
-        "Ask your coach three questions aloud, counting the pause silently each time.",
-        "Hands stay down; every pupil has an answer ready.",
-    ),
-    (
-        "Plan three 'how do you know?' follow-ups for tomorrow's right answers.",
-        "Pupils give a reason without being asked twice.",
-    ),
-    (
-        "Write the hinge question and its wrong answers; rehearse what you do for each.",
-        "You decide in ten seconds: move on or reteach.",
-    ),
-    (
-        "Mark your route on the seating plan; walk it once before the lesson.",
-        "You reach the five pupils you were least sure of first.",
-    ),
-    (
-        "Model the example aloud to your coach, saying each decision as you make it.",
-        "Pupils can say why you chose each step.",
-    ),
-    (
-        "Choose the two answers and script the question you will ask about them.",
-        "Pupils name two success criteria themselves.",
-    ),
-    (
-        "Read five books and script the one error and one example you will show.",
-        "Most pupils fix the common error in their next piece.",
-    ),
-    (
-        "Model the first fix under the visualiser with your coach watching.",
-        "Every pupil has fixed at least one thing in green pen.",
-    ),
-]
-
-#: The demo teacher's practice log on their live step: (days after it was set, kind, note).
-PRACTICE_LOG = [
-    (1, "rehearsal", "Rehearsed with my coach after school."),
-    (2, "lesson", "Tried it in period 3: better after the second go."),
-]
-
 VISIT_NOTES = [
     "Strong start: task on the board, most pupils settled within a minute.",
     "Good use of mini-whiteboards. Two pupils at the back not showing answers.",
@@ -244,14 +214,55 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
         )
         for category, title, guidance in LIBRARY
     ]
-    for step, (rehearse, success) in zip(library, PRACTICE_PLANS, strict=True):
-        if not (step.practice_rehearse or step.practice_success):  # a library from before plans
-            step.practice_rehearse, step.practice_success = rehearse, success
+    give_library_plans(library)
     _seed_visits(users, schools, library, today)
-    _seed_practice_log(users["teacher@example.org"], today)
+    _seed_cycles(schools, today)
+    _seed_triad(users, schools, term_start, today)
     _seed_self_audits(users, schools, today)
+    seed_practice_log(users["teacher@example.org"], today, DEMO_NAMESPACE)
     db.session.commit()
     return trust
+
+
+def _seed_cycles(schools, today: date) -> None:
+    """Per school, a six-week cycle going on now and the six weeks before it."""
+    current_start = today - timedelta(days=today.weekday(), weeks=3)
+    starts = {"Coaching cycle 1": current_start - timedelta(weeks=6)}
+    starts["Coaching cycle 2"] = current_start
+    for school in schools.values():
+        for name, start in starts.items():
+            _get_or_create(
+                CoachingCycle,
+                school_id=school.id,
+                name=name,
+                defaults={"starts_on": start, "ends_on": start + timedelta(days=41)},
+            )
+
+
+def _seed_triad(users, schools, since: date, today: date) -> None:
+    """The peer triad and one write-up of its last meeting."""
+    emails, slug = TRIAD
+    for coach, teacher in zip(emails, emails[1:] + emails[:1], strict=True):
+        _get_or_create(
+            CoachingPair,
+            coach_id=users[coach].id,
+            teacher_id=users[teacher].id,
+            school_id=schools[slug].id,
+            defaults={"since": since, "triad_key": TRIAD_KEY},
+        )
+    if db.session.scalar(sa.select(GrowWriteUp.id).where(GrowWriteUp.triad_key == TRIAD_KEY)):
+        return
+    write_up = GrowWriteUp(
+        school_id=schools[slug].id,
+        triad_key=TRIAD_KEY,
+        author_id=users[emails[0]].id,
+        met_on=today - timedelta(days=7),
+        **GROW_EXAMPLE,
+    )
+    for email in emails:
+        write_up.member_steps.append(GrowMemberStep(member_id=users[email].id))
+    db.session.add(write_up)
+    db.session.flush()
 
 
 #: (email, experience, phase, focus this term or None, focus last term or None)
@@ -350,25 +361,6 @@ def _seed_visits(users, schools, library, today: date) -> None:
             visit.action_step = step
             db.session.add(visit)
             db.session.flush()
-
-
-def _seed_practice_log(teacher: User, today: date) -> None:
-    """A couple of entries on the demo teacher's live step, each under a fixed id."""
-    step = live_step(teacher.id)
-    if step is None:
-        return
-    for days_after, kind, note in PRACTICE_LOG:
-        practised_on = min(step.set_at.date() + timedelta(days=days_after), today)
-        values = {"step_id": step.id, "author_id": teacher.id, "kind": kind, "note": note}
-        insert_once(
-            PracticeEntry,
-            {
-                "id": uuid.uuid5(DEMO_NAMESPACE, f"practice:{step.id}:{days_after}"),
-                "practised_on": practised_on,
-                "created_at": step.set_at + timedelta(days=days_after),
-                **values,
-            },
-        )
 
 
 @click.command("seed-demo")

@@ -51,3 +51,10 @@ def for_pages(photo_bytes: int) -> dict[str, int]:
 #: Teachers listed at most in /api/v1/me and on the capture page (a trust lead may lead
 #: thousands; the rest are found by searching). Coaches have far fewer.
 TEACHERS_LISTED = 500
+
+#: A coaching cycle's name ("Autumn cycle 1").
+CYCLE_NAME = 80
+#: Days one coaching cycle may last (about a term).
+CYCLE_DAYS = 120
+#: Characters of each part of a GROW write-up (Goal, Reality, Options, Way forward).
+GROW_PART = 2000

@@ -7,11 +7,12 @@ import hashlib
 import io
 import uuid
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
 from PIL import Image
 
+from app.cycles.models import CoachingCycle, GrowWriteUp
 from app.demo import seed_demo
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Photo, School, User, Visit
@@ -57,6 +58,9 @@ class Target:
     step_id: int
     #: A peer triad of the school (three coaches made for the walk).
     triad_key: uuid.UUID | None = None
+    #: A coaching cycle of the school, and a GROW write-up of the triad.
+    cycle_id: int = 0
+    write_up_id: int = 0
     #: A prepared download (app/takeout) of this target's world.
     export_id: int = 0
 
@@ -74,6 +78,8 @@ class Target:
             "comment_id": uuid.UUID(int=self.visit.action_step_id or 0),
             "entry_id": uuid.UUID(int=self.visit.action_step_id or 0),
             "triad_key": self.triad_key or uuid.uuid4(),
+            "cycle_id": self.cycle_id,
+            "write_up_id": self.write_up_id,
             "token": "not-a-real-token",
             "filename": "css/app.css",
             "export_id": self.export_id,
@@ -128,6 +134,7 @@ def _demo_target(school_slug: str, coach_email: str, teacher_email: str, step_id
     school = db.session.scalar(sa.select(School).where(School.slug == school_slug))
     coach, teacher = _user(coach_email), _user(teacher_email)
     visit = _latest_visit(coach, teacher)
+    triad_key = _triad_at(school)
     return Target(
         trust_id=school.trust_id,
         school=school,
@@ -136,7 +143,9 @@ def _demo_target(school_slug: str, coach_email: str, teacher_email: str, step_id
         person=teacher,
         pair_id=_pair(coach, teacher).id,
         step_id=step_id,
-        triad_key=_triad_at(school),
+        triad_key=triad_key,
+        cycle_id=_cycle_of(school),
+        write_up_id=_write_up_of(triad_key, school),
     )
 
 
@@ -146,6 +155,43 @@ def _triad_at(school: School) -> uuid.UUID:
         for number in range(3)
     ]
     return make_triad(peers, school)[0].triad_key
+
+
+def _cycle_of(school: School) -> int:
+    """A cycle of the school: the demo's, or one made for the walk."""
+    cycle = db.session.scalar(
+        sa.select(CoachingCycle).where(CoachingCycle.school_id == school.id).limit(1)
+    )
+    if cycle is None:
+        cycle = CoachingCycle(
+            school_id=school.id,
+            name="Walk cycle",
+            starts_on=date(2026, 11, 2),
+            ends_on=date(2026, 12, 11),
+        )
+        db.session.add(cycle)
+        db.session.flush()
+    return cycle.id
+
+
+def _write_up_of(triad_key: uuid.UUID, school: School) -> int:
+    """A GROW write-up of the triad, which none of the walking roles is in."""
+    member = db.session.scalar(
+        sa.select(CoachingPair.coach_id).where(CoachingPair.triad_key == triad_key).limit(1)
+    )
+    write_up = GrowWriteUp(
+        school_id=school.id,
+        triad_key=triad_key,
+        author_id=member,
+        met_on=date(2026, 11, 20),
+        goal="Private goal",
+        reality="Private reality",
+        options="Private options",
+        way_forward="Private way forward",
+    )
+    db.session.add(write_up)
+    db.session.flush()
+    return write_up.id
 
 
 def build_world() -> dict[str, Target]:
@@ -185,7 +231,9 @@ def build_world() -> dict[str, Target]:
         person=other_teacher,
         pair_id=pair.id,
         step_id=make_library_step(other_trust).id,
-        triad_key=_triad_at(elsewhere),
+        triad_key=(other_triad := _triad_at(elsewhere)),
+        cycle_id=_cycle_of(elsewhere),
+        write_up_id=_write_up_of(other_triad, elsewhere),
     )
     other = targets["other"]
     targets["mixed"] = Target(
@@ -197,6 +245,8 @@ def build_world() -> dict[str, Target]:
         other.pair_id,
         other.step_id,
         other.triad_key,
+        other.cycle_id,
+        other.write_up_id,
     )
     targets.update(_with_exports(targets, other_trust))
     new_visit = Visit(id=uuid.uuid4(), teacher_id=riverside.person.id)  # never added

@@ -58,6 +58,7 @@ ADMIN_OF_TRUST = {"riverside": {"admin"}, "hillcrest": {"admin"}, "other": {"out
 #: A person or pair of another trust under a school or trust the admin does administer.
 ADMIN_OF_PERSON = {"riverside": {"admin"}, "other": {"outsider"}, "mixed": NO_ONE}
 LEADS = frozenset({"school_lead", "trust_lead", "outsider"})
+NOT_A_MEMBER = {"riverside": NO_ONE, "hillcrest": NO_ONE, "other": NO_ONE}
 
 #: endpoint -> {target: roles that may use it}; "-" for a route without URL arguments.
 ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
@@ -94,6 +95,16 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_library_step": ADMIN_OF_TRUST,
     "admin.library_step": ADMIN_OF_TRUST,
     "admin.retire_library_step": ADMIN_OF_TRUST,
+    "admin.cycles": ADMIN_OF_TRUST,
+    "admin.add_school_cycle": ADMIN_OF_TRUST,
+    "admin.remove_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
+    "admin.edit_school_cycle": {"riverside": {"admin"}, "other": {"outsider"}},
+    # GROW write-ups: the triad's members only, never a lead or an admin (none of the
+    # walking roles is in the triads walked; tests/test_triad_write_ups.py has members).
+    "triads.index": {"-": EVERYONE},
+    "triads.triad": NOT_A_MEMBER,
+    "triads.new_write_up": NOT_A_MEMBER,
+    "triads.write_up": NOT_A_MEMBER,
     "privacy.page": {"-": EVERYONE},
     "privacy.retention_settings": ADMIN_OF_TRUST,
     "privacy.erase": ADMIN_OF_PERSON,
@@ -258,6 +269,24 @@ def _form_for(endpoint: str, target) -> dict:
         "admin.preview_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.confirm_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.set_person_active": {"active": "n"},
+        "admin.add_school_cycle": {
+            "cycle-name": "Walk cycle 2",
+            "cycle-starts_on": "2027-01-04",
+            "cycle-ends_on": "2027-02-12",
+        },
+        "admin.remove_school_cycle": {"confirm": "yes"},
+        "admin.edit_school_cycle": {
+            "cycle-name": "Renamed cycle",
+            "cycle-starts_on": "2027-01-04",
+            "cycle-ends_on": "2027-02-12",
+        },
+        "triads.new_write_up": {
+            "grow-met_on": "2026-11-20",
+            "grow-goal": "G",
+            "grow-reality": "R",
+            "grow-options": "O",
+            "grow-way_forward": "W",
+        },
         "privacy.retention_settings": {
             "photo_months": "12",
             "visit_years": "3",

@@ -14,6 +14,7 @@ def may_change_account(admin, person) -> bool:
 
 from app.admin import (  # noqa: E402,F401
     cli,
+    cycle_routes,
     import_routes,
     library_routes,
     pair_routes,

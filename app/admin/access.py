@@ -83,3 +83,7 @@ def save(form, change: Callable[[], T]) -> T | None:
         return None
     db.session.commit()
     return result
+
+
+def cycle_or_404(cycle_id: int):
+    return _or_404(authz.administered_cycle(current_user, cycle_id))

@@ -62,7 +62,7 @@ LABELS = {
 }
 ROLE_WORDS = {"lead": "school lead", "trust_lead": "trust lead"}
 #: Internal ids a person cannot use; the summary already names the thing.
-HIDDEN = {"step_id"}
+HIDDEN = {"step_id", "cycle_id"}
 #: Details stored as [before, after] outside a "changes" dictionary.
 BEFORE_AFTER = {"name"}
 

@@ -251,6 +251,29 @@ class ImportConfirmForm(FlaskForm):
     csv_text = HiddenField(validators=[DataRequired()])
 
 
+class CycleForm(FlaskForm):
+    name = StringField(
+        "Cycle name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter a name for the cycle, like Autumn cycle 1."),
+            Length(
+                max=limits.CYCLE_NAME,
+                message=f"Keep the name to {limits.CYCLE_NAME} characters or fewer.",
+            ),
+        ],
+        render_kw={"autocomplete": "off"},
+    )
+    starts_on = DateField(
+        "First day",
+        validators=[InputRequired("Enter the cycle's first day, like 2026-11-02."), _a_real_year],
+    )
+    ends_on = DateField(
+        "Last day",
+        validators=[InputRequired("Enter the cycle's last day, like 2026-12-11."), _a_real_year],
+    )
+
+
 class TermForm(FlaskForm):
     """A term as the school names it; self-audits are once per term."""
 

@@ -360,6 +360,12 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
 
 # Part of this one rule: the action step's rules (app/authz/steps.py) and the hot-path
 # queries (app/authz/queries.py).
+from app.authz.cycles import (  # noqa: E402,F401
+    administered_cycle,
+    is_triad_member,
+    triad_keys_of,
+    visible_write_up,
+)
 from app.authz.queries import writable_coachees  # noqa: E402,F401
 from app.authz.selfaudit import (  # noqa: E402,F401
     focus_counts_clause,

@@ -14,11 +14,17 @@ import click
 from app.errors import UnknownSchool
 from app.exports import bp
 from app.exports.periods import ExportInputError, parse_week
-from app.exports.services import operator_scope, visits_csv
+from app.exports.services import UnknownCycle, operator_cycle_scope, operator_scope, visits_csv
 
 
 @bp.cli.command("export-visits")
-@click.option("--week", required=True, help="ISO week, e.g. 2026-W47.")
+@click.option("--week", default=None, help="ISO week, e.g. 2026-W47.")
+@click.option(
+    "--cycle",
+    "cycle_id",
+    default=None,
+    help="Instead of a week: a coaching cycle's number (it names its school).",
+)
 @click.option("--school", "school_slug", default=None, help="Only this school (its slug).")
 @click.option(
     "--output",
@@ -26,13 +32,26 @@ from app.exports.services import operator_scope, visits_csv
     default=None,
     help="Write to this file instead of standard output.",
 )
-def export_visits_command(week: str, school_slug: str | None, output: str | None) -> None:
-    """Write the weekly visits CSV of every school (or one) to stdout or a file."""
+def export_visits_command(
+    week: str | None, cycle_id: str | None, school_slug: str | None, output: str | None
+) -> None:
+    """Write the weekly visits CSV of every school (or one) to stdout or a file; or, with
+    --cycle, the visits of one coaching cycle."""
+    if week is None and cycle_id is None:
+        raise click.UsageError("Missing option '--week' (or --cycle, a cycle's number).")
+    if week is not None and cycle_id is not None:
+        raise click.UsageError("Give --week or --cycle, not both.")
     try:
-        period = parse_week(week)
-        scope = operator_scope(school_slug)
+        if cycle_id is not None:
+            scope, period = operator_cycle_scope(cycle_id, school_slug)
+        else:
+            period = parse_week(week)
+            scope = operator_scope(school_slug)
     except ExportInputError as error:
-        raise click.BadParameter(str(error), param_hint="--week") from None
+        hint = {"cycle": "--cycle", "school": "--school"}.get(error.field or "", "--week")
+        raise click.BadParameter(str(error), param_hint=hint) from None
+    except UnknownCycle:
+        raise click.BadParameter(f"no cycle numbered {cycle_id}.", param_hint="--cycle") from None
     except UnknownSchool:
         raise click.BadParameter(
             f"no school with the slug {school_slug!r}.", param_hint="--school"

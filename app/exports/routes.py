@@ -9,10 +9,11 @@ from flask_login import current_user, login_required
 from werkzeug.datastructures import MultiDict
 
 from app.authz import led_schools, may_export_visits
+from app.cycles.services import cycles_of
 from app.errors import UnknownSchool, error_response
 from app.exports import bp
 from app.exports.periods import ExportInputError, parse_date_range, parse_week
-from app.exports.services import user_scope, visits_csv
+from app.exports.services import UnknownCycle, user_cycle_scope, user_scope, visits_csv
 from app.localtime import (
     Period,
     iso_week_label,
@@ -36,6 +37,13 @@ def _period_from(args: MultiDict) -> Period:
     )
 
 
+def _cycle_download(args: MultiDict, school_slug: str | None):
+    """`?cycle=<id>`: the cycle's days instead of a week or a date range."""
+    if "week" in args or "from" in args or "to" in args:
+        raise ExportInputError("Give a cycle, a week or a date range: only one.", "cycle")
+    return user_cycle_scope(current_user, args.get("cycle"), school_slug)
+
+
 @bp.get("/exports/visits.csv")
 @login_required
 def visits_csv_download():
@@ -44,11 +52,15 @@ def visits_csv_download():
         abort(404)
     school_slug = request.args.get("school") or None
     try:
-        period = _period_from(request.args)
-        scope = user_scope(current_user, school_slug)
+        if "cycle" in request.args:
+            scope, period = _cycle_download(request.args, school_slug)
+            school_slug = scope.school.slug
+        else:
+            period = _period_from(request.args)
+            scope = user_scope(current_user, school_slug)
     except ExportInputError as error:
         return error_response(400, str(error))
-    except UnknownSchool:
+    except (UnknownSchool, UnknownCycle):
         abort(404)
     name = f"dropin-visits-{period.label}" + (f"-{school_slug}" if school_slug else "")
     response = Response(stream_with_context(visits_csv(scope, period)), mimetype="text/csv")
@@ -100,6 +112,7 @@ def index():
         errors=errors,
         kind=kind,
         weeks=_recent_weeks(today),
+        cycles=cycles_of(school.id for school in schools),
         this_monday=monday_of(today),
         today=today,
     ), status

@@ -16,9 +16,11 @@ from sqlalchemy.orm import aliased
 
 from app.authz import may_export_school
 from app.authz.queries import visible_visits_in_scope
+from app.cycles.services import cycle_by_id, cycle_period
 from app.errors import UnknownSchool
 from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
+from app.exports.periods import ExportInputError
 from app.extensions import db
 from app.localtime import Period, iso_week_label, local_iso, local_time
 from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
@@ -79,6 +81,46 @@ def user_scope(user: User, school_slug: str | None) -> ExportScope:
 
 def operator_scope(school_slug: str | None) -> ExportScope:
     return ExportScope(None, _school_by_slug(school_slug) if school_slug else None)
+
+
+class UnknownCycle(LookupError):
+    """No such cycle, or one of a school the user may not see: answered as not found."""
+
+
+def _cycle(cycle_text: str | None, school_slug: str | None):
+    """The cycle a `cycle=` (or --cycle) names; a school named beside it must be its own."""
+    text = (cycle_text or "").strip()
+    if not text.isdigit():
+        raise ExportInputError("Choose a cycle by its number, like cycle=3.", "cycle")
+    cycle = cycle_by_id(int(text))
+    if cycle is None:
+        raise UnknownCycle(text)
+    if school_slug and school_slug != cycle.school.slug:
+        raise ExportInputError(
+            f"Cycle {cycle.id} is {cycle.school.name}'s ({cycle.school.slug}): "
+            "leave the school out, or name that one.",
+            "school",
+        )
+    return cycle
+
+
+def user_cycle_scope(
+    user: User, cycle_text: str | None, school_slug: str | None
+) -> tuple[ExportScope, Period]:
+    """A cycle's visits `user` may see: the cycle's days in its own school (a cycle is one
+    school's, so it names the school too)."""
+    cycle = _cycle(cycle_text, school_slug)
+    if not may_export_school(user, cycle.school_id):
+        raise UnknownCycle(cycle_text)
+    visible = visible_visits_in_scope(user, cycle.school_id)
+    return ExportScope(visible, cycle.school), cycle_period(cycle)
+
+
+def operator_cycle_scope(
+    cycle_text: str | None, school_slug: str | None
+) -> tuple[ExportScope, Period]:
+    cycle = _cycle(cycle_text, school_slug)
+    return ExportScope(None, cycle.school), cycle_period(cycle)
 
 
 Windows = dict[str, tuple[datetime, datetime]]

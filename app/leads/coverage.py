@@ -19,6 +19,8 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.authz import pair_is_current
+from app.cycles.models import CoachingCycle
+from app.cycles.services import cycle_in
 from app.errors import UnknownSchool
 from app.extensions import db
 from app.localtime import local_date, local_today
@@ -89,9 +91,9 @@ def _current_coaches(school_ids: list[int], today: date):
     ).all()
 
 
-def _last_visits(school_ids: list[int], since: datetime):
-    """Per (school, teacher) with a visit: the last visit's start, its action step, and how
-    many visits started since `since`."""
+def _last_visits(school_ids: list[int], since: datetime, until: datetime):
+    """Per (school, teacher) with a visit before `until`: the last visit's start, its
+    action step, and how many visits started since `since`."""
     stats = (
         sa.select(
             Visit.school_id,
@@ -99,7 +101,7 @@ def _last_visits(school_ids: list[int], since: datetime):
             sa.func.max(Visit.started_at).label("last_at"),
             sa.func.count(sa.case((Visit.started_at >= since, 1))).label("recent"),
         )
-        .where(Visit.school_id.in_(school_ids))
+        .where(Visit.school_id.in_(school_ids), Visit.started_at <= until)
         .group_by(Visit.school_id, Visit.teacher_id)
         .subquery()
     )
@@ -127,8 +129,11 @@ def _last_visits(school_ids: list[int], since: datetime):
     ).all()
 
 
-def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]:
-    """One row per active teacher of these schools, in no particular order."""
+def coverage_rows(
+    schools: list[School], now: datetime, since: datetime | None = None
+) -> list[TeacherCoverage]:
+    """One row per active teacher of these schools, in no particular order, as things
+    stood at `now`; "recent" visits are those since `since` (by default six weeks)."""
     by_id = {school.id: school for school in schools}
     school_ids = list(by_id)
     rows = {
@@ -139,7 +144,7 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
         if (school_id, teacher_id) in rows:
             rows[(school_id, teacher_id)].coaches.append((coach_id, coach_name))
     for school_id, teacher_id, last_at, recent, visit_id, step_text, step_status in _last_visits(
-        school_ids, now - HALF_TERM
+        school_ids, since or now - HALF_TERM, now
     ):
         row = rows.get((school_id, teacher_id))
         if row is None:
@@ -156,6 +161,8 @@ def coverage_rows(schools: list[School], now: datetime) -> list[TeacherCoverage]
 
 @dataclass(frozen=True)
 class CoverageFilters:
+    #: A coaching cycle: its school only, its visits, as things stood at its end.
+    cycle: CoachingCycle | None = None
     school: School | None = None
     coach_id: int | None = None
     show: str = "all"
@@ -168,7 +175,14 @@ class CoverageFilters:
         unknown school is not found (UnknownSchool). `overdue=1` (older links) means
         show=due."""
         school = None
-        if slug := args.get("school"):
+        cycle = None
+        if "cycle" in args and args.get("cycle"):
+            cycle = cycle_in([s.id for s in schools], args.get("cycle", type=int))
+            if cycle is None:
+                raise UnknownSchool(args.get("cycle", ""))
+        if cycle is not None:
+            school = cycle.school
+        elif slug := args.get("school"):
             school = next((s for s in schools if s.slug == slug), None)
             if school is None:
                 raise UnknownSchool(slug)
@@ -176,6 +190,7 @@ class CoverageFilters:
         show = args.get("show") or ("due" if args.get("overdue") == "1" else "all")
         coach_id = args.get("coach", type=int)
         return cls(
+            cycle=cycle,
             school=school,
             coach_id=coach_id if coach_id is not None and 0 < coach_id < 2**31 else None,
             show=show if show in SHOW_CHOICES else "all",
@@ -186,7 +201,8 @@ class CoverageFilters:
     def query_args(self, **changes) -> dict[str, str]:
         """The query string for these filters with some changed (for sort links)."""
         values = {
-            "school": self.school.slug if self.school else None,
+            "cycle": self.cycle.id if self.cycle else None,
+            "school": None if self.cycle or not self.school else self.school.slug,
             "coach": self.coach_id,
             "show": None if self.show == "all" else self.show,
             "sort": self.sort,

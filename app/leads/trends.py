@@ -82,6 +82,8 @@ class Trends:
     busiest_week: int
     shares: list[SchoolShares]
     week_chart: dict
+    #: False for a cycle that is over: its last week is not "this week, so far".
+    ongoing: bool = True
 
     @property
     def week_starts(self) -> list[date]:
@@ -97,8 +99,8 @@ def _visits_since(school_ids: list[int], since: datetime):
     ).all()
 
 
-def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
-    """Bars on a scale from 0 to `top`; the last week is this week, so far."""
+def _bars(values: list[int], weeks: list[str], top: int, ongoing: bool = True) -> list[Bar]:
+    """Bars on a scale from 0 to `top`; the last week is this week, so far (if ongoing)."""
     chart = WEEK_CHART
     area_width = chart["width"] - chart["left"] - chart["right"]
     area_height = chart["height"] - chart["top"] - chart["bottom"]
@@ -114,17 +116,19 @@ def _bars(values: list[int], weeks: list[str], top: int) -> list[Bar]:
                 height=round(height, 1),
                 week=weeks[index],
                 value=value,
-                so_far=index == len(values) - 1,
+                so_far=ongoing and index == len(values) - 1,
             )
         )
     return bars
 
 
-def _local_visits(schools: list[School], now: datetime) -> dict[int, list[tuple[int, date]]]:
+def _local_visits(
+    schools: list[School], now: datetime, weeks: int = TERM_WEEKS
+) -> dict[int, list[tuple[int, date]]]:
     """Per school: (teacher id, local date) of each visit of the term, and of the fortnight
     before it (a visit then still counts as "within cadence" in the first weeks)."""
     zones = {school.id: school.timezone for school in schools}
-    since = now - timedelta(weeks=TERM_WEEKS + 2, days=1)
+    since = now - timedelta(weeks=weeks + 2, days=1)
     visits: dict[int, list[tuple[int, date]]] = defaultdict(list)
     for school_id, _coach_id, teacher_id, started_at in _visits_since(list(zones), since):
         visits[school_id].append((teacher_id, local_date(started_at, zones[school_id])))
@@ -168,9 +172,17 @@ def _visited_between(sorted_days: list[date], first: date, last: date) -> bool:
     return index < len(sorted_days) and sorted_days[index] <= last
 
 
-def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime) -> Trends:
-    weeks = weeks_up_to(local_today(schools[0].timezone, now), TERM_WEEKS)
-    visits = _local_visits(schools, now)
+def trends_for(
+    schools: list[School],
+    rows: list[TeacherCoverage],
+    now: datetime,
+    week_count: int = TERM_WEEKS,
+    ongoing: bool = True,
+) -> Trends:
+    """The last `week_count` weeks up to `now` (a cycle's weeks when coverage shows one;
+    `ongoing` False when that cycle is over)."""
+    weeks = weeks_up_to(local_today(schools[0].timezone, now), week_count)
+    visits = _local_visits(schools, now, week_count)
     counts = {school.id: _weekly_counts(weeks, visits[school.id]) for school in schools}
     busiest = max((max(c) for c in counts.values()), default=0)
     teachers: dict[int, set[int]] = defaultdict(set)
@@ -180,17 +192,20 @@ def trends_for(schools: list[School], rows: list[TeacherCoverage], now: datetime
     for school in schools:
         today = local_today(school.timezone, now)
         weekly = _weekly_shares(school, weeks, teachers[school.id], visits[school.id], today)
-        bars = _bars([share.percent for share in weekly], weeks, 100)
+        bars = _bars([share.percent for share in weekly], weeks, 100, ongoing)
         shares.append(SchoolShares(school, weekly, bars))
     return Trends(
         weeks,
         [
-            SchoolWeeks(school, counts[school.id], _bars(counts[school.id], weeks, busiest))
+            SchoolWeeks(
+                school, counts[school.id], _bars(counts[school.id], weeks, busiest, ongoing)
+            )
             for school in schools
         ],
         busiest,
         shares,
         WEEK_CHART,
+        ongoing,
     )
 
 

@@ -40,6 +40,13 @@ COLUMNS: tuple[PersonalColumn, ...] = (
     PersonalColumn("practice_entry", "author_id", DELETE, "practice the person logged on steps"),
     PersonalColumn("step_view", "user_id", DELETE, "when the person last read a step"),
     PersonalColumn("self_audit", "teacher_id", DELETE, "the person's termly self-audits"),
+    PersonalColumn(
+        "grow_member_step", "member_id", DELETE, "the person's place in triad write-ups"
+    ),
+    # With their entries (ON DELETE CASCADE): the other members lose that write-up.
+    PersonalColumn(
+        "grow_write_up", "author_id", DELETE, "triad meeting write-ups the person wrote"
+    ),
     PersonalColumn("coaching_pair", "coach_id", DELETE, "pairs where the person coaches"),
     PersonalColumn("coaching_pair", "teacher_id", DELETE, "pairs where the person is coached"),
     PersonalColumn("membership", "user_id", DELETE, "the person's roles in schools"),

@@ -18,6 +18,8 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
 
+from app.authz import triad_keys_of
+from app.cycles.models import GrowWriteUp
 from app.extensions import db
 from app.models import (
     ActionStep,
@@ -250,6 +252,35 @@ def self_audits(person: User) -> Rows:
         }
 
 
+def triad_write_ups(person: User) -> Rows:
+    """The GROW write-ups of the triads the person is in: the record the three of them
+    keep (every member reads them all, so each member's zip holds them all)."""
+    write_ups = db.session.execute(
+        sa.select(GrowWriteUp, School.name, User.name)
+        .join(School, School.id == GrowWriteUp.school_id)
+        .join(User, User.id == GrowWriteUp.author_id)
+        .where(GrowWriteUp.triad_key.in_(triad_keys_of(person)))
+        .order_by(GrowWriteUp.met_on, GrowWriteUp.id)
+    )
+    for write_up, school, author in write_ups:
+        yield {
+            "school": school,
+            "met_on": write_up.met_on,
+            "written_by": author,
+            "goal": write_up.goal,
+            "reality": write_up.reality,
+            "options": write_up.options,
+            "way_forward": write_up.way_forward,
+            "steps_practised": [
+                {
+                    "member": link.member.name,
+                    "step": link.action_step.text if link.action_step else None,
+                }
+                for link in write_up.member_steps
+            ],
+        }
+
+
 def sign_in_accounts(person: User) -> Rows:
     identities = db.session.scalars(
         sa.select(SsoIdentity).where(SsoIdentity.user_id == person.id).order_by(SsoIdentity.id)
@@ -295,6 +326,7 @@ SECTIONS: list[Section] = [
     Section("step_comments", step_comments),
     Section("practice_log", practice_log),
     Section("self_audits", self_audits),
+    Section("triad_write_ups", triad_write_ups),
     Section("sign_in_accounts", sign_in_accounts),
     Section("emails", emails),
     Section("emails_stopped", emails_stopped),

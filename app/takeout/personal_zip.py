@@ -20,8 +20,9 @@ Everything Dropin holds about you, prepared {prepared} for {email}.
 - json/ and csv/ hold the same sections: your account, your roles, your coaching pairs,
   the visits you received as a teacher and wrote as a coach, your action steps (with
   your reflections), the steps you set as a coach (their teachers' reflections are
-  theirs, not yours), comments on steps, your own self-audits, the accounts you sign in
-  with, and the emails Dropin sent you.
+  theirs, not yours), comments on steps, your own self-audits, the GROW write-ups of
+  your peer triad's meetings, the accounts you sign in with, and the emails Dropin sent
+  you.
 - photos/ holds the photos of pupils' work from those visits, one folder per visit.
 - CSV cells that a spreadsheet would run as a formula start with an apostrophe.
 """

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import sqlalchemy as sa
 
+from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
 from app.extensions import db
 from app.models import (
     ActionStep,
@@ -116,6 +117,11 @@ TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "sent_email": lambda trust_id: SentEmail.user_id.in_(_people(trust_id)),
     "self_audit": lambda trust_id: SelfAudit.school_id.in_(_school_ids(trust_id)),
     "school_term": lambda trust_id: SchoolTerm.school_id.in_(_school_ids(trust_id)),
+    "coaching_cycle": lambda trust_id: CoachingCycle.school_id.in_(_school_ids(trust_id)),
+    "grow_write_up": lambda trust_id: GrowWriteUp.school_id.in_(_school_ids(trust_id)),
+    "grow_member_step": lambda trust_id: GrowMemberStep.write_up_id.in_(
+        sa.select(GrowWriteUp.id).where(GrowWriteUp.school_id.in_(_school_ids(trust_id)))
+    ),
     # The trust's retention periods (app/privacy, issue 19's other half).
     "trust_retention": _of_trust("trust_retention"),
 }

@@ -16,6 +16,7 @@ from flask import abort
 from sqlalchemy.orm import selectinload
 
 from app.authz import own_visits_clause
+from app.cycles.services import CycleFinder
 from app.extensions import db
 from app.localtime import local_date, term_of
 from app.models import STEP_STATUSES, ActionStep, LibraryStep, User, Visit
@@ -132,23 +133,41 @@ class JourneyStep:
 
 @dataclass(frozen=True)
 class Term:
+    """A stretch of the journey: a coaching cycle of the school, or, for steps set outside
+    any cycle, the school term."""
+
     name: str
     steps: list[JourneyStep]
+    #: The cycle's dates ("2 Nov – 11 Dec 2026"); empty for a term.
+    dates: str = ""
+
+
+def _stretch_of(visit: Visit, cycles: CycleFinder) -> tuple[str, str]:
+    """(name, dates) of the cycle the visit's school day falls in, else of its term."""
+    day = local_date(visit.started_at, visit.school.timezone)
+    cycle = cycles.cycle_on(visit.school_id, day)
+    if cycle is not None:
+        return cycle.name, cycle.dates
+    return term_of(day), ""
 
 
 def journey(teacher: User) -> list[Term]:
-    """Terms newest first; in each, the steps in the order they were set, each linked to
-    the earlier step of the same category it builds on."""
+    """Cycles (or terms, outside any cycle) newest first; in each, the steps in the order
+    they were set, each linked to the earlier step of the same category it builds on."""
     visits = [v for v in db.session.scalars(own_visits(teacher)).all() if v.action_step]
     visits = list(reversed(setting_visits(visits)))
+    cycles = CycleFinder({visit.school_id for visit in visits})
     last_of_category: dict[str, Visit] = {}
-    terms: dict[str, list[JourneyStep]] = {}
+    stretches: list[Term] = []
     for visit in visits:
         library_step = visit.action_step.library_step
         category = library_step.category if library_step else None
         builds_on = last_of_category.get(category) if category else None
-        term = term_of(local_date(visit.started_at, visit.school.timezone))
-        terms.setdefault(term, []).append(JourneyStep(visit, builds_on))
+        name, dates = _stretch_of(visit, cycles)
+        # A new stretch each time it changes: a term's steps after a cycle are their own.
+        if not stretches or (stretches[-1].name, stretches[-1].dates) != (name, dates):
+            stretches.append(Term(name, [], dates))
+        stretches[-1].steps.append(JourneyStep(visit, builds_on))
         if category:
             last_of_category[category] = visit
-    return [Term(name, steps) for name, steps in reversed(terms.items())]
+    return list(reversed(stretches))

@@ -1,7 +1,7 @@
 """deliberate practice: a practice plan on library steps and action steps; the practice log
 
 Revision ID: 0007_practice
-Revises: 0007_dporetain
+Revises: 0007_cycles
 Create Date: 2026-11-30 17:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_practice"
-down_revision = "0007_dporetain"
+down_revision = "0007_cycles"
 branch_labels = None
 depends_on = None
 
