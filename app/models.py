@@ -193,6 +193,9 @@ class LibraryStep(db.Model):
     category: Mapped[str] = mapped_column(sa.String(80))
     title: Mapped[str] = mapped_column(sa.String(limits.ACTION_STEP))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The practice plan a step set from this one starts with (the coach may adjust it).
+    practice_rehearse: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    practice_success: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: A retired step is offered no more but stays on the visits that used it.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -257,6 +260,9 @@ class ActionStep(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reflection: Mapped[str] = mapped_column(sa.Text, default="")
     reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The practice plan: what to rehearse and how, and what success looks like.
+    practice_rehearse: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    practice_success: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: When the visit that set it started.
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When it was embedded or replaced (the start of the visit that closed it).

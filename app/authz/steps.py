@@ -10,6 +10,8 @@ Part of app.authz (the one rule): import these from there.
 | acknowledge, reflect        | the step's teacher only                                  |
 | read the reflection, the    | the teacher and their current coach(es) only             |
 | conversation; comment       |                                                          |
+| read and write the practice | the teacher and their current coach(es) only: it is the  |
+| log                         | teacher's practice (leads see the step and its plan)     |
 """
 
 from __future__ import annotations
@@ -80,4 +82,10 @@ def may_read_reflection(user: User, step: ActionStep) -> bool:
 
 def may_join_conversation(user: User, step: ActionStep) -> bool:
     """Those who read the reflection also read and write the comments on the step."""
+    return may_read_reflection(user, step)
+
+
+def may_keep_practice_log(user: User, step: ActionStep) -> bool:
+    """The practice log is the teacher's own, treated like the conversation: the teacher
+    and their current coach(es) read it and add to it; leads and former coaches do not."""
     return may_read_reflection(user, step)

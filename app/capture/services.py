@@ -40,6 +40,8 @@ def library_for(school_ids: set[int]) -> list[dict]:
             "category": step.category,
             "title": step.title,
             "guidance": step.guidance,
+            "practice_rehearse": step.practice_rehearse,
+            "practice_success": step.practice_success,
         }
         for step in usable_library_steps(school_ids)
     ]

@@ -24,7 +24,15 @@ from app.authz import (
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
-from app.models import LIVE_STEP_STATUSES, ActionStep, StepComment, User, Visit, utcnow
+from app.models import (
+    LIVE_STEP_STATUSES,
+    ActionStep,
+    LibraryStep,
+    StepComment,
+    User,
+    Visit,
+    utcnow,
+)
 
 #: What a teacher may set their own step to; "embedded" is the coach's call.
 TEACHER_STATUSES = ("new", "practising")
@@ -129,6 +137,7 @@ def set_new_step(visit: Visit, choice: dict) -> ActionStep:
         status=status,
         closed_at=closed_at,
         set_at=visit.started_at,
+        **practice_plan_of(choice),
     )
     db.session.add(step)
     visit.action_step = step
@@ -142,10 +151,30 @@ def _close(step: ActionStep, status: str, at: datetime) -> None:
     step.closed_at = at
 
 
+def practice_plan_of(choice: dict) -> dict[str, str]:
+    """The new step's practice plan: as the coach sent it, else (a capture from before
+    plans, or none adjusted) its library step's; a step written fresh starts with none."""
+    plan = choice.get("practice_plan")
+    if plan is None and choice.get("library_step_id") is not None:
+        library_step = db.session.get(LibraryStep, choice["library_step_id"])
+        if library_step is not None:
+            plan = {
+                "rehearse": library_step.practice_rehearse,
+                "success": library_step.practice_success,
+            }
+    plan = plan or {}
+    return {
+        "practice_rehearse": plan.get("rehearse", "").strip(),
+        "practice_success": plan.get("success", "").strip(),
+    }
+
+
 def rewrite_step(step: ActionStep, choice: dict) -> None:
     """The coach fixes the words of a step their visit set (an edit of the capture)."""
     step.text = choice["text"].strip()
     step.library_step_id = choice.get("library_step_id")
+    for name, value in practice_plan_of(choice).items():
+        setattr(step, name, value)
     db.session.flush()
 
 

@@ -168,7 +168,11 @@ def _same_step(visit: Visit, choice: dict) -> bool:
         return visit.action_step_id == choice["step_id"]
     return steps.sets_its_step(visit) and _same_values(
         step,
-        {"text": choice["text"].strip(), "library_step_id": choice.get("library_step_id")},
+        {
+            "text": choice["text"].strip(),
+            "library_step_id": choice.get("library_step_id"),
+            **steps.practice_plan_of(choice),
+        },
     )
 
 
