@@ -21,6 +21,7 @@ from app.authz import (
     pair_is_current,
     visible_visits_clause,
 )
+from app.authz.steps import _coaches_teacher_now
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
 
@@ -33,6 +34,8 @@ class WriteTarget:
     teacher: User
     #: The library step the capture names, when a visit in this school may use it.
     library_step: LibraryStep | None
+    #: may_read_reflection for the teacher's steps, decided in the same query.
+    reads_reflection: bool
 
 
 def write_target(user: User, teacher_id: int, library_step_id: int | None) -> WriteTarget | None:
@@ -70,8 +73,11 @@ def _write_target_query() -> sa.Select:
         sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
     )
     coached_here = _coaches_now(user, teacher_id, School.id, today)
+    reads_reflection = sa.or_(
+        teacher_id == user.id, _coaches_teacher_now(user, teacher_id, today)
+    ).label("reads_reflection")
     return (
-        sa.select(School, teacher, LibraryStep)
+        sa.select(School, teacher, LibraryStep, reads_reflection)
         .select_from(School)
         .join(teacher, teacher.id == teacher_id)
         .outerjoin(LibraryStep, usable_here)
