@@ -29,6 +29,10 @@ AWKWARD_TEXT = [
     "'quoted",
     "Ünïcödé ☕ 桜",
     " leading space",
+    # COPY escapes these inside a line; the CSV has them raw.
+    "C:\\temp\\new\\",
+    "two \\\\ backslashes, \\N",
+    "vt\x0b ff\x0c bs\x08 end",
 ]
 
 
