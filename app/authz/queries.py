@@ -19,7 +19,6 @@ from app.authz import (
     _may_write_for,
     led_school_ids,
     pair_is_current,
-    visible_visits_clause,
 )
 from app.authz.steps import _coaches_teacher_now
 from app.extensions import db
@@ -92,14 +91,25 @@ def _write_target_query() -> sa.Select:
 
 def visible_visits_in_scope(user: User, school_id: int | None = None):
     """visible_visits_clause decided once for a long read (an export) instead of per
-    visit: None when the user sees every visit of that school; else the schools they
-    lead are named outright, and the per-visit rule is left for the rest."""
+    visit: None when the user sees every visit of that school; else the same rule with
+    every sub-query answered first (the schools they lead, the teachers they coach now,
+    named outright), so the database checks plain values on each row and may read the
+    rows in parallel."""
     led = sorted(db.session.scalars(led_school_ids(user)))
     if school_id is not None and school_id in led:
         return None
-    if led:
-        return sa.or_(Visit.school_id.in_(led), visible_visits_clause(user))
-    return visible_visits_clause(user)
+    today = date.today()
+    coached = db.session.execute(
+        sa.select(CoachingPair.teacher_id, CoachingPair.school_id)
+        .where(CoachingPair.coach_id == user.id, pair_is_current(today))
+        .distinct()
+    ).all()
+    return sa.or_(
+        Visit.coach_id == user.id,
+        Visit.teacher_id == user.id,
+        sa.tuple_(Visit.teacher_id, Visit.school_id).in_([tuple(pair) for pair in coached]),
+        Visit.school_id.in_(led),
+    )
 
 
 def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:

@@ -19,23 +19,14 @@ import sqlalchemy as sa
 
 from app.exports.csv_writer import FORMULA_STARTS
 from app.extensions import db
+from app.models import School, User
 
 #: Bytes of CSV handed on at a time.
 CHUNK_BYTES = 256 * 1024
-_NEEDS_QUOTES = '[",\r\n]'
-TEXT_COLUMNS = (
-    "school",
-    "coach",
-    "coach_email",
-    "teacher",
-    "teacher_email",
-    "class_name",
-    "subject",
-    "notes",
-    "action_step",
-    "category",
-    "status",
-)
+_NEEDS_QUOTES = ('"', ",", "\r", "\n")
+#: Cells guarded and quoted on every row; a person's and a school's cells are made once
+#: each (_once_per); a status is one of four words (the table's CHECK), never guarded.
+TEXT_COLUMNS = ("class_name", "subject", "notes", "action_step", "category")
 
 
 def _joined(*parts):
@@ -60,22 +51,39 @@ def _guarded(cell):
 
 
 def _quoted(cell):
-    """csv.QUOTE_MINIMAL in SQL."""
+    """csv.QUOTE_MINIMAL in SQL (strpos: cheaper than a regular expression per cell)."""
+    needs_quotes = sa.or_(*(sa.func.strpos(cell, char) > 0 for char in _NEEDS_QUOTES))
     return sa.case(
-        (
-            cell.regexp_match(_NEEDS_QUOTES),
-            _joined('"', sa.func.replace(cell, '"', '""'), '"'),
-        ),
+        (needs_quotes, _joined('"', sa.func.replace(cell, '"', '""'), '"')),
         else_=cell,
+    )
+
+
+def _cell(column):
+    return _quoted(_guarded(column))
+
+
+def _once_per(rows, model, key, *columns) -> sa.ColumnElement[str]:
+    """The cells of the row's school or person, joined with commas: a LATERAL subquery
+    on the id, which PostgreSQL memoizes, so each school or person is formatted once."""
+    cells = [part for column in columns for part in (_cell(column), ",")][:-1]
+    return (
+        sa.select(_joined(*cells).label("cells"))
+        .where(model.id == key)
+        .offset(0)  # kept a subquery (not folded into the join), so it can be memoized
+        .lateral(f"{model.__tablename__}_{key.name}_cells")
     )
 
 
 def _prepared(rows) -> sa.Subquery:
     """Each value the line needs, computed once: local times, their offsets from UTC, the
-    guarded text cells. OFFSET 0 keeps PostgreSQL from folding this into the outer query,
-    which would compute each value again at every place the line uses it."""
+    guarded and quoted text cells. OFFSET 0 keeps PostgreSQL from folding this into the
+    outer query, which would compute each value again at every place the line uses it."""
     local_start = sa.func.timezone(rows.c.timezone, rows.c.started_at)
     local_ack = sa.func.timezone(rows.c.timezone, rows.c.acknowledged_at)
+    school = _once_per(rows, School, rows.c.school_id, School.name)
+    coach = _once_per(rows, User, rows.c.coach_id, User.name, User.email)
+    teacher = _once_per(rows, User, rows.c.teacher_id, User.name, User.email)
     return (
         sa.select(
             rows.c.id,
@@ -86,8 +94,16 @@ def _prepared(rows) -> sa.Subquery:
             (local_ack - sa.func.timezone("UTC", rows.c.acknowledged_at)).label("ack_offset"),
             rows.c.duration_minutes,
             rows.c.photos,
-            *(_guarded(rows.c[name]).label(name) for name in TEXT_COLUMNS),
+            rows.c.status,
+            school.c.cells.label("school"),
+            coach.c.cells.label("coach"),
+            teacher.c.cells.label("teacher"),
+            *(_cell(rows.c[name]).label(name) for name in TEXT_COLUMNS),
         )
+        .select_from(rows)
+        .join(school, sa.true())
+        .join(coach, sa.true())
+        .join(teacher, sa.true())
         .offset(0)
         .subquery("prepared")
     )
@@ -113,23 +129,20 @@ def _iso(local, offset):
 
 def csv_line(row) -> sa.ColumnElement[str]:
     """One CSV line, with its CRLF, in services.HEADER's order."""
-    text = {name: _quoted(row[name]) for name in TEXT_COLUMNS}
     cells = [
         sa.cast(row.id, sa.Text),
         sa.func.to_char(row.local_start, 'YYYY-MM-DD,IYYY-"W"IW'),  # date, week
-        text["school"],
-        text["coach"],
-        text["coach_email"],
-        text["teacher"],
-        text["teacher_email"],
-        text["class_name"],
-        text["subject"],
+        row.school,
+        row.coach,  # name, email
+        row.teacher,  # name, email
+        row.class_name,
+        row.subject,
         _iso(row.local_start, row.start_offset),
         sa.cast(row.duration_minutes, sa.Text),
-        text["notes"],
-        text["action_step"],
-        text["category"],
-        text["status"],
+        row.notes,
+        row.action_step,
+        row.category,
+        row.status,
         _iso(row.local_ack, row.ack_offset),
         sa.cast(row.photos, sa.Text),
     ]
