@@ -84,11 +84,16 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message = "Please sign in to continue."
     login_manager.login_message_category = "info"
 
-    from app import models  # noqa: F401  (register the models with the metadata)
+    from app import (
+        models,  # noqa: F401  (register the models with the metadata)
+        selfaudit_models,  # noqa: F401
+    )
     from app.auth.services import unauthorized
     from app.auth.sessions import load_user
     from app.notify import models as notify_models  # noqa: F401
+    from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.takeout import models as takeout_models  # noqa: F401
 
     login_manager.user_loader(load_user)
     login_manager.unauthorized_handler(unauthorized)
@@ -117,7 +122,10 @@ def register_blueprints(app: Flask) -> None:
     from app.leads import bp as leads_bp
     from app.notify import bp as notify_bp
     from app.photos import bp as photos_bp
+    from app.privacy import bp as privacy_bp
     from app.pwa import bp as pwa_bp
+    from app.selfaudit import bp as selfaudit_bp
+    from app.takeout import bp as takeout_bp
     from app.teacher import bp as teacher_bp
     from app.visits import bp as visits_bp
 
@@ -134,6 +142,9 @@ def register_blueprints(app: Flask) -> None:
         photos_bp,
         pwa_bp,
         notify_bp,
+        takeout_bp,
+        selfaudit_bp,
+        privacy_bp,
     ):
         app.register_blueprint(blueprint)
 

@@ -94,6 +94,13 @@ class Config:
         os.environ.get("NOTIFY_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
     )
 
+    #: Where prepared downloads (a person's data, a trust's archive) wait for their owner.
+    TAKEOUT_DIR = os.environ.get("TAKEOUT_DIR", str(INSTANCE_DIR / "exports"))
+    #: Hours a prepared download's link works; `flask build-exports` deletes it after.
+    TAKEOUT_LINK_HOURS = int(os.environ.get("TAKEOUT_LINK_HOURS", 24))
+    #: Build a download in a thread right after it is asked for; off, only
+    #: `flask build-exports` (cron or a worker) builds them.
+    TAKEOUT_BUILD_IN_THREAD = os.environ.get("TAKEOUT_BUILD_IN_THREAD", "1") != "0"
     #: Fernet key(s) that encrypt the identity providers' client secrets stored in the
     #: database; several, comma-separated, newest first, to rotate. Unset: secrets can only
     #: come from DROPIN_SSO_SECRET_* environment variables.

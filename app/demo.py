@@ -25,6 +25,9 @@ from app.models import (
     User,
     Visit,
 )
+from app.selfaudit.areas import SCALE, STATEMENT_KEYS
+from app.selfaudit.terms import usual_term
+from app.selfaudit_models import SelfAudit
 
 DEMO_NAMESPACE = uuid.UUID("6f1d6a52-2f7e-4d0a-9a51-0c0ffee0d0e5")
 
@@ -189,8 +192,50 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
         for category, title, guidance in LIBRARY
     ]
     _seed_visits(users, schools, library, today)
+    _seed_self_audits(users, schools, today)
     db.session.commit()
     return trust
+
+
+#: (email, experience, phase, focus this term or None, focus last term or None)
+SELF_AUDITS = [
+    ("teacher@example.org", "early_career", "KS2", None, "time"),
+    ("amara.okafor@example.org", "experienced", "KS1", "thinking", None),
+    ("dan.lewis@example.org", "developing", "KS2", "thinking", "thinking"),
+    ("ben.carter@example.org", "early_career", "EYFS", "thinking", None),
+    ("sian.evans@example.org", "experienced", "KS2", "environment", None),
+    ("teacher2@example.org", "developing", "KS3", "time", None),
+    ("olu.adeyemi@example.org", "experienced", "KS4", "time", None),
+    ("hannah.price@example.org", "early_career", "KS3", "time", None),
+]
+
+
+def _seed_self_audits(users, schools, today: date) -> None:
+    """A few teachers' self-audits this term (and one of last term), with the experience
+    and phase an admin would set, so suggested triads have something to group."""
+    this_term = usual_term(today)
+    last_term = usual_term(this_term.first_day - timedelta(days=1))
+    scale = [value for value, _ in SCALE]
+    for index, (email, experience, phase, focus, earlier_focus) in enumerate(SELF_AUDITS):
+        teacher = users[email]
+        if not teacher.experience and not teacher.phase:
+            teacher.experience, teacher.phase = experience, phase
+        school = next(m.school for m in teacher.memberships if m.role == "teacher")
+        for term, chosen in ((this_term, focus), (last_term, earlier_focus)):
+            if chosen is None:
+                continue
+            answers = {key: scale[(index + n) % len(scale)] for n, key in enumerate(STATEMENT_KEYS)}
+            _get_or_create(
+                SelfAudit,
+                teacher_id=teacher.id,
+                school_id=school.id,
+                term=term.name,
+                defaults={
+                    "term_starts_on": term.first_day,
+                    "answers": answers,
+                    "focus_area": chosen,
+                },
+            )
 
 
 def _seed_visits(users, schools, library, today: date) -> None:

@@ -95,6 +95,10 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: Set by an admin to mix peer triads: early_career | developing | experienced, or "".
+    experience: Mapped[str] = mapped_column(sa.String(16), default="", server_default="")
+    #: The phase they teach (EYFS, KS1 … KS5), or "".
+    phase: Mapped[str] = mapped_column(sa.String(8), default="", server_default="")
 
     memberships: Mapped[list[Membership]] = relationship(
         back_populates="user", cascade="all, delete-orphan"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 import uuid
 
 import pytest
@@ -61,6 +62,7 @@ def make_test_app(database_url: str, photo_dir: str, **overrides):
             **{k: getattr(TestConfig, k) for k in dir(TestConfig) if k.isupper()},
             "SQLALCHEMY_DATABASE_URI": database_url,
             "PHOTO_DIR": photo_dir,
+            "TAKEOUT_DIR": tempfile.mkdtemp(prefix="dropin-takeout-"),
             **overrides,
         }
     )

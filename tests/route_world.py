@@ -6,8 +6,8 @@ from __future__ import annotations
 import hashlib
 import io
 import uuid
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from PIL import Image
@@ -16,6 +16,8 @@ from app.demo import seed_demo
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Photo, School, User, Visit
 from app.photos.storage import photo_storage
+from app.selfaudit.areas import STATEMENT_KEYS
+from app.takeout.jobs import build, claim, request_export
 from tests.factories import (
     DEFAULT_PASSWORD,
     add_role,
@@ -55,6 +57,8 @@ class Target:
     step_id: int
     #: A peer triad of the school (three coaches made for the walk).
     triad_key: uuid.UUID | None = None
+    #: A prepared download (app/takeout) of this target's world.
+    export_id: int = 0
 
     def url_values(self) -> dict:
         return {
@@ -71,6 +75,7 @@ class Target:
             "triad_key": self.triad_key or uuid.uuid4(),
             "token": "not-a-real-token",
             "filename": "css/app.css",
+            "export_id": self.export_id,
         }
 
 
@@ -192,6 +197,7 @@ def build_world() -> dict[str, Target]:
         other.step_id,
         other.triad_key,
     )
+    targets.update(_with_exports(targets, other_trust))
     new_visit = Visit(id=uuid.uuid4(), teacher_id=riverside.person.id)  # never added
     targets["new"] = Target(
         riverside.trust_id,
@@ -204,6 +210,32 @@ def build_world() -> dict[str, Target]:
     )
     db.session.commit()
     return targets
+
+
+def _ready_export(owner_email: str, trust=None, expired: bool = False) -> int:
+    """A download built for real; `expired` makes its link run out a minute ago."""
+    export = request_export(_user(owner_email), trust)
+    db.session.commit()
+    assert claim(export.id)
+    built = build(export.id)
+    if expired:
+        built.expires_at = datetime.now(UTC) - timedelta(minutes=1)
+        db.session.commit()
+    return built.id
+
+
+def _with_exports(targets: dict[str, Target], other_trust) -> dict[str, Target]:
+    """Riverside: the teacher's own data; hillcrest: the teacher's, expired; other: the
+    outsider's archive of their own trust."""
+    return {
+        "riverside": replace(targets["riverside"], export_id=_ready_export(ROLE_EMAILS["teacher"])),
+        "hillcrest": replace(
+            targets["hillcrest"], export_id=_ready_export(ROLE_EMAILS["teacher"], expired=True)
+        ),
+        "other": replace(
+            targets["other"], export_id=_ready_export(ROLE_EMAILS["outsider"], other_trust)
+        ),
+    }
 
 
 def capture_for(target: Target) -> dict:
@@ -227,3 +259,10 @@ def snapshot() -> dict[str, list[tuple]]:
         rows = db.session.execute(sa.select(table)).all()
         tables[table.name] = sorted((tuple(map(repr, row)) for row in rows), key=repr)
     return tables
+
+
+#: A complete self-audit form: every statement answered, one focus area.
+SELF_AUDIT_FORM = {
+    **{f"answer-{key}": "secure" for key in STATEMENT_KEYS},
+    "focus_area": "thinking",
+}

@@ -11,7 +11,15 @@ from flask import Flask, url_for
 
 from tests.conftest import csrf_token_from
 from tests.factories import DEFAULT_PASSWORD
-from tests.route_world import ROLE_EMAILS, ROLES, build_world, capture_for, snapshot, tiny_jpeg
+from tests.route_world import (
+    ROLE_EMAILS,
+    ROLES,
+    SELF_AUDIT_FORM,
+    build_world,
+    capture_for,
+    snapshot,
+    tiny_jpeg,
+)
 
 #: Routes anyone may use, signed in or not.
 PUBLIC = {
@@ -84,6 +92,10 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "admin.add_library_step": ADMIN_OF_TRUST,
     "admin.library_step": ADMIN_OF_TRUST,
     "admin.retire_library_step": ADMIN_OF_TRUST,
+    "privacy.page": {"-": EVERYONE},
+    "privacy.retention_settings": ADMIN_OF_TRUST,
+    "privacy.erase": ADMIN_OF_PERSON,
+    "privacy.erase_trust_person": ADMIN_OF_PERSON,
     "api.me": {"-": EVERYONE},
     "api.library_steps": {"-": EVERYONE},
     "api.get_visit": SEE_VISIT,
@@ -129,7 +141,25 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "other": NO_ONE,
     },
     "leads.coverage": {"-": LEADS},
+    # The teacher's own self-audit: nobody else, never a lead (tests/test_selfaudit_privacy.py).
+    "selfaudit.page": {"-": {"teacher"}},
+    "selfaudit.save": {"-": {"teacher"}},
+    "selfaudit.share": {"-": {"teacher"}},
+    # What the teacher shares, for their current coach only.
+    "selfaudit.coach_view": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
+    "admin.suggested_triads": ADMIN_OF_TRUST,
+    "admin.arrange_suggested_triads": ADMIN_OF_TRUST,
+    "admin.terms": ADMIN_OF_TRUST,
+    "admin.add_school_term": ADMIN_OF_TRUST,
+    "admin.remove_school_term": ADMIN_OF_TRUST,
     "exports.index": {"-": LEADS},
+    # Take-out: one's own data for everyone; a trust's archive for its admins; a prepared
+    # zip for its owner only, until its link runs out (hillcrest's ran out).
+    "takeout.personal": {"-": EVERYONE},
+    "takeout.prepare_personal": {"-": EVERYONE},
+    "takeout.trust_export": ADMIN_OF_TRUST,
+    "takeout.prepare_trust_export": ADMIN_OF_TRUST,
+    "takeout.download": {"riverside": {"teacher"}, "hillcrest": NO_ONE, "other": {"outsider"}},
     "exports.visits_csv_download": {
         "riverside": {"coach", "school_lead", "trust_lead"},
         "hillcrest": {"trust_lead"},
@@ -217,6 +247,27 @@ def _form_for(endpoint: str, target) -> dict:
         "admin.preview_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.confirm_import": {"csv_text": "email,name,role\nx@example.org,X,teacher\n"},
         "admin.set_person_active": {"active": "n"},
+        "privacy.retention_settings": {
+            "photo_months": "12",
+            "visit_years": "3",
+            "visit_action": "anonymise",
+            "audit_years": "6",
+            "sign_in_days": "30",
+        },
+        # Both confirmations (the email must match: a refused walk sends the world's person).
+        "privacy.erase": {"step": "erase", "visits": "delete", "email": target.person.email},
+        "privacy.erase_trust_person": {
+            "step": "erase",
+            "visits": "delete",
+            "email": target.person.email,
+        },
+        "selfaudit.save": SELF_AUDIT_FORM,
+        "selfaudit.share": {"shared": "yes"},
+        "admin.add_school_term": {
+            "name": "Spring 2027",
+            "first_day": "2027-01-05",
+            "last_day": "2027-03-26",
+        },
     }
     return forms.get(endpoint, {})
 

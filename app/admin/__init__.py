@@ -20,4 +20,6 @@ from app.admin import (  # noqa: E402,F401
     routes,
     sso_routes,
     staff_routes,
+    suggest_routes,
+    term_routes,
 )

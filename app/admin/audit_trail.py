@@ -28,6 +28,10 @@ LABELS = {
     "role": "Role",
     "roles_added": "Roles added",
     "roles_removed": "Roles removed",
+    "experience": "Experience",
+    "first_day": "First day",
+    "last_day": "Last day",
+    "phase": "Phase",
     "created": "New account",
     "category": "Category",
     "title": "Title",
@@ -41,6 +45,20 @@ LABELS = {
     "members": "Members",
     "since": "From",
     "on": "On",
+    # Retention and erasure (app/privacy): counts, never contents.
+    "photos": "Photos",
+    "visits": "Visits",
+    "steps": "Action steps",
+    "audit_events": "Audit entries",
+    "sign_in_sessions": "Signed-in devices",
+    "visits_were": "Visits were",
+    "visits_changed": "Visits changed",
+    "photos_deleted": "Photos deleted",
+    "photo_months": "Photos kept (months)",
+    "visit_years": "Visits kept (years)",
+    "visit_action": "Then visits are",
+    "audit_years": "Audit trail kept (years)",
+    "sign_in_days": "Signed-in devices kept (days)",
 }
 ROLE_WORDS = {"lead": "school lead", "trust_lead": "trust lead"}
 #: Internal ids a person cannot use; the summary already names the thing.
@@ -110,7 +128,7 @@ class AuditReader:
             return "; ".join(f"{_label(k)} {self._words(k, v)}" for k, v in value.items())
         if key in ("role", "roles", "roles_added", "roles_removed"):
             return ROLE_WORDS.get(value, value)
-        if key in ("since", "on"):
+        if key in ("since", "on", "first_day", "last_day"):
             return _day(value)
         return str(value)
 

@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from app import limits
 from app.models import CADENCES, SCHOOL_ROLES
+from app.selfaudit.areas import EXPERIENCE, PHASES
 
 ROLE_LABELS = {
     "teacher": "Teacher",
@@ -145,6 +146,9 @@ class StaffEditForm(FlaskForm):
         choices={r: ROLE_LABELS[r] for r in SCHOOL_ROLES},
         validators=[DataRequired("Choose at least one role.")],
     )
+    #: To mix peer triads (app/admin/suggestions.py); optional.
+    experience = SelectField("Experience", choices={"": "Not set", **dict(EXPERIENCE)}, default="")
+    phase = SelectField("Phase they teach", choices={"": "Not set", **dict(PHASES)}, default="")
 
 
 class TrustRoleForm(FlaskForm):
@@ -223,3 +227,28 @@ class ImportUploadForm(FlaskForm):
 
 class ImportConfirmForm(FlaskForm):
     csv_text = HiddenField(validators=[DataRequired()])
+
+
+class TermForm(FlaskForm):
+    """A term as the school names it; self-audits are once per term."""
+
+    name = StringField(
+        "Name",
+        filters=[_strip],
+        validators=[
+            DataRequired("Name the term, as the school says it (“Autumn term 2026”)."),
+            Length(max=60, message="Keep the name to 60 characters."),
+        ],
+    )
+    first_day = DateField(
+        "First day", validators=[InputRequired("Enter the term's first day."), _a_real_year]
+    )
+    last_day = DateField(
+        "Last day", validators=[InputRequired("Enter the term's last day."), _a_real_year]
+    )
+
+    def validate_last_day(self, field) -> None:
+        if self.first_day.data and field.data and field.data < self.first_day.data:
+            raise ValidationError("The last day must not come before the first day.")
+        if self.first_day.data and field.data and (field.data - self.first_day.data).days > 200:
+            raise ValidationError("A term lasts at most 200 days: check the dates.")

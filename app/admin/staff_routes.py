@@ -17,6 +17,7 @@ from app.admin.services import (
     set_active,
     update_person_in_school,
 )
+from app.admin.suggestions import set_experience_and_phase
 from app.auth.links import invitation_for
 from app.extensions import db
 from app.htmx import page_or_fragment
@@ -54,7 +55,14 @@ def _person_page(school, person, form=None, **context) -> str:
         "admin/person.html",
         school=school,
         person=person,
-        form=form or StaffEditForm(formdata=None, name=person.name, roles=roles),
+        form=form
+        or StaffEditForm(
+            formdata=None,
+            name=person.name,
+            roles=roles,
+            experience=person.experience,
+            phase=person.phase,
+        ),
         **context,
     )
 
@@ -74,6 +82,9 @@ def person(school_id: int, user_id: int):
 
     def change() -> bool:
         update_person_in_school(current_user, school, person, form.name.data, form.roles.data)
+        set_experience_and_phase(
+            current_user, school, person, form.experience.data or "", form.phase.data or ""
+        )
         return True
 
     saved = save(form, change) is True

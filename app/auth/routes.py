@@ -56,6 +56,10 @@ NAV_LINKS = (
         (role, "Emails", "notify.preferences")
         for role in ("coach", "teacher", "lead", "trust_lead")
     ),
+    *(
+        (role, "Your data", "takeout.personal")
+        for role in ("coach", "teacher", "lead", "trust_lead", "admin")
+    ),
 )
 
 
@@ -72,7 +76,8 @@ def navigation():
     def nav_is_current(endpoint: str) -> bool:
         """Is this nav item the page shown? Every admin page sits under "Admin"."""
         shown = request.endpoint or ""
-        return shown == endpoint or (endpoint == "admin.index" and shown.startswith("admin."))
+        in_admin = shown.startswith("admin.") or shown == "takeout.trust_export"
+        return shown == endpoint or (endpoint == "admin.index" and in_admin)
 
     return {"nav_links": nav_links, "nav_is_current": nav_is_current}
 

@@ -361,6 +361,13 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
 # Part of this one rule: the action step's rules (app/authz/steps.py) and the hot-path
 # queries (app/authz/queries.py).
 from app.authz.queries import writable_coachees  # noqa: E402,F401
+from app.authz.selfaudit import (  # noqa: E402,F401
+    focus_counts_clause,
+    is_current_coach_of,
+    own_self_audits,
+    self_audit_school,
+    shared_self_audits,
+)
 from app.authz.steps import (  # noqa: E402,F401
     may_change_step,
     may_join_conversation,

@@ -19,6 +19,7 @@ from app.leads.coverage import (
     filter_and_sort,
 )
 from app.leads.trends import coach_summaries, trends_for
+from app.selfaudit.services import FEWEST_FOR_COUNTS, focus_counts
 
 
 @bp.route("/coverage")
@@ -42,6 +43,8 @@ def coverage():
             coaches=coach_summaries(schools, rows, now),
             coaches_for_filter=coaches_of(rows),
             coached=coached_shares(schools, rows),
+            focus=focus_counts(current_user, schools),
+            fewest_for_counts=FEWEST_FOR_COUNTS,
         )
 
     return page_or_fragment(
