@@ -1,7 +1,7 @@
 """expected photo ids: a table whose key refuses a second visit's claim to a photo id
 
 Revision ID: 0007_perf
-Revises: 0005_sso
+Revises: 0007_dporetain
 Create Date: 2026-11-30 17:50:00
 
 """
@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0007_perf"
-down_revision = "0005_sso"
+down_revision = "0007_dporetain"
 branch_labels = None
 depends_on = None
 
