@@ -144,6 +144,7 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "photos.thumbnail": SEE_VISIT,
     "capture.new_visit": {"-": EVERYONE},
     "capture.outbox": {"-": EVERYONE},
+    "capture.teachers": {"-": EVERYONE},
     "capture.sync_session": {"-": EVERYONE},
     "visits.index": {"-": EVERYONE},
     "visits.timeline": {"-": EVERYONE},

@@ -33,6 +33,7 @@ from app.models import (
     Visit,
     utcnow,
 )
+from app.steps import in_one_statement
 
 #: What a teacher may set their own step to; "embedded" is the coach's call.
 TEACHER_STATUSES = ("new", "practising")
@@ -101,7 +102,7 @@ def _lock_teacher(teacher_id: int) -> None:
     )
 
 
-def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
+def apply_step_choice(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
     """Give the visit its one step: revisit {"step_id"} or set {"text", …}."""
     if choice.get("step_id") is not None:
         step = teachers_step(visit.teacher_id, choice["step_id"])
@@ -110,14 +111,20 @@ def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
         visit.action_step = step
         db.session.flush()
         return step
-    return set_new_step(visit, choice)
+    return set_new_step(visit, choice, teacher_locked=teacher_locked)
 
 
-def set_new_step(visit: Visit, choice: dict) -> ActionStep:
+def set_new_step(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
     """A new step for the visit's teacher. Their live step closes: embedded when the coach
     said so on this visit (`embedded_step_id`), otherwise replaced, on the visit's date. A
     visit that started before the live step was set (synced late) does not close it: its
-    step goes straight into the history as replaced."""
+    step goes straight into the history as replaced. On PostgreSQL one statement does it
+    (app.steps.in_one_statement), after the teacher's row lock (`teacher_locked`: the
+    caller took it already)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        if not teacher_locked:
+            _lock_teacher(visit.teacher_id)
+        return in_one_statement.set_new_step(visit, choice, utcnow())
     _lock_teacher(visit.teacher_id)
     previous = live_step(visit.teacher_id)
     judged = teachers_step(visit.teacher_id, choice.get("embedded_step_id"))

@@ -17,6 +17,7 @@ from app.models import (
     ActionStep,
     AuditEvent,
     CoachingPair,
+    ExpectedPhoto,
     LibraryStep,
     Membership,
     Photo,
@@ -51,6 +52,10 @@ LEFT_OUT_COLUMNS = {
 
 def _school_ids(trust_id: int) -> sa.Select:
     return sa.select(School.id).where(School.trust_id == trust_id)
+
+
+def _visit_ids(trust_id: int) -> sa.Select:
+    return sa.select(Visit.id).where(Visit.school_id.in_(_school_ids(trust_id)))
 
 
 def _step_ids(trust_id: int) -> sa.Select:
@@ -102,9 +107,8 @@ TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "library_step": lambda trust_id: LibraryStep.trust_id == trust_id,
     "action_step": lambda trust_id: ActionStep.school_id.in_(_school_ids(trust_id)),
     "visit": lambda trust_id: Visit.school_id.in_(_school_ids(trust_id)),
-    "photo": lambda trust_id: Photo.visit_id.in_(
-        sa.select(Visit.id).where(Visit.school_id.in_(_school_ids(trust_id)))
-    ),
+    "photo": lambda trust_id: Photo.visit_id.in_(_visit_ids(trust_id)),
+    "expected_photo": lambda trust_id: ExpectedPhoto.visit_id.in_(_visit_ids(trust_id)),
     "step_comment": lambda trust_id: StepComment.step_id.in_(_step_ids(trust_id)),
     "practice_entry": lambda trust_id: PracticeEntry.step_id.in_(_step_ids(trust_id)),
     "step_view": lambda trust_id: sa.and_(
