@@ -95,6 +95,7 @@ def register_extensions(app: Flask) -> None:
     from app.notify import models as notify_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
+    from app.steps import models as step_models  # noqa: F401
     from app.takeout import models as takeout_models  # noqa: F401
 
     login_manager.user_loader(load_user)

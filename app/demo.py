@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from flask.cli import with_appcontext
 
 from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
+from app.demo_practice import give_library_plans, seed_practice_log
 from app.extensions import db
 from app.models import (
     ActionStep,
@@ -213,10 +214,12 @@ def seed_demo(password: str, today: date | None = None) -> Trust:
         )
         for category, title, guidance in LIBRARY
     ]
+    give_library_plans(library)
     _seed_visits(users, schools, library, today)
     _seed_cycles(schools, today)
     _seed_triad(users, schools, term_start, today)
     _seed_self_audits(users, schools, today)
+    seed_practice_log(users["teacher@example.org"], today, DEMO_NAMESPACE)
     db.session.commit()
     return trust
 
@@ -347,6 +350,8 @@ def _seed_visits(users, schools, library, today: date) -> None:
                     school_id=schools[slug].id,
                     text=chosen.title,
                     library_step_id=chosen.id,
+                    practice_rehearse=chosen.practice_rehearse,
+                    practice_success=chosen.practice_success,
                     set_at=started_at,
                     acknowledged_at=started_at + timedelta(days=1),
                 )

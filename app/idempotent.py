@@ -4,17 +4,20 @@ not a check-then-insert in Python, is what keeps a replayed upload from making a
 
 from __future__ import annotations
 
+import uuid
+
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import Visit
+from app.models import ExpectedPhoto
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 
 
-def _insert(model, values: dict):
-    return _INSERTS[db.session.get_bind().dialect.name](model).values(**values)
+def insert_statement(model, values: dict | list[dict]):
+    """INSERT for this database's dialect (one with ON CONFLICT); a list: several rows."""
+    return _INSERTS[db.session.get_bind().dialect.name](model).values(values)
 
 
 def insert_once(model, values: dict, key: str | tuple[str, ...] = "id") -> bool:
@@ -24,7 +27,7 @@ def insert_once(model, values: dict, key: str | tuple[str, ...] = "id") -> bool:
     the unique column, or the columns of a unique constraint."""
     keys = (key,) if isinstance(key, str) else key
     statement = (
-        _insert(model, values)
+        insert_statement(model, values)
         .on_conflict_do_nothing(index_elements=list(keys))
         .returning(getattr(model, keys[0]))
     )
@@ -46,26 +49,49 @@ def lock_row(model, key) -> None:
         db.session.execute(statement.values({column.name: column, **unchanged}))
 
 
-def photo_ids_listed_elsewhere(visit_id, photo_ids: list[str]) -> set[str]:
-    """Those of `photo_ids` that another visit already lists as its photos. A client-made
-    photo id belongs to the first visit that lists it, so someone who can merely see a
-    visit (and so its photo ids) cannot claim one for a visit of their own and keep the
-    real one from completing. (A scan of the visits' JSON lists: only when ids are given.)"""
+def claim_photo_ids(visit_id, photo_ids: list, *, new_visit: bool) -> set[str]:
+    """Claim `photo_ids` for the visit; the ids another visit claimed first come back (and
+    stay theirs). A client-made photo id belongs to the first visit that lists it, so
+    someone who can merely see a visit (and so its photo ids) cannot claim one for a visit
+    of their own and keep the real one from completing. The primary key of expected_photo
+    refuses the second claim: one INSERT … ON CONFLICT DO NOTHING RETURNING, and for an
+    existing visit one look-up of the ids it did not get (its own, or another's)."""
     if not photo_ids:
         return set()
-    listed = sa.cast(Visit.expected_photo_ids, sa.Text)
-    rows = db.session.scalars(
-        sa.select(listed).where(
-            Visit.id != visit_id, sa.or_(*(listed.contains(str(i)) for i in photo_ids))
+    wanted = {str(photo_id): uuid.UUID(str(photo_id)) for photo_id in photo_ids}
+    rows = [{"photo_id": photo_id, "visit_id": visit_id} for photo_id in wanted.values()]
+    statement = insert_statement(ExpectedPhoto, rows).on_conflict_do_nothing()
+    got = set(db.session.scalars(statement.returning(ExpectedPhoto.photo_id)))
+    missing = [photo_id for photo_id in wanted.values() if photo_id not in got]
+    if missing and not new_visit:
+        missing = db.session.scalars(
+            sa.select(ExpectedPhoto.photo_id).where(
+                ExpectedPhoto.photo_id.in_(missing), ExpectedPhoto.visit_id != visit_id
+            )
+        ).all()
+    return {str(photo_id) for photo_id in missing}
+
+
+def release_photo_ids(visit_id, kept: list) -> None:
+    """The visit no longer lists these: another visit may list them now."""
+    kept_ids = [uuid.UUID(str(photo_id)) for photo_id in kept]
+    db.session.execute(
+        sa.delete(ExpectedPhoto).where(
+            ExpectedPhoto.visit_id == visit_id, ExpectedPhoto.photo_id.not_in(kept_ids)
         )
     )
-    text = " ".join(rows)
-    return {str(i) for i in photo_ids if str(i) in text}
+
+
+def photo_id_claimed_elsewhere(visit_id, photo_id) -> bool:
+    query = sa.select(ExpectedPhoto.visit_id).where(
+        ExpectedPhoto.photo_id == photo_id, ExpectedPhoto.visit_id != visit_id
+    )
+    return db.session.scalar(query) is not None
 
 
 def insert_or_update(model, values: dict, keys: tuple[str, ...], update: tuple[str, ...]) -> None:
     """INSERT … ON CONFLICT (keys) DO UPDATE SET update: one row per key, last write wins."""
-    statement = _insert(model, values)
+    statement = insert_statement(model, values)
     statement = statement.on_conflict_do_update(
         index_elements=list(keys), set_={name: statement.excluded[name] for name in update}
     )

@@ -12,6 +12,11 @@ SUBJECT = 80
 CAPTION = 200
 #: One comment in the conversation on a step.
 COMMENT = 1000
+#: A step's practice plan: what to rehearse and how; what success looks like.
+PRACTICE_REHEARSE = 500
+PRACTICE_SUCCESS = 280
+#: The optional line on one practice log entry ("tried it in period 3").
+PRACTICE_NOTE = 280
 EMAIL = 254
 PERSON_NAME = 200
 #: Years a date typed into a form or a query may have: beyond these, dates at the ends of
@@ -35,6 +40,9 @@ def for_pages(photo_bytes: int) -> dict[str, int]:
         "subject": SUBJECT,
         "caption": CAPTION,
         "comment": COMMENT,
+        "practice_rehearse": PRACTICE_REHEARSE,
+        "practice_success": PRACTICE_SUCCESS,
+        "practice_note": PRACTICE_NOTE,
         "photos_per_visit": PHOTOS_PER_VISIT,
         "photo_bytes": photo_bytes,
     }

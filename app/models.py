@@ -193,6 +193,9 @@ class LibraryStep(db.Model):
     category: Mapped[str] = mapped_column(sa.String(80))
     title: Mapped[str] = mapped_column(sa.String(limits.ACTION_STEP))
     guidance: Mapped[str] = mapped_column(sa.Text, default="")
+    #: The practice plan a step set from this one starts with (the coach may adjust it).
+    practice_rehearse: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    practice_success: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: A retired step is offered no more but stays on the visits that used it.
     retired_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -257,6 +260,9 @@ class ActionStep(db.Model):
     acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     reflection: Mapped[str] = mapped_column(sa.Text, default="")
     reflected_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    #: The practice plan: what to rehearse and how, and what success looks like.
+    practice_rehearse: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
+    practice_success: Mapped[str] = mapped_column(sa.Text, default="", server_default="")
     #: When the visit that set it started.
     set_at: Mapped[datetime] = mapped_column(UTCDateTime)
     #: When it was embedded or replaced (the start of the visit that closed it).
@@ -349,6 +355,16 @@ class Photo(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     visit: Mapped[Visit] = relationship(back_populates="photos")
+
+
+class ExpectedPhoto(db.Model):
+    """A photo id a visit lists: it belongs to the first visit that lists it. The primary
+    key (unique) makes the database refuse a second visit's claim."""
+
+    photo_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
+    visit_id: Mapped[uuid.UUID] = mapped_column(
+        sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True
+    )
 
 
 class UserSession(db.Model):

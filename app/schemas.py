@@ -75,6 +75,13 @@ class StrictSchema(Schema):
         unknown = RAISE
 
 
+class PracticePlanSchema(StrictSchema):
+    """How the teacher rehearses the step before class, and what success looks like."""
+
+    rehearse = Text(load_default="", validate=validate.Length(max=limits.PRACTICE_REHEARSE))
+    success = Text(load_default="", validate=validate.Length(max=limits.PRACTICE_SUCCESS))
+
+
 class ActionStepInSchema(StrictSchema):
     """The visit's one step: {"step_id"} keeps the teacher practising their live step;
     {"text", "library_step_id"} sets a new one, closing the live step as replaced, or as
@@ -101,12 +108,21 @@ class ActionStepInSchema(StrictSchema):
         validate=ID_RANGE,
         metadata={"description": "With a new step: the live step this visit judged embedded."},
     )
+    practice_plan = fields.Nested(
+        PracticePlanSchema,
+        metadata={
+            "description": "With a new step, optional: its practice plan as the coach "
+            "adjusted it. Left out: the library step's plan (none for a step written fresh)."
+        },
+    )
 
     @validates_schema
     def revisit_or_new(self, data, **kwargs):
         if "step_id" in data:
             extra = [
-                name for name in ("text", "library_step_id", "embedded_step_id") if name in data
+                name
+                for name in ("text", "library_step_id", "embedded_step_id", "practice_plan")
+                if name in data
             ]
             for name in extra:
                 raise ValidationError("Send step_id alone to keep practising a step.", name)
@@ -223,6 +239,10 @@ class ActionStepOutSchema(Schema):
     closed_at = fields.AwareDateTime(
         allow_none=True, metadata={"description": "When it was embedded or replaced."}
     )
+    practice_plan = fields.Function(
+        lambda step: {"rehearse": step.practice_rehearse, "success": step.practice_success},
+        metadata={"type": "object", "description": "{rehearse, success}: how to practise it."},
+    )
     visit_ids = fields.Function(
         lambda step: [str(visit.id) for visit in step.visits],
         metadata={
@@ -245,6 +265,38 @@ class StepCommentOutSchema(Schema):
     author = fields.Nested(lambda: PersonSchema())
     body = fields.String()
     created_at = fields.AwareDateTime(metadata={"description": "Server time: the order shown."})
+
+
+class PracticeEntryInSchema(StrictSchema):
+    """One time the step was practised (PUT /api/v1/steps/<id>/practice/<uuid>)."""
+
+    kind = fields.String(
+        required=True,
+        validate=validate.OneOf(
+            ("rehearsal", "lesson"), error="Say how: rehearsal or lesson (tried it in class)."
+        ),
+    )
+    practised_on = fields.Date(
+        required=True, metadata={"description": "The school-local day, YYYY-MM-DD."}
+    )
+    note = Text(
+        load_default="",
+        validate=validate.Length(
+            max=limits.PRACTICE_NOTE,
+            error=f"Shorten the line to {limits.PRACTICE_NOTE} characters or fewer.",
+        ),
+    )
+    created_at = Moment(load_default=None, allow_none=True, format="iso")
+
+
+class PracticeEntryOutSchema(Schema):
+    id = fields.UUID()
+    step_id = fields.Integer()
+    author = fields.Nested(lambda: PersonSchema())
+    kind = fields.String(metadata={"enum": ["rehearsal", "lesson"]})
+    practised_on = fields.Date()
+    note = fields.String()
+    created_at = fields.AwareDateTime(metadata={"description": "Server time."})
 
 
 class PhotoOutSchema(Schema):
@@ -301,6 +353,8 @@ class LibraryStepSchema(Schema):
     category = fields.String()
     title = fields.String()
     guidance = fields.String()
+    practice_rehearse = fields.String()
+    practice_success = fields.String()
     school_id = fields.Integer(allow_none=True, metadata={"description": "None: trust-wide."})
 
 

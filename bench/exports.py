@@ -36,7 +36,7 @@ FROM visit v
 JOIN school s ON s.id = v.school_id
 JOIN "user" c ON c.id = v.coach_id
 JOIN "user" t ON t.id = v.teacher_id
-LEFT JOIN action_step a ON a.visit_id = v.id
+LEFT JOIN action_step a ON a.id = v.action_step_id
 LEFT JOIN library_step l ON l.id = a.library_step_id
 WHERE v.started_at >= '{start}' AND v.started_at < '{end}'
 ORDER BY v.started_at, v.id
@@ -49,6 +49,7 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
     from app.models import ActionStep, Visit
 
     now = datetime.now(UTC)
+    next_step = (db.session.scalar(sa.select(sa.func.max(ActionStep.id))) or 0) + 1
     for start in range(0, count, 20_000):
         visits, steps = [], []
         for _ in range(min(20_000, count - start)):
@@ -56,12 +57,27 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
             teachers, coaches = trust["staff"][school_id]
             started_at = now - timedelta(seconds=rng.randrange(364 * 86400))
             visit_id = uuid.UUID(int=rng.getrandbits(128), version=4)
+            teacher_id = rng.choice(teachers)
+            # Each visit sets its own step, already closed: a teacher has at most one live.
+            steps.append(
+                {
+                    "id": next_step,
+                    "teacher_id": teacher_id,
+                    "school_id": school_id,
+                    "status": "replaced",
+                    "reflection": "",
+                    "text": "Ask the question, pause three seconds, then name who answers",
+                    "set_at": started_at,
+                    "closed_at": started_at,
+                    "created_at": started_at,
+                }
+            )
             visits.append(
                 {
                     "id": visit_id,
                     "school_id": school_id,
                     "coach_id": rng.choice(coaches),
-                    "teacher_id": rng.choice(teachers),
+                    "teacher_id": teacher_id,
                     "started_at": started_at,
                     "duration_minutes": 10,
                     "class_name": "Year 8",
@@ -71,19 +87,14 @@ def add_visits(trust: dict, count: int, rng: random.Random) -> None:
                     "expected_photo_ids": [],
                     "created_at": started_at,
                     "updated_at": started_at,
+                    "action_step_id": next_step,
                 }
             )
-            steps.append(
-                {
-                    "visit_id": visit_id,
-                    "status": "practising",
-                    "reflection": "",
-                    "text": "Ask the question, pause three seconds, then name who answers",
-                }
-            )
-        support._insert(Visit.__table__, visits)
+            next_step += 1
         support._insert(ActionStep.__table__, steps)
+        support._insert(Visit.__table__, visits)
         db.session.commit()
+    db.session.execute(sa.text("SELECT setval('action_step_id_seq', :n)"), {"n": next_step})
     db.session.execute(sa.text("ANALYZE"))
     db.session.commit()
 

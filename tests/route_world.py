@@ -76,6 +76,7 @@ class Target:
             "action_step_id": self.visit.action_step_id,
             "teacher_id": self.visit.teacher_id,
             "comment_id": uuid.UUID(int=self.visit.action_step_id or 0),
+            "entry_id": uuid.UUID(int=self.visit.action_step_id or 0),
             "triad_key": self.triad_key or uuid.uuid4(),
             "cycle_id": self.cycle_id,
             "write_up_id": self.write_up_id,

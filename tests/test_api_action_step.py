@@ -134,7 +134,15 @@ def test_library_steps_are_those_of_the_users_schools_and_trust(app, world):
     response = as_person(app, world, "trust_lead").get("/api/v1/library-steps")
     steps = response.get_json()["library_steps"]
     assert {s["title"] for s in steps} == {"Narrate good", "Live marking"}
-    assert set(steps[0]) == {"id", "category", "title", "guidance", "school_id"}
+    assert set(steps[0]) == {
+        "id",
+        "category",
+        "title",
+        "guidance",
+        "school_id",
+        "practice_rehearse",
+        "practice_success",
+    }
 
     response = as_person(app, world, "b_coach").get("/api/v1/library-steps")
     assert [s["title"] for s in response.get_json()["library_steps"]] == ["I do, we do"]

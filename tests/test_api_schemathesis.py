@@ -3,7 +3,7 @@ a coach and as a teacher, a bounded number of cases. No answer is a 5xx, and eve
 answer conforms to the document (status codes, headers, bodies).
 
 30 cases per operation and role, valid and invalid ones (positive and negative
-generation): 8 operations x 2 roles, 480 requests to a real threaded server on 127.0.0.1."""
+generation): 9 operations x 2 roles, 540 requests to a real threaded server on 127.0.0.1."""
 
 from __future__ import annotations
 
@@ -48,6 +48,7 @@ OPERATIONS = [
     "PATCH /api/v1/visits/{visit_id}/action-step",
     "PUT /api/v1/visits/{visit_id}/photos/{photo_id}",
     "PUT /api/v1/steps/{action_step_id}/comments/{comment_id}",
+    "PUT /api/v1/steps/{action_step_id}/practice/{entry_id}",
 ]
 
 #: No 5xx, and every answer as documented. Not the checks that expect a made-up

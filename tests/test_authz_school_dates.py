@@ -90,9 +90,9 @@ def test_a_coach_writes_for_the_teachers_of_pairs_current_on_their_schools_date(
     coach, teachers = world
     coachees = authz.writable_coachees(coach, now)
     assert names(teachers, [c.teacher.id for c in coachees]) == CURRENT_AT[now]
-    writable = {
-        name
-        for name, teacher in teachers.items()
-        if authz.queries.write_target(coach, teacher.id, None, now) is not None
+    targets = {
+        name: authz.queries.write_target(coach, t.id, None, now) for name, t in teachers.items()
     }
-    assert writable == CURRENT_AT[now]
+    assert {name for name, target in targets.items() if target is not None} == CURRENT_AT[now]
+    # The coach of a current pair reads the teacher's reflections (decided in that query).
+    assert all(targets[name].reads_reflection for name in CURRENT_AT[now])

@@ -29,6 +29,10 @@ AWKWARD_TEXT = [
     "'quoted",
     "Ünïcödé ☕ 桜",
     " leading space",
+    # COPY escapes these inside a line; the CSV has them raw.
+    "C:\\temp\\new\\",
+    "two \\\\ backslashes, \\N",
+    "vt\x0b ff\x0c bs\x08 end",
 ]
 
 
@@ -73,3 +77,16 @@ def test_database_lines_match_python_lines(awkward_visits):
     from_python = b"".join(csv_bytes(HEADER, _row_batches(scope, period)))
     assert from_sql.count(b"\r\n") > 4 * len(AWKWARD_TEXT)
     assert from_sql == from_python
+
+
+def test_lines_cut_into_many_copy_rows_join_back_exactly(awkward_visits, monkeypatch):
+    """COPY sends LINES_PER_ROW lines a row: cut after every 3 lines, nothing moves."""
+    import app.exports.postgres as postgres
+
+    monkeypatch.setattr(postgres, "LINES_PER_ROW", 3)
+    period = parse_date_range(date(2026, 12, 26).isoformat(), date(2027, 1, 5).isoformat())
+    scope = operator_scope(None)
+    chunks = list(visits_csv(scope, period))
+    from_python = b"".join(csv_bytes(HEADER, _row_batches(scope, period)))
+    assert len(chunks) > 10
+    assert b"".join(chunks) == from_python

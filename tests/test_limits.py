@@ -32,6 +32,9 @@ def test_every_page_hands_the_limits_to_javascript(app, client):
         "subject": limits.SUBJECT,
         "caption": limits.CAPTION,
         "comment": limits.COMMENT,
+        "practice_rehearse": limits.PRACTICE_REHEARSE,
+        "practice_success": limits.PRACTICE_SUCCESS,
+        "practice_note": limits.PRACTICE_NOTE,
         "photos_per_visit": limits.PHOTOS_PER_VISIT,
         "photo_bytes": app.config["MAX_PHOTO_BYTES"],
     }

@@ -6,6 +6,8 @@ roles that may use it for each kind of target. A route in neither fails these te
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
 from flask import Flask, url_for
 
@@ -129,12 +131,20 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
         "hillcrest": NO_ONE,
         "other": NO_ONE,
     },
+    # The practice log of a step: the teacher's practice, kept like the conversation.
+    "api.put_practice": {"riverside": {"coach", "teacher"}, "hillcrest": NO_ONE, "other": NO_ONE},
+    "coaching.log_step_practice": {
+        "riverside": {"coach", "teacher"},
+        "hillcrest": NO_ONE,
+        "other": NO_ONE,
+    },
     "coaching.record": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
     "api.put_photo": {"riverside": {"coach"}, "hillcrest": NO_ONE, "other": NO_ONE},
     "photos.display": SEE_VISIT,
     "photos.thumbnail": SEE_VISIT,
     "capture.new_visit": {"-": EVERYONE},
     "capture.outbox": {"-": EVERYONE},
+    "capture.teachers": {"-": EVERYONE},
     "capture.sync_session": {"-": EVERYONE},
     "visits.index": {"-": EVERYONE},
     "visits.timeline": {"-": EVERYONE},
@@ -224,6 +234,8 @@ def _request(client, world, endpoint: str, method: str, target: str, csrf: str):
         kwargs["json"] = {"status": "practising"}
     elif endpoint == "api.put_comment":
         kwargs["json"] = {"body": "Tried it in period 3, worked."}
+    elif endpoint == "api.put_practice":
+        kwargs["json"] = {"kind": "lesson", "practised_on": date.today().isoformat()}
     elif endpoint == "api.put_photo":
         kwargs["data"] = tiny_jpeg()
         headers["Content-Type"] = "image/jpeg"
@@ -242,6 +254,7 @@ def _form_for(endpoint: str, target) -> dict:
         "teacher.set_status_as_coach": {"status": "practising"},
         "teacher.reflect": {"reflection": "The pause works with Year 5."},
         "coaching.add_step_comment": {"body": "Tried it in period 3, worked."},
+        "coaching.log_step_practice": {"kind": "lesson", "practised_on": date.today().isoformat()},
         "admin.school": {"name": "Renamed", "slug": target.school.slug, "cadence": "weekly"},
         "admin.add_school": {"name": "New School", "slug": "new-school", "cadence": "weekly"},
         "admin.add_staff": {"email": "new@example.org", "name": "New Person", "roles": "teacher"},

@@ -219,6 +219,28 @@ class LibraryStepForm(FlaskForm):
     guidance = TextAreaField(
         "Guidance for the coach", filters=[_strip], validators=[Optional(), Length(max=2000)]
     )
+    practice_rehearse = TextAreaField(
+        "Practice plan: what to rehearse, and how",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(
+                max=limits.PRACTICE_REHEARSE,
+                message=f"Keep it to {limits.PRACTICE_REHEARSE} characters or fewer.",
+            ),
+        ],
+    )
+    practice_success = TextAreaField(
+        "Practice plan: what success looks like",
+        filters=[_strip],
+        validators=[
+            Optional(),
+            Length(
+                max=limits.PRACTICE_SUCCESS,
+                message=f"Keep it to {limits.PRACTICE_SUCCESS} characters or fewer.",
+            ),
+        ],
+    )
 
 
 class ImportUploadForm(FlaskForm):

@@ -42,14 +42,22 @@ def categories_of(trust: Trust) -> list[str]:
 
 
 def add_step(
-    actor: User, trust: Trust, school: School | None, category: str, title: str, guidance: str
+    actor: User,
+    trust: Trust,
+    school: School | None,
+    category: str,
+    title: str,
+    guidance: str,
+    **practice_plan: str,
 ) -> LibraryStep:
+    """`practice_plan`: practice_rehearse and practice_success, each optional."""
     step = LibraryStep(
         trust_id=trust.id,
         school_id=school.id if school else None,
         category=category,
         title=title,
         guidance=guidance,
+        **practice_plan,
     )
     db.session.add(step)
     db.session.flush()
@@ -66,7 +74,8 @@ def add_step(
 
 
 def edit_step(actor: User, step: LibraryStep, school: School | None, **fields) -> dict:
-    """Change category, title, guidance or school; visits keep the text they were given."""
+    """Change category, title, guidance, practice plan or school; visits keep the text (and
+    steps the plan) they were given."""
     fields["school_id"] = school.id if school else None
     changes = {
         name: [getattr(step, name), value]

@@ -28,6 +28,13 @@ def _school_of(trust, form):
     return schools.get(form.school_id.data)
 
 
+def _practice_plan(form) -> dict[str, str]:
+    return {
+        "practice_rehearse": form.practice_rehearse.data or "",
+        "practice_success": form.practice_success.data or "",
+    }
+
+
 def _library_context(trust, form=None, **context) -> dict:
     steps = steps_of_trust(trust)
     return {
@@ -65,6 +72,7 @@ def add_library_step(trust_id: int):
             form.category.data,
             form.title.data,
             form.guidance.data or "",
+            **_practice_plan(form),
         )
         db.session.commit()
         form = None
@@ -100,6 +108,7 @@ def library_step(step_id: int):
         category=form.category.data,
         title=form.title.data,
         guidance=form.guidance.data or "",
+        **_practice_plan(form),
     )
     db.session.commit()
     return page_or_fragment(

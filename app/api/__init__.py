@@ -10,8 +10,9 @@ def name_the_visit(response):
     """Every JSON answer about a visit or photo carries its id, errors included (401, CSRF,
     404, 413 …): the device treats a body without the id as a failure."""
     args = request.view_args or {}
-    if "comment_id" in args:
-        args = {"visit_id": args["comment_id"]}  # a comment is named by its own id
+    for own_id in ("comment_id", "entry_id"):  # a comment, a practice entry: by its own id
+        if own_id in args:
+            args = {"visit_id": args[own_id]}
     if "visit_id" not in args or not response.is_json:
         return response
     body = response.get_json(silent=True)
@@ -23,4 +24,4 @@ def name_the_visit(response):
     return response
 
 
-from app.api import docs, photos, routes, steps, visits  # noqa: E402,F401
+from app.api import docs, photos, practice, routes, steps, visits  # noqa: E402,F401

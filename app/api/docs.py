@@ -24,6 +24,8 @@ SCHEMAS = {
     "ActionStepChange": schemas.ActionStepPatchSchema,
     "StepCommentIn": schemas.StepCommentInSchema,
     "StepComment": schemas.StepCommentOutSchema,
+    "PracticeEntryIn": schemas.PracticeEntryInSchema,
+    "PracticeEntry": schemas.PracticeEntryOutSchema,
     "PhotoUpload": schemas.PhotoUploadOutSchema,
     "LibraryStep": schemas.LibraryStepSchema,
     "Error": schemas.ErrorSchema,
@@ -195,6 +197,44 @@ OPERATIONS: dict[str, dict] = {
                 "404": _error("No such step, or not a conversation you are part of."),
                 "409": _error("Another comment was saved under this id."),
                 "422": _error("The comment is empty or too long."),
+            },
+        }
+    },
+    "api.put_practice": {
+        "put": {
+            "summary": "Log one practice of a step: rehearsed, or tried in class (idempotent)",
+            "description": (
+                "The teacher and their current coach(es) only; anyone else 404. The entry id "
+                "is made on the device: the same entry again answers 200."
+            ),
+            "parameters": [
+                {
+                    "name": "action_step_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "integer"},
+                },
+                {
+                    "name": "entry_id",
+                    "in": "path",
+                    "required": True,
+                    "schema": {"type": "string", "format": "uuid"},
+                },
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": "PracticeEntryIn"}},
+            },
+            "responses": {
+                "201": _json("PracticeEntry", "Logged."),
+                "200": _json("PracticeEntry", "Already logged."),
+                "400": _error("The body is not JSON, or the CSRF token is missing."),
+                "401": SIGNED_OUT,
+                "404": _error("No such step, or not a practice log you keep."),
+                "409": _error("Another practice entry was saved under this id."),
+                "413": _error("The body is over 256 KB (refused before it is read)."),
+                "415": _error("The body is not application/json."),
+                "422": _error("The kind, the day or the line is invalid (each is named)."),
             },
         }
     },

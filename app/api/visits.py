@@ -33,12 +33,14 @@ STEP_CHANGE = ActionStepPatchSchema()
 LIBRARY_STEPS = LibraryStepSchema(many=True)
 
 
-def visit_json(visit: Visit) -> dict:
+def visit_json(visit: Visit, reads_reflection: bool | None = None) -> dict:
     """The visit as the signed-in user may read it: a reflection only for the teacher and
-    their current coach(es)."""
+    their current coach(es) (`reads_reflection`: already decided for this teacher)."""
     body = VISIT_OUT.dump(visit)
     step = visit.action_step
-    if step is not None and not may_read_reflection(current_user, step):
+    if reads_reflection is None and step is not None:
+        reads_reflection = may_read_reflection(current_user, step)
+    if step is not None and not reads_reflection:
         body["action_step"].update(reflection=None, reflected_at=None)
     return body
 
@@ -55,7 +57,7 @@ def put_visit(visit_id: uuid.UUID):
     result = sync_visit(current_user, visit_id, capture)
     # The answer is made before the commit, from what is in hand: after it, every object
     # would be expired and read again, on a second connection.
-    answer = visit_json(result.visit)
+    answer = visit_json(result.visit, result.reads_reflection)
     db.session.commit()  # on SQLite the write lock is held until here
     discard(list(result.dropped_photo_keys))  # files go only once their rows have gone
     return jsonify(answer), 201 if result.created else 200

@@ -381,6 +381,7 @@ from app.authz.selfaudit import (  # noqa: E402,F401
 from app.authz.steps import (  # noqa: E402,F401
     may_change_step,
     may_join_conversation,
+    may_keep_practice_log,
     may_read_reflection,
     may_see_step,
     visible_step_or_404,

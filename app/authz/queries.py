@@ -19,9 +19,14 @@ from app.authz import (
     _may_write_for,
     led_school_ids,
     pair_is_current,
-    visible_visits_clause,
 )
-from app.authz.school_dates import bound_school_today, school_today
+from app.authz.school_dates import (
+    bound_pair_school_today,
+    bound_school_today,
+    pair_school_today,
+    school_today,
+)
+from app.authz.steps import _coaches_teacher_now
 from app.extensions import db
 from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
 
@@ -34,6 +39,8 @@ class WriteTarget:
     teacher: User
     #: The library step the capture names, when a visit in this school may use it.
     library_step: LibraryStep | None
+    #: may_read_reflection for the teacher's steps, decided in the same query.
+    reads_reflection: bool
 
 
 def write_target(
@@ -73,8 +80,11 @@ def _write_target_query() -> sa.Select:
         sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
     )
     coached_here = _coaches_now(user, teacher_id, School.id, today)
+    reads_reflection = sa.or_(
+        teacher_id == user.id, _coaches_teacher_now(user, teacher_id, bound_pair_school_today())
+    ).label("reads_reflection")
     return (
-        sa.select(School, teacher, LibraryStep)
+        sa.select(School, teacher, LibraryStep, reads_reflection)
         .select_from(School)
         .join(teacher, teacher.id == teacher_id)
         .outerjoin(LibraryStep, usable_here)
@@ -89,14 +99,24 @@ def _write_target_query() -> sa.Select:
 
 def visible_visits_in_scope(user: User, school_id: int | None = None):
     """visible_visits_clause decided once for a long read (an export) instead of per
-    visit: None when the user sees every visit of that school; else the schools they
-    lead are named outright, and the per-visit rule is left for the rest."""
+    visit: None when the user sees every visit of that school; else the same rule with
+    every sub-query answered first (the schools they lead, the teachers they coach now,
+    named outright), so the database checks plain values on each row and may read the
+    rows in parallel."""
     led = sorted(db.session.scalars(led_school_ids(user)))
     if school_id is not None and school_id in led:
         return None
-    if led:
-        return sa.or_(Visit.school_id.in_(led), visible_visits_clause(user))
-    return visible_visits_clause(user)
+    coached = db.session.execute(
+        sa.select(CoachingPair.teacher_id, CoachingPair.school_id)
+        .where(CoachingPair.coach_id == user.id, pair_is_current(pair_school_today()))
+        .distinct()
+    ).all()
+    return sa.or_(
+        Visit.coach_id == user.id,
+        Visit.teacher_id == user.id,
+        sa.tuple_(Visit.teacher_id, Visit.school_id).in_([tuple(pair) for pair in coached]),
+        Visit.school_id.in_(led),
+    )
 
 
 def writable_coachees(user: User, now=None, *, limit=None, search="") -> list[Coachee]:

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlalchemy.sql.functions import FunctionElement
 
 from app.models import CoachingPair, School, UTCDateTime
@@ -46,13 +47,28 @@ def school_today(zone, now: datetime | None = None) -> sa.ColumnElement:
     return local_date(moment, zone)
 
 
+def _pair_school_zone() -> sa.ScalarSelect:
+    """The timezone of a coaching pair's school (CoachingPair is in the query). An alias of
+    its own, so it is never taken for a School the enclosing query selects."""
+    pair_school = aliased(School)
+    return (
+        sa.select(pair_school.timezone)
+        .where(pair_school.id == CoachingPair.school_id)
+        .scalar_subquery()
+    )
+
+
 def pair_school_today(now: datetime | None = None) -> sa.ColumnElement:
     """The date at `now` on the clock of a coaching pair's school (CoachingPair is in the
     query)."""
-    zone = sa.select(School.timezone).where(School.id == CoachingPair.school_id)
-    return school_today(zone.scalar_subquery(), now)
+    return school_today(_pair_school_zone(), now)
 
 
 def bound_school_today(zone) -> sa.ColumnElement:
     """school_today for a query built once: bind {"now": …} to run it."""
     return local_date(sa.bindparam("now", type_=UTCDateTime()), zone)
+
+
+def bound_pair_school_today() -> sa.ColumnElement:
+    """pair_school_today for a query built once: bind {"now": …} to run it."""
+    return bound_school_today(_pair_school_zone())

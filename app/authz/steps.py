@@ -10,6 +10,8 @@ Part of app.authz (the one rule): import these from there.
 | acknowledge, reflect        | the step's teacher only                                  |
 | read the reflection, the    | the teacher and their current coach(es) only             |
 | conversation; comment       |                                                          |
+| read and write the practice | the teacher and their current coach(es) only: it is the  |
+| log                         | teacher's practice (leads see the step and its plan)     |
 """
 
 from __future__ import annotations
@@ -23,14 +25,15 @@ from app.extensions import db
 from app.models import ActionStep, CoachingPair, User, Visit
 
 
-def _coaches_teacher_now(user: User, teacher_id: int) -> sa.ColumnElement[bool]:
-    """EXISTS: `user` currently coaches this teacher, in any school."""
+def _coaches_teacher_now(user: User, teacher_id, today=None) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher, in any school (`today`: the pair's
+    school's date, this moment's unless given)."""
     return (
         sa.select(CoachingPair.id)
         .where(
             CoachingPair.coach_id == user.id,
             CoachingPair.teacher_id == teacher_id,
-            pair_is_current(pair_school_today()),
+            pair_is_current(pair_school_today() if today is None else today),
         )
         .exists()
     )
@@ -79,4 +82,10 @@ def may_read_reflection(user: User, step: ActionStep) -> bool:
 
 def may_join_conversation(user: User, step: ActionStep) -> bool:
     """Those who read the reflection also read and write the comments on the step."""
+    return may_read_reflection(user, step)
+
+
+def may_keep_practice_log(user: User, step: ActionStep) -> bool:
+    """The practice log is the teacher's own, treated like the conversation: the teacher
+    and their current coach(es) read it and add to it; leads and former coaches do not."""
     return may_read_reflection(user, step)

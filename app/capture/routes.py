@@ -1,15 +1,31 @@
-from flask import current_app, jsonify, render_template
+from flask import current_app, jsonify, render_template, request
 from flask_login import current_user, login_required
 from flask_wtf.csrf import generate_csrf
 
 from app.capture import bp
 from app.capture.services import capture_context
 
+SEARCH_MAX_LENGTH = 100
+
 
 @bp.route("/visits/new")
 @login_required
 def new_visit():
     return render_template("capture/new.html", capture=capture_context(current_user))
+
+
+@bp.get("/capture/teachers")
+@login_required
+def teachers():
+    """The capture page's search box, online, when its list of teachers was capped (a
+    trust lead): the matching teachers in the page's own shape, with their current steps
+    and their schools' library."""
+    search = request.args.get("q", "").strip()
+    if len(search) > SEARCH_MAX_LENGTH:
+        return jsonify({"error": f"Search for at most {SEARCH_MAX_LENGTH} characters."}), 400
+    response = jsonify(capture_context(current_user, search=search))
+    response.headers["Cache-Control"] = "no-store"
+    return response
 
 
 @bp.route("/outbox")

@@ -40,15 +40,20 @@ def library_for(school_ids: set[int]) -> list[dict]:
             "category": step.category,
             "title": step.title,
             "guidance": step.guidance,
+            "practice_rehearse": step.practice_rehearse,
+            "practice_success": step.practice_success,
         }
         for step in usable_library_steps(school_ids)
     ]
 
 
-def capture_context(user: User) -> dict:
-    """Everything the capture page embeds as JSON."""
+def capture_context(user: User, search: str = "") -> dict:
+    """Everything the capture page embeds as JSON; with `search`, the teachers whose name
+    or email matches (the page's search box asks for them when the list was capped)."""
     # Capped like /api/v1/me: a trust lead's page does not carry thousands of teachers.
-    coachees = writable_coachees(user, limit=TEACHERS_LISTED)
+    coachees = writable_coachees(user, limit=TEACHERS_LISTED + 1, search=search)
+    more_teachers = len(coachees) > TEACHERS_LISTED
+    coachees = coachees[:TEACHERS_LISTED]
     steps = current_steps(user, [c.teacher.id for c in coachees])
     teachers = [
         {
@@ -62,8 +67,11 @@ def capture_context(user: User) -> dict:
         }
         for c in coachees
     ]
-    return {
+    context = {
         "user_id": user.id,
         "teachers": teachers,
         "library": library_for({c.school.id for c in coachees}),
     }
+    if more_teachers:  # only then: a coach's page stays as it was
+        context["more_teachers"] = True
+    return context

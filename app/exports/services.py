@@ -134,8 +134,10 @@ def _utc_windows(period: Period, scope: ExportScope) -> Windows:
     return {zone: period.utc_window(zone) for zone in db.session.scalars(zones)}
 
 
-def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
-    """Visits whose start falls in their own school's window, ordered by start."""
+def visit_rows_query(scope: ExportScope, windows: Windows, *, names: bool = True) -> sa.Select:
+    """Visits whose start falls in their own school's window, ordered by start. Without
+    `names`, the coach's and teacher's names and emails are left to the caller (the
+    PostgreSQL path formats each person's cells once, from the ids)."""
     coach, teacher = aliased(User), aliased(User)
     photo_count = (
         sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
@@ -146,16 +148,22 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
             for zone, (start, end) in windows.items()
         )
     )
+    people = [
+        coach.name.label("coach"),
+        coach.email.label("coach_email"),
+        teacher.name.label("teacher"),
+        teacher.email.label("teacher_email"),
+    ]
     query = (
         sa.select(
             Visit.id,
             Visit.started_at,
+            Visit.school_id,
+            Visit.coach_id,
+            Visit.teacher_id,
             School.name.label("school"),
             School.timezone,
-            coach.name.label("coach"),
-            coach.email.label("coach_email"),
-            teacher.name.label("teacher"),
-            teacher.email.label("teacher_email"),
+            *(people if names else []),
             Visit.class_name,
             Visit.subject,
             Visit.duration_minutes,
@@ -167,13 +175,14 @@ def visit_rows_query(scope: ExportScope, windows: Windows) -> sa.Select:
             photo_count.label("photos"),
         )
         .join(School, School.id == Visit.school_id)
-        .join(coach, coach.id == Visit.coach_id)
-        .join(teacher, teacher.id == Visit.teacher_id)
         .outerjoin(ActionStep, ActionStep.id == Visit.action_step_id)
         .outerjoin(LibraryStep, LibraryStep.id == ActionStep.library_step_id)
         .where(in_own_window)
         .order_by(Visit.started_at, Visit.id)
     )
+    if names:
+        query = query.join(coach, coach.id == Visit.coach_id)
+        query = query.join(teacher, teacher.id == Visit.teacher_id)
     if scope.visible is not None:
         query = query.where(scope.visible)
     if scope.school is not None:
@@ -239,4 +248,4 @@ def _postgres_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
     yield from csv_bytes(HEADER, [])
     windows = _utc_windows(period, scope)
     if windows:
-        yield from postgres.csv_chunks(visit_rows_query(scope, windows))
+        yield from postgres.csv_chunks(visit_rows_query(scope, windows, names=False))

@@ -13,7 +13,7 @@ from flask import current_app
 from app import limits
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once, lock_row, photo_ids_listed_elsewhere
+from app.idempotent import insert_once, lock_row, photo_id_claimed_elsewhere
 from app.models import Photo, Visit
 from app.photos.processing import PhotoRefused, process_photo
 from app.photos.storage import StorageUnavailable, photo_storage
@@ -37,7 +37,7 @@ def store_photo(visit: Visit, photo_id: uuid.UUID, data: bytes, caption: str | N
     if existing is not None:
         return _replay(existing, visit, sha256, caption)
     listed_here = str(photo_id) in (visit.expected_photo_ids or [])
-    if not listed_here and photo_ids_listed_elsewhere(visit.id, [str(photo_id)]):
+    if not listed_here and photo_id_claimed_elsewhere(visit.id, photo_id):
         raise Refused(409, "That photo id belongs to another visit.")
     _check_room(visit)
     try:

@@ -29,6 +29,7 @@ from app.models import (
     utcnow,
 )
 from app.privacy import personal, records
+from app.steps.models import PracticeEntry
 from app.takeout.jobs import file_of, forget_exports_of
 from app.takeout.models import DataExport
 
@@ -145,6 +146,7 @@ def trusts_concerned(person: User) -> set[int]:
 FREE_TEXT = (
     (Visit, Visit.notes),
     (StepComment, StepComment.body),
+    (PracticeEntry, PracticeEntry.note),
     (ActionStep, ActionStep.reflection),
 )
 

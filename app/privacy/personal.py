@@ -37,6 +37,7 @@ COLUMNS: tuple[PersonalColumn, ...] = (
     PersonalColumn("visit", "teacher_id", VISIT_RECORD, "visits the person received"),
     PersonalColumn("action_step", "teacher_id", VISIT_RECORD, "the person's action steps"),
     PersonalColumn("step_comment", "author_id", DELETE, "comments the person wrote on steps"),
+    PersonalColumn("practice_entry", "author_id", DELETE, "practice the person logged on steps"),
     PersonalColumn("step_view", "user_id", DELETE, "when the person last read a step"),
     PersonalColumn("self_audit", "teacher_id", DELETE, "the person's termly self-audits"),
     PersonalColumn(

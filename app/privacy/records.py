@@ -18,6 +18,7 @@ import sqlalchemy as sa
 from app.extensions import db
 from app.models import ActionStep, Photo, StepComment, StepView, User, Visit, utcnow
 from app.photos.storage import photo_storage
+from app.steps.models import PracticeEntry
 
 #: The one account anonymised visits and steps point at: no roles, cannot sign in.
 FORMER_STAFF_EMAIL = "former-staff@dropin.invalid"
@@ -118,11 +119,12 @@ def orphan_steps(step_ids: Iterable[int]) -> list[int]:
 
 
 def delete_steps(step_ids: list[int]) -> int:
-    """Steps with their conversation and "last read" marks. Visits must no longer refer
-    to them."""
+    """Steps with their conversation, practice log and "last read" marks. Visits must no
+    longer refer to them."""
     if not step_ids:
         return 0
     _rowcount(sa.delete(StepComment).where(StepComment.step_id.in_(step_ids)))
+    _rowcount(sa.delete(PracticeEntry).where(PracticeEntry.step_id.in_(step_ids)))
     _rowcount(sa.delete(StepView).where(StepView.step_id.in_(step_ids)))
     return _rowcount(sa.delete(ActionStep).where(ActionStep.id.in_(step_ids)))
 
@@ -143,11 +145,12 @@ def anonymise_visits(visit_ids: list[uuid.UUID], placeholder: User) -> int:
 
 def anonymise_steps(step_ids: list[int], placeholder: User, now: datetime) -> int:
     """The steps stay (text, library step, status) without their teacher: the reflection
-    and the conversation go; a step still live is closed as replaced, as a placeholder
-    cannot hold more than one live step."""
+    and the conversation go (and the practice log: the teacher's own); a step still live
+    is closed as replaced, as a placeholder cannot hold more than one live step."""
     if not step_ids:
         return 0
     _rowcount(sa.delete(StepComment).where(StepComment.step_id.in_(step_ids)))
+    _rowcount(sa.delete(PracticeEntry).where(PracticeEntry.step_id.in_(step_ids)))
     _rowcount(sa.delete(StepView).where(StepView.step_id.in_(step_ids)))
     ours = sa.and_(ActionStep.id.in_(step_ids), ActionStep.teacher_id != placeholder.id)
     _rowcount(

@@ -10,7 +10,10 @@ from flask_login import current_user, login_required
 from app.authz import roles_of
 from app.pwa import bp
 
-#: Static files every page may need offline, precached by the service worker.
+#: Static files of the pages the service worker precaches (capture, outbox, offline),
+#: precached with them. Other pages' files (htmx, the teacher's page) are kept by the
+#: worker the first time a page online uses them (staticCacheFirst), which is also when
+#: that page is kept for offline use: the capture page's first load stays light.
 SHELL_FILES = (
     "css/app.css",
     "css/capture.css",
@@ -23,7 +26,9 @@ SHELL_FILES = (
     "js/limits.js",
     "js/photos.js",
     "js/capture/form.js",
+    "js/capture/search.js",
     "js/capture/steps.js",
+    "js/capture/plan.js",
     "js/capture/verdict.js",
     "js/capture/photos.js",
     "js/capture/timer.js",
@@ -32,11 +37,6 @@ SHELL_FILES = (
     "js/outbox-page.js",
     "js/pwa.js",
     "js/photo-viewer.js",
-    "css/teacher.css",
-    "js/teacher.js",
-    "js/teacher-offline.js",
-    "js/conversation.js",
-    "vendor/htmx-2.0.11.min.js",
     "vendor/idb-8.0.4.umd.js",
     "icons/icon-192.png",
 )

@@ -24,7 +24,16 @@ from app.authz import (
 from app.errors import Refused
 from app.extensions import db
 from app.idempotent import insert_once
-from app.models import LIVE_STEP_STATUSES, ActionStep, StepComment, User, Visit, utcnow
+from app.models import (
+    LIVE_STEP_STATUSES,
+    ActionStep,
+    LibraryStep,
+    StepComment,
+    User,
+    Visit,
+    utcnow,
+)
+from app.steps import in_one_statement
 
 #: What a teacher may set their own step to; "embedded" is the coach's call.
 TEACHER_STATUSES = ("new", "practising")
@@ -93,7 +102,7 @@ def _lock_teacher(teacher_id: int) -> None:
     )
 
 
-def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
+def apply_step_choice(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
     """Give the visit its one step: revisit {"step_id"} or set {"text", …}."""
     if choice.get("step_id") is not None:
         step = teachers_step(visit.teacher_id, choice["step_id"])
@@ -102,14 +111,20 @@ def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
         visit.action_step = step
         db.session.flush()
         return step
-    return set_new_step(visit, choice)
+    return set_new_step(visit, choice, teacher_locked=teacher_locked)
 
 
-def set_new_step(visit: Visit, choice: dict) -> ActionStep:
+def set_new_step(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
     """A new step for the visit's teacher. Their live step closes: embedded when the coach
     said so on this visit (`embedded_step_id`), otherwise replaced, on the visit's date. A
     visit that started before the live step was set (synced late) does not close it: its
-    step goes straight into the history as replaced."""
+    step goes straight into the history as replaced. On PostgreSQL one statement does it
+    (app.steps.in_one_statement), after the teacher's row lock (`teacher_locked`: the
+    caller took it already)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        if not teacher_locked:
+            _lock_teacher(visit.teacher_id)
+        return in_one_statement.set_new_step(visit, choice, utcnow())
     _lock_teacher(visit.teacher_id)
     previous = live_step(visit.teacher_id)
     judged = teachers_step(visit.teacher_id, choice.get("embedded_step_id"))
@@ -129,6 +144,7 @@ def set_new_step(visit: Visit, choice: dict) -> ActionStep:
         status=status,
         closed_at=closed_at,
         set_at=visit.started_at,
+        **practice_plan_of(choice),
     )
     db.session.add(step)
     visit.action_step = step
@@ -142,10 +158,30 @@ def _close(step: ActionStep, status: str, at: datetime) -> None:
     step.closed_at = at
 
 
+def practice_plan_of(choice: dict) -> dict[str, str]:
+    """The new step's practice plan: as the coach sent it, else (a capture from before
+    plans, or none adjusted) its library step's; a step written fresh starts with none."""
+    plan = choice.get("practice_plan")
+    if plan is None and choice.get("library_step_id") is not None:
+        library_step = db.session.get(LibraryStep, choice["library_step_id"])
+        if library_step is not None:
+            plan = {
+                "rehearse": library_step.practice_rehearse,
+                "success": library_step.practice_success,
+            }
+    plan = plan or {}
+    return {
+        "practice_rehearse": plan.get("rehearse", "").strip(),
+        "practice_success": plan.get("success", "").strip(),
+    }
+
+
 def rewrite_step(step: ActionStep, choice: dict) -> None:
     """The coach fixes the words of a step their visit set (an edit of the capture)."""
     step.text = choice["text"].strip()
     step.library_step_id = choice.get("library_step_id")
+    for name, value in practice_plan_of(choice).items():
+        setattr(step, name, value)
     db.session.flush()
 
 

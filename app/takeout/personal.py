@@ -36,6 +36,7 @@ from app.models import (
 from app.notify.models import EmailOptOut, SentEmail
 from app.selfaudit_models import SelfAudit
 from app.sso.models import SsoIdentity
+from app.steps.models import PracticeEntry
 
 Rows = Iterable[dict]
 
@@ -151,6 +152,8 @@ def _step_fields(step: ActionStep) -> dict:
     return {
         "id": step.id,
         "text": step.text,
+        "practice_rehearse": step.practice_rehearse,
+        "practice_success": step.practice_success,
         "status": step.status,
         "set_at": step.set_at,
         "status_changed_at": step.status_changed_at,
@@ -202,6 +205,29 @@ def step_comments(person: User) -> Rows:
             "author": author_name,
             "body": comment.body,
             "created_at": comment.created_at,
+        }
+
+
+def practice_log(person: User) -> Rows:
+    """Practice the person logged on any step, and all practice logged on their own steps
+    (the log is the teacher's own, like the conversation)."""
+    own_steps = sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id)
+    author = aliased(User)
+    query = (
+        sa.select(PracticeEntry, author.name)
+        .join(author, author.id == PracticeEntry.author_id)
+        .where(sa.or_(PracticeEntry.author_id == person.id, PracticeEntry.step_id.in_(own_steps)))
+        .order_by(PracticeEntry.practised_on, PracticeEntry.created_at, PracticeEntry.id)
+    )
+    for entry, author_name in db.session.execute(query):
+        yield {
+            "id": entry.id,
+            "step_id": entry.step_id,
+            "author": author_name,
+            "kind": entry.kind,
+            "practised_on": entry.practised_on,
+            "note": entry.note,
+            "created_at": entry.created_at,
         }
 
 
@@ -298,6 +324,7 @@ SECTIONS: list[Section] = [
     Section("steps_as_teacher", steps_as_teacher),
     Section("steps_as_coach", steps_as_coach),
     Section("step_comments", step_comments),
+    Section("practice_log", practice_log),
     Section("self_audits", self_audits),
     Section("triad_write_ups", triad_write_ups),
     Section("sign_in_accounts", sign_in_accounts),

@@ -17,6 +17,7 @@ from app.models import (
     ActionStep,
     AuditEvent,
     CoachingPair,
+    ExpectedPhoto,
     LibraryStep,
     Membership,
     Photo,
@@ -31,6 +32,7 @@ from app.models import (
 from app.notify.models import EmailOptOut, SentEmail
 from app.selfaudit_models import SchoolTerm, SelfAudit
 from app.sso.models import SsoConnection, SsoIdentity
+from app.steps.models import PracticeEntry
 
 #: Tables a trust's archive does not hold, and why.
 LEFT_OUT = {
@@ -50,6 +52,10 @@ LEFT_OUT_COLUMNS = {
 
 def _school_ids(trust_id: int) -> sa.Select:
     return sa.select(School.id).where(School.trust_id == trust_id)
+
+
+def _visit_ids(trust_id: int) -> sa.Select:
+    return sa.select(Visit.id).where(Visit.school_id.in_(_school_ids(trust_id)))
 
 
 def _step_ids(trust_id: int) -> sa.Select:
@@ -72,6 +78,7 @@ def people_ids(trust_id: int) -> sa.CompoundSelect:
         sa.select(CoachingPair.coach_id).where(in_trust_pairs),
         sa.select(CoachingPair.teacher_id).where(in_trust_pairs),
         sa.select(StepComment.author_id).where(StepComment.step_id.in_(_step_ids(trust_id))),
+        sa.select(PracticeEntry.author_id).where(PracticeEntry.step_id.in_(_step_ids(trust_id))),
         sa.select(SelfAudit.teacher_id).where(SelfAudit.school_id.in_(schools)),
         sa.select(AuditEvent.actor_id).where(
             AuditEvent.trust_id == trust_id, AuditEvent.actor_id.is_not(None)
@@ -100,10 +107,10 @@ TRUST_ROWS: dict[str, Callable[[int], sa.ColumnElement[bool]]] = {
     "library_step": lambda trust_id: LibraryStep.trust_id == trust_id,
     "action_step": lambda trust_id: ActionStep.school_id.in_(_school_ids(trust_id)),
     "visit": lambda trust_id: Visit.school_id.in_(_school_ids(trust_id)),
-    "photo": lambda trust_id: Photo.visit_id.in_(
-        sa.select(Visit.id).where(Visit.school_id.in_(_school_ids(trust_id)))
-    ),
+    "photo": lambda trust_id: Photo.visit_id.in_(_visit_ids(trust_id)),
+    "expected_photo": lambda trust_id: ExpectedPhoto.visit_id.in_(_visit_ids(trust_id)),
     "step_comment": lambda trust_id: StepComment.step_id.in_(_step_ids(trust_id)),
+    "practice_entry": lambda trust_id: PracticeEntry.step_id.in_(_step_ids(trust_id)),
     "step_view": lambda trust_id: sa.and_(
         StepView.step_id.in_(_step_ids(trust_id)), StepView.user_id.in_(_people(trust_id))
     ),

@@ -9,6 +9,7 @@ from app.errors import Refused
 from app.extensions import db
 from app.htmx import is_htmx, page_or_fragment
 from app.schemas import ActionStepPatchSchema
+from app.steps.practice import practice_log
 from app.steps.views import look_at
 from app.teacher import bp, services
 from app.teacher.formatting import STATUS_LABELS as STEP_STATUS_LABELS
@@ -29,11 +30,14 @@ STATUS_SAVED = {
 def index():
     """The teacher's home: their current action step, large, with what to do next."""
     visit = services.current_visit(current_user)
-    seen_before = None
+    seen_before, practice = None, None
     if visit is not None and visit.action_step is not None:
         seen_before = look_at(current_user, visit.action_step)
+        practice = practice_log(current_user, visit.action_step)
         db.session.commit()
-    return render_template("teacher/index.html", visit=visit, seen_before=seen_before)
+    return render_template(
+        "teacher/index.html", visit=visit, seen_before=seen_before, practice=practice
+    )
 
 
 @bp.route("/teacher/history")
@@ -68,7 +72,13 @@ def _after_change(visit, fragment: str, errors: dict | None = None, **context):
         return redirect(url_for("teacher.index"))
     status = 422 if errors else 200
     return page_or_fragment(
-        fragment, "teacher/index.html", status, visit=visit, errors=errors, **context
+        fragment,
+        "teacher/index.html",
+        status,
+        visit=visit,
+        errors=errors,
+        practice=practice_log(current_user, visit.action_step),
+        **context,
     )
 
 

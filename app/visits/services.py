@@ -5,7 +5,7 @@ progress, and the coach's timeline. Services flush; the route that calls them co
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -16,7 +16,7 @@ from app.authz import can_see_visit, may_edit_visit, may_use_library_step
 from app.authz.queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import insert_once, photo_ids_listed_elsewhere
+from app.idempotent import claim_photo_ids, insert_statement, release_photo_ids
 from app.models import ActionStep, School, User, Visit
 from app.steps import services as steps
 
@@ -27,6 +27,8 @@ class SyncResult:
     created: bool
     #: Storage keys of photos the device no longer lists: delete the files after commit.
     dropped_photo_keys: tuple[str, ...] = ()
+    #: may_read_reflection, when the permission query already answered it.
+    reads_reflection: bool | None = None
 
 
 # Sync: create or update one visit from a device's capture ------------------------------
@@ -44,26 +46,46 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     A new visit is inserted first, after one permission query: the id's uniqueness, not a
     look-up, tells it from a replay; its answer reuses what that query loaded.
     """
-    _check_photo_ids(visit_id, capture["photo_ids"])
     try:
         target, refused = _write_target(user, capture), None
     except Refused as error:  # a replay or an edit may still be allowed: decided below
         target, refused = None, error
-    if target is not None and insert_once(
-        Visit, _new_visit_row(user, visit_id, target.school, capture)
-    ):
-        visit = db.session.get(Visit, visit_id)
+    visit = _insert_visit(user, visit_id, target, capture) if target is not None else None
+    if visit is not None:
+        _check_photo_ids(visit_id, capture["photo_ids"], new_visit=True)
         _known_to_be(visit, user, target)
-        step = steps.apply_step_choice(visit, capture["action_step"])
+        choice = capture["action_step"]
+        step = steps.apply_step_choice(visit, choice, teacher_locked=True)
         if target.library_step is not None and step.library_step_id == target.library_step.id:
             set_committed_value(step, "library_step", target.library_step)
-        return SyncResult(visit, created=True)
+        return SyncResult(visit, created=True, reads_reflection=target.reads_reflection)
     # A replay or an edit (or a concurrent replay inserted it first: the database waited
     # for that request to commit).
     visit = _visit_for_update(visit_id)
     if visit is None:
         raise refused
-    return _apply_capture(user, visit, capture)
+    result = _apply_capture(user, visit, capture)
+    if target is not None and target.teacher.id == visit.teacher_id:
+        return replace(result, reads_reflection=target.reads_reflection)
+    return result
+
+
+def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture: dict):
+    """INSERT … ON CONFLICT DO NOTHING RETURNING the new visit, or None when the id is
+    taken (a replay or an edit). On PostgreSQL the same statement first locks the teacher's
+    row (FOR NO KEY UPDATE, as a new step needs) when no visit has that id yet."""
+    row = _new_visit_row(user, visit_id, target.school, capture)
+    if db.session.get_bind().dialect.name == "postgresql":
+        teacher_lock = (
+            sa.select(User.id)
+            .where(User.id == row["teacher_id"], ~sa.exists().where(Visit.id == visit_id))
+            .with_for_update(key_share=True)
+            .cte("teacher_lock")
+        )
+        locked = sa.select(teacher_lock.c.id).scalar_subquery()
+        row["teacher_id"] = sa.func.coalesce(locked, row["teacher_id"])
+    statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
+    return db.session.scalars(statement.returning(Visit)).first()
 
 
 def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
@@ -96,8 +118,8 @@ def _visit_for_update(visit_id: uuid.UUID) -> Visit | None:
     )
 
 
-def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list) -> None:
-    if photo_ids_listed_elsewhere(visit_id, photo_ids):
+def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list | None, *, new_visit: bool) -> None:
+    if claim_photo_ids(visit_id, photo_ids, new_visit=new_visit):
         message = "A photo id here is already another visit's: the app makes new ones."
         raise Refused(422, errors={"photo_ids": [message]})
 
@@ -168,7 +190,11 @@ def _same_step(visit: Visit, choice: dict) -> bool:
         return visit.action_step_id == choice["step_id"]
     return steps.sets_its_step(visit) and _same_values(
         step,
-        {"text": choice["text"].strip(), "library_step_id": choice.get("library_step_id")},
+        {
+            "text": choice["text"].strip(),
+            "library_step_id": choice.get("library_step_id"),
+            **steps.practice_plan_of(choice),
+        },
     )
 
 
@@ -190,6 +216,10 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> SyncResult:
         message = "A saved drop-in stays with its teacher: start a new drop-in instead."
         raise Refused(422, errors={"teacher_id": [message]})
     _check_step_choice(visit.school, capture)
+    listed = visit_columns.get("expected_photo_ids")
+    if listed is not None:
+        _check_photo_ids(visit.id, listed, new_visit=False)
+        release_photo_ids(visit.id, listed)
     for name, value in visit_columns.items():
         setattr(visit, name, value)
     _apply_step_edit(visit, choice)

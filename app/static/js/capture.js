@@ -33,6 +33,7 @@
     form.querySelector('[data-field="subject"]').value = payload.subject;
     form.querySelector('[data-field="notes"]').value = payload.notes;
     capture.writeStep(payload.action_step.text || "");
+    capture.writePlan(payload.action_step.practice_plan || capture.libraryPlan(payload.action_step.library_step_id));
     capture.renderPhotos();
   }
 

@@ -26,6 +26,7 @@
   function describeKind(entry) {
     if (entry.kind === "step-update") return "Update to a teacher's step";
     if (entry.kind === "comment") return "Comment on a step";
+    if (entry.kind === "practice") return "Practice logged on a step";
     const photos = Array.isArray(entry.photos) ? entry.photos.length : entry.photos || 0;
     return "Drop-in · " + photos + (photos === 1 ? " photo" : " photos");
   }

@@ -2,7 +2,7 @@
    confirmed it. IndexedDB through idb (vendor/idb-8.0.4.umd.js).
 
    Items of a few kinds share one store, each sent by its own sender (sync.js):
-     { id, kind: "visit" | "step-update" | "comment", userId, label, payload,
+     { id, kind: "visit" | "step-update" | "comment" | "practice", userId, label, payload,
        photos: [{ id, type, caption, size, sent }],
        state: "pending" | "sending" | "needs-attention" | "needs-sign-in",
        attempts, lastError, nextAttemptAt (ms), createdAt, updatedAt }
@@ -12,7 +12,7 @@
 (function (scope) {
   "use strict";
   const DB_NAME = "dropin-outbox";
-  const KINDS = ["visit", "step-update", "comment"];
+  const KINDS = ["visit", "step-update", "comment", "practice"];
   const SENT_KEPT = 20;
   const channel = "BroadcastChannel" in scope ? new scope.BroadcastChannel("dropin-outbox") : null;
   let opening = null;

@@ -66,7 +66,19 @@
     await confirmed(await send("PUT", url, { body: body, headers: jsonHeaders(token) }), [comment.comment_id]);
   }
 
-  const senders = { visit: sendVisit, "step-update": sendStepUpdate, comment: sendComment };
+  /** One entry of a step's practice log; its id, made on the device, keeps a resend to one. */
+  async function sendPractice(item, token) {
+    const entry = item.payload;
+    const url = "/api/v1/steps/" + entry.step_id + "/practice/" + entry.entry_id;
+    const body = JSON.stringify({
+      kind: entry.kind, practised_on: entry.practised_on, note: entry.note, created_at: entry.created_at,
+    });
+    await confirmed(await send("PUT", url, { body: body, headers: jsonHeaders(token) }), [entry.entry_id]);
+  }
+
+  const senders = {
+    visit: sendVisit, "step-update": sendStepUpdate, comment: sendComment, practice: sendPractice,
+  };
 
   /** Called while holding the lock: an item still "sending" lost its sender. */
   function isDue(item, force) {

@@ -21,12 +21,21 @@
       new URL(element.getAttribute(element.tagName === "IMG" ? "src" : "href"), location.href).href);
   }
 
-  /** Ask the service worker to keep this page and its photos in this person's cache. */
+  /** This page's own scripts and styles: the worker's precache is the capture page's. */
+  function fileUrls() {
+    const elements = document.querySelectorAll("script[src], link[rel=stylesheet]");
+    return Array.from(elements, (element) => new URL(element.src || element.href, location.href))
+      .filter((url) => url.origin === location.origin && url.pathname.startsWith("/static/"))
+      .map((url) => url.href);
+  }
+
+  /** Ask the service worker to keep this page, its files and its photos for offline. */
   async function keepForOffline() {
     if (!("serviceWorker" in navigator) || !navigator.onLine) return;
     const registration = await navigator.serviceWorker.ready;
     registration.active.postMessage({
       type: "keep-for-offline", page: location.href.split("#")[0], photos: photoUrls(),
+      files: fileUrls(),
     });
   }
 

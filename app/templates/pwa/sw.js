@@ -112,10 +112,12 @@ async function keepPage(url) {
   return owner;
 }
 
-/** A page asks: keep me and these photos for reading offline; only these photos. */
-async function keepForOffline(pageUrl, photoUrls) {
+/** A page asks: keep me, my static files and these photos for reading offline; only
+    these photos. (The precache carries the capture page's files only.) */
+async function keepForOffline(pageUrl, photoUrls, fileUrls) {
   const owner = await keepPage(pageUrl);
   if (!owner) return;
+  await keepStaticFiles(fileUrls);
   const cache = await caches.open(USER_CACHE_PREFIX + owner);
   const wanted = new Set(photoUrls);
   for (const request of await cache.keys()) {
@@ -127,6 +129,17 @@ async function keepForOffline(pageUrl, photoUrls) {
     const response = await fetch(url, { redirect: "manual" }).catch(() => null);
     const isImage = response && (response.headers.get("Content-Type") || "").startsWith("image/");
     if (isImage && response.ok && response.type === "basic") await cache.put(url, response);
+  }
+}
+
+async function keepStaticFiles(urls) {
+  const shell = await caches.open(SHELL_CACHE);
+  for (const url of urls) {
+    const sameSite = new URL(url).origin === self.location.origin;
+    if (!sameSite || !new URL(url).pathname.startsWith("/static/")) continue;
+    if (await shell.match(url, { ignoreVary: true })) continue;
+    const response = await fetch(url).catch(() => null);  // the HTTP cache has it: just loaded
+    if (response && response.ok && response.type === "basic") await shell.put(url, response);
   }
 }
 
@@ -150,7 +163,7 @@ self.addEventListener("activate", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "activate-update") self.skipWaiting();
   if (event.data && event.data.type === "keep-for-offline") {
-    event.waitUntil(keepForOffline(event.data.page, event.data.photos || [])
+    event.waitUntil(keepForOffline(event.data.page, event.data.photos || [], event.data.files || [])
       .then(() => event.source && event.source.postMessage({ type: "kept-for-offline" })));
   }
 });

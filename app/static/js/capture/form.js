@@ -17,6 +17,8 @@
     saving: false,
     /** field name -> function giving the field's problem ("" when fine), in page order. */
     problems: {},
+    /** True when the server's search (search.js) found this teacher for these words. */
+    foundFor: () => false,
   };
 
   /** The drop-in starts at the coach's first touch, not when the page was opened. */
@@ -50,7 +52,7 @@
   function fillTeachers(filter) {
     const chosen = teacherSelect.value;
     const words = filter.trim().toLowerCase();
-    const matches = data.teachers.filter((t) => !words || t.name.toLowerCase().includes(words));
+    const matches = data.teachers.filter((t) => !words || t.name.toLowerCase().includes(words) || capture.foundFor(words, t));
     const groups = [
       ["Your coachees", matches.filter((t) => t.coached_by_you)],
       ["Others you may visit", matches.filter((t) => !t.coached_by_you)],

@@ -69,6 +69,9 @@
     const verdict = capture.visit.verdict;
     if (keepsPractising()) return { step_id: verdict.stepId };
     const choice = { text: capture.stepText(), library_step_id: capture.visit.libraryStepId };
+    const plan = capture.practicePlan();
+    // An empty plan is left out: the server gives a library step its library's plan.
+    if (plan.rehearse || plan.success) choice.practice_plan = plan;
     if (verdict && verdict.choice === "embedded") choice.embedded_step_id = verdict.stepId;
     return choice;
   }

@@ -1,0 +1,121 @@
+"""Setting a new step on PostgreSQL in one statement: find the teacher's live step, close
+it (embedded when the coach said so, otherwise replaced), re-close a replaced step the
+coach judged embedded, insert the new step and point the visit at it. The same rules as
+app.steps.services.set_new_step (SQLite's path); the caller holds the teacher's row lock,
+so the statement's snapshot already sees every step set before it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm.attributes import set_committed_value
+
+from app.extensions import db
+from app.models import LIVE_STEP_WHERE, ActionStep, Visit
+
+# The insert reads the count of closed rows, so the old step is closed before the partial
+# unique index (one live step per teacher) sees the new one.
+_SET_NEW_STEP = f"""
+WITH previous AS (
+    SELECT id, set_at FROM action_step
+    WHERE teacher_id = :teacher_id AND {LIVE_STEP_WHERE}
+), closed AS (
+    UPDATE action_step SET
+        status = CASE WHEN action_step.id = :judged_id THEN 'embedded' ELSE 'replaced' END,
+        status_changed_at = :now, closed_at = :started_at
+    FROM previous
+    WHERE action_step.id = previous.id AND previous.set_at <= :started_at
+    RETURNING action_step.id
+), rejudged AS (
+    UPDATE action_step SET
+        status = 'embedded', status_changed_at = :now,
+        closed_at = COALESCE(action_step.closed_at, :started_at)
+    WHERE action_step.id = :judged_id AND action_step.teacher_id = :teacher_id
+        AND action_step.status = 'replaced'
+    RETURNING action_step.id
+), step AS (
+    INSERT INTO action_step
+        (teacher_id, school_id, text, library_step_id, practice_rehearse, practice_success,
+         status, reflection, set_at, closed_at, created_at)
+    SELECT :teacher_id, :school_id, :text, :library_step_id,
+        COALESCE(:rehearse, library.practice_rehearse, ''),
+        COALESCE(:success, library.practice_success, ''),
+        CASE WHEN previous.set_at > :started_at THEN 'replaced' ELSE 'new' END,
+        '', :started_at,
+        CASE WHEN previous.set_at > :started_at THEN previous.set_at END, :now
+    FROM (SELECT count(*) AS closing FROM closed) AS after_closing
+    LEFT JOIN previous ON true
+    LEFT JOIN library_step AS library ON library.id = :library_step_id
+    RETURNING *
+), pointed AS (
+    UPDATE visit SET action_step_id = step.id, updated_at = :now
+    FROM step WHERE visit.id = :visit_id
+    RETURNING visit.id
+)
+SELECT step.* FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
+"""  # noqa: S608 (LIVE_STEP_WHERE is a constant of app.models)
+
+_MOMENT = sa.DateTime(timezone=True)
+
+
+def _statement() -> sa.TextClause:
+    return (
+        sa.text(_SET_NEW_STEP)
+        .bindparams(
+            sa.bindparam("teacher_id", type_=sa.Integer),
+            sa.bindparam("school_id", type_=sa.Integer),
+            sa.bindparam("text", type_=sa.String),
+            sa.bindparam("library_step_id", type_=sa.Integer),
+            sa.bindparam("rehearse", type_=sa.String),
+            sa.bindparam("success", type_=sa.String),
+            sa.bindparam("judged_id", type_=sa.Integer),
+            sa.bindparam("started_at", type_=_MOMENT),
+            sa.bindparam("now", type_=_MOMENT),
+            sa.bindparam("visit_id", type_=sa.Uuid),
+        )
+        .columns(*ActionStep.__table__.columns)
+    )
+
+
+def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
+    params = {
+        "teacher_id": visit.teacher_id,
+        "school_id": visit.school_id,
+        "text": choice["text"].strip(),
+        "library_step_id": choice.get("library_step_id"),
+        **_plan_as_sent(choice),
+        "judged_id": choice.get("embedded_step_id"),
+        "started_at": visit.started_at,
+        "now": now,
+        "visit_id": visit.id,
+    }
+    select = sa.select(ActionStep).from_statement(_statement())
+    step = db.session.scalars(select, params).one()
+    _expire_other_steps(visit.teacher_id, step)
+    set_committed_value(step, "visits", [visit])
+    set_committed_value(visit, "action_step_id", step.id)
+    set_committed_value(visit, "action_step", step)
+    set_committed_value(visit, "updated_at", now)
+    return step
+
+
+def _plan_as_sent(choice: dict) -> dict[str, str | None]:
+    """The coach's plan, or NULLs so the statement takes the library step's (a capture
+    from before plans, or none adjusted): app.steps.services.practice_plan_of's rule."""
+    plan = choice.get("practice_plan")
+    if plan is None:
+        return {"rehearse": None, "success": None}
+    return {
+        "rehearse": plan.get("rehearse", "").strip(),
+        "success": plan.get("success", "").strip(),
+    }
+
+
+def _expire_other_steps(teacher_id: int, step: ActionStep) -> None:
+    """Steps of this teacher already loaded may have just been closed in the database."""
+    for loaded in list(db.session.identity_map.values()):
+        if isinstance(loaded, ActionStep) and loaded.teacher_id == teacher_id:
+            if loaded is not step:
+                db.session.expire(loaded)
