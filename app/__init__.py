@@ -92,6 +92,7 @@ def register_extensions(app: Flask) -> None:
     from app.auth.sessions import load_user
     from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
+    from app.photos import models as photo_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
     from app.steps import models as step_models  # noqa: F401

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from app.extensions import db
-from app.models import ExpectedPhoto
+from app.photos.models import ExpectedPhoto
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

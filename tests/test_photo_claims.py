@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from flask_migrate import upgrade
 
 from app.extensions import db
-from app.models import ExpectedPhoto
+from app.photos.models import ExpectedPhoto
 from tests.api_support import as_person, build_world, capture_for
 from tests.round_trips import counting_round_trips
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)

@@ -17,7 +17,6 @@ from app.models import (
     ActionStep,
     AuditEvent,
     CoachingPair,
-    ExpectedPhoto,
     LibraryStep,
     Membership,
     Photo,
@@ -30,6 +29,7 @@ from app.models import (
     Visit,
 )
 from app.notify.models import EmailOptOut, SentEmail
+from app.photos.models import ExpectedPhoto
 from app.selfaudit_models import SchoolTerm, SelfAudit
 from app.sso.models import SsoConnection, SsoIdentity
 from app.steps.models import PracticeEntry
