@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from app import (
+        expected_photos,  # noqa: F401
         models,  # noqa: F401  (register the models with the metadata)
         selfaudit_models,  # noqa: F401
     )
@@ -92,7 +93,6 @@ def register_extensions(app: Flask) -> None:
     from app.auth.sessions import load_user
     from app.cycles import models as cycle_models  # noqa: F401
     from app.notify import models as notify_models  # noqa: F401
-    from app.photos import models as photo_models  # noqa: F401
     from app.privacy import models as privacy_models  # noqa: F401
     from app.sso import models as sso_models  # noqa: F401
     from app.steps import models as step_models  # noqa: F401

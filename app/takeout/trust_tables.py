@@ -12,6 +12,7 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
+from app.expected_photos import ExpectedPhoto
 from app.extensions import db
 from app.models import (
     ActionStep,
@@ -29,7 +30,6 @@ from app.models import (
     Visit,
 )
 from app.notify.models import EmailOptOut, SentEmail
-from app.photos.models import ExpectedPhoto
 from app.selfaudit_models import SchoolTerm, SelfAudit
 from app.sso.models import SsoConnection, SsoIdentity
 from app.steps.models import PracticeEntry

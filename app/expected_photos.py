@@ -1,4 +1,4 @@
-"""The photo ids a visit expects, claimed in the database."""
+"""The photo ids a visit expects, claimed in the database (app.idempotent claims them)."""
 
 from __future__ import annotations
 
