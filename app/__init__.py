@@ -86,6 +86,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
 
     from app import (
+        expected_photos,  # noqa: F401
         models,  # noqa: F401  (register the models with the metadata)
         selfaudit_models,  # noqa: F401
     )

@@ -9,8 +9,8 @@ import uuid
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app.expected_photos import ExpectedPhoto
 from app.extensions import db
-from app.models import ExpectedPhoto
 
 _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 

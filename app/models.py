@@ -357,16 +357,6 @@ class Photo(db.Model):
     visit: Mapped[Visit] = relationship(back_populates="photos")
 
 
-class ExpectedPhoto(db.Model):
-    """A photo id a visit lists: it belongs to the first visit that lists it. The primary
-    key (unique) makes the database refuse a second visit's claim."""
-
-    photo_id: Mapped[uuid.UUID] = mapped_column(sa.Uuid, primary_key=True)
-    visit_id: Mapped[uuid.UUID] = mapped_column(
-        sa.ForeignKey("visit.id", ondelete="CASCADE"), index=True
-    )
-
-
 class UserSession(db.Model):
     """One signed-in device. Signing out deletes it; a password change or reset and a
     deactivation delete every one of the person's sessions."""

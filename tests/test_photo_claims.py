@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from flask_migrate import upgrade
 
+from app.expected_photos import ExpectedPhoto
 from app.extensions import db
-from app.models import ExpectedPhoto
 from tests.api_support import as_person, build_world, capture_for
 from tests.round_trips import counting_round_trips
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)

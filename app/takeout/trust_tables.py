@@ -12,12 +12,12 @@ from collections.abc import Callable
 import sqlalchemy as sa
 
 from app.cycles.models import CoachingCycle, GrowMemberStep, GrowWriteUp
+from app.expected_photos import ExpectedPhoto
 from app.extensions import db
 from app.models import (
     ActionStep,
     AuditEvent,
     CoachingPair,
-    ExpectedPhoto,
     LibraryStep,
     Membership,
     Photo,
