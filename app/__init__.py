@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 
 from app.config import config_for_environment, development_secret_key
 from app.extensions import csrf, db, login_manager, migrate
+from app.localtime import sqlite_local_date
 
 
 def create_app(config=None) -> Flask:
@@ -113,6 +114,7 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
+    dbapi_connection.create_function("dropin_local_date", 2, sqlite_local_date, deterministic=True)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -28,6 +28,12 @@ def local_today(timezone: str, now: datetime | None = None) -> date:
     return local_date(now or datetime.now(UTC), timezone)
 
 
+def sqlite_local_date(moment: str, timezone: str) -> str:
+    """local_date for SQL on SQLite (app.authz.school_dates): a UTC moment as SQLite holds
+    it ('2026-06-10 12:30:00.000000') to the school's day ('2026-06-11')."""
+    return local_date(datetime.fromisoformat(moment).replace(tzinfo=UTC), timezone).isoformat()
+
+
 def local_iso(moment: datetime | None, timezone: str) -> str:
     """'2026-11-16T09:05:00+00:00' on the school's clock, or '' for no time."""
     return moment.astimezone(ZoneInfo(timezone)).isoformat(timespec="seconds") if moment else ""

@@ -68,6 +68,14 @@ def make_test_app(database_url: str, photo_dir: str, **overrides):
     )
 
 
+def dispose_app_engine(app) -> None:
+    """Close the pooled connections of an app a test built: left open, one is collected
+    during a later test and psycopg warns there (an error in this suite)."""
+    with app.app_context():
+        db.session.remove()
+        db.engine.dispose()
+
+
 def empty_all_tables() -> None:
     db.session.rollback()
     with db.engine.begin() as connection:
@@ -87,9 +95,7 @@ def _session_app(backend, tmp_path_factory):
     with app.app_context():
         db.create_all()
     yield app
-    with app.app_context():
-        db.session.remove()
-        db.engine.dispose()
+    dispose_app_engine(app)
     if backend == "postgresql":
         drop_postgres_database(url)
 
@@ -101,6 +107,21 @@ def app(_session_app):
         yield _session_app
         empty_all_tables()
         db.session.remove()
+
+
+@pytest.fixture
+def dispose_afterwards():
+    """Hand it each app the test builds itself: its engine is disposed after the test,
+    passed or failed."""
+    built = []
+
+    def keep(own_app):
+        built.append(own_app)
+        return own_app
+
+    yield keep
+    for own_app in built:
+        dispose_app_engine(own_app)
 
 
 @pytest.fixture

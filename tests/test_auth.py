@@ -1,7 +1,10 @@
 """Sign-in, sign-out, sessions, CSRF, throttling and the security headers."""
 
+import re
+
 import pytest
 
+from app import authz
 from app.auth.services import WRONG_CREDENTIALS
 from app.demo import seed_demo
 from app.extensions import db
@@ -207,3 +210,33 @@ def test_unknown_page_is_a_friendly_404(client):
     response = client.get("/no-such-page")
     assert response.status_code == 404
     assert "Not found" in response.get_data(as_text=True)
+
+
+NAV = re.compile(r'<nav class="topnav" aria-label="Main">(.*?)</nav>', re.S)
+NAV_LINK = re.compile(r'<a href="[^"]+"[^>]*>([^<]+)</a>')
+NAV_BY_ACCOUNT = {
+    "coach@example.org": ["Drop-ins", "New drop-in", "Emails", "Your data"],
+    "teacher@example.org": ["My step", "Emails", "Your data"],
+    "lead@example.org": ["Coverage", "Export", "Emails", "Your data"],
+    "admin@example.org": ["Admin", "Your data"],
+}
+
+
+def nav_labels(html: str) -> list[str]:
+    (nav,) = NAV.findall(html)
+    return NAV_LINK.findall(nav)
+
+
+@pytest.mark.parametrize("email, labels", NAV_BY_ACCOUNT.items())
+def test_the_navigation_offers_each_role_its_sections(demo, client, auth, email, labels):
+    landing = auth.login(email).headers["Location"]
+    assert nav_labels(client.get(landing).get_data(as_text=True)) == labels
+
+
+def test_someone_with_no_role_is_offered_no_section(app, client, auth):
+    nobody = make_user("no-role-yet@example.test")
+    db.session.commit()
+    assert auth.login("no-role-yet@example.test").headers["Location"] == "/no-role"
+    page = client.get("/no-role").get_data(as_text=True)
+    assert nav_labels(page) == [] and "Sign out" in page
+    assert authz.reachable_sections(nobody) == [] and authz.landing_section(nobody) is None

@@ -10,9 +10,11 @@ def test_production_refuses_to_start_without_a_secret_key(monkeypatch):
         create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"})
 
 
-def test_production_uses_secure_cookies(monkeypatch):
+def test_production_uses_secure_cookies(monkeypatch, dispose_afterwards):
     monkeypatch.setenv("DROPIN_ENV", "production")
-    app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32})
+    app = dispose_afterwards(
+        create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x" * 32})
+    )
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert app.config["SESSION_COOKIE_HTTPONLY"] is True

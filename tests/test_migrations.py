@@ -9,6 +9,7 @@ from app.extensions import db
 from tests.conftest import (
     BACKENDS,
     create_throwaway_postgres_database,
+    dispose_app_engine,
     drop_postgres_database,
     make_test_app,
 )
@@ -22,8 +23,7 @@ def empty_database_app(request, tmp_path):
         url = f"sqlite:///{tmp_path / 'migrate.sqlite3'}"
     app = make_test_app(url, str(tmp_path / "photos"))
     yield app
-    with app.app_context():
-        db.engine.dispose()
+    dispose_app_engine(app)
     if request.param == "postgresql":
         drop_postgres_database(url)
 

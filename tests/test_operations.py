@@ -48,16 +48,15 @@ def test_readiness_names_an_unreachable_photo_store(app, client, s3_photos, monk
     }
 
 
-def test_without_a_database_the_app_is_alive_but_not_ready(tmp_path):
+def test_without_a_database_the_app_is_alive_but_not_ready(tmp_path, dispose_afterwards):
     nowhere = f"postgresql+psycopg://dropin@127.0.0.1:{free_port()}/dropin?connect_timeout=2"
-    app = make_test_app(nowhere, str(tmp_path / "photos"))
+    app = dispose_afterwards(make_test_app(nowhere, str(tmp_path / "photos")))
     with app.app_context():
         client = app.test_client()
         assert client.get("/healthz").status_code == 200
         response = client.get("/readyz")
         assert response.status_code == 503
         assert response.get_json()["database"] == "unavailable"
-        db.engine.dispose()
 
 
 def test_every_request_is_one_json_line_with_its_request_id(client, request_lines):

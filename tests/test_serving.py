@@ -129,11 +129,11 @@ def test_development_server_access_log_never_holds_a_link_token(app, caplog):
     assert "SECRET-TOKEN" not in caplog.text
 
 
-def test_proxy_hops_make_the_forwarded_address_and_scheme_the_real_ones(app):
+def test_proxy_hops_make_the_forwarded_address_and_scheme_the_real_ones(app, dispose_afterwards):
     from tests.conftest import make_test_app
 
-    behind_proxy = make_test_app(
-        app.config["SQLALCHEMY_DATABASE_URI"], app.config["PHOTO_DIR"], PROXY_HOPS=1
+    behind_proxy = dispose_afterwards(
+        make_test_app(app.config["SQLALCHEMY_DATABASE_URI"], app.config["PHOTO_DIR"], PROXY_HOPS=1)
     )
     headers = {"X-Forwarded-For": "203.0.113.9", "X-Forwarded-Proto": "https"}
 

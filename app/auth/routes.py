@@ -18,60 +18,35 @@ from app.auth.services import (
     sign_in,
 )
 from app.auth.sessions import end_all_sessions, end_session
-from app.authz import roles_of
+from app.authz import landing_section, reachable_sections
 from app.extensions import db
 from app.sso.services import offered_connections, password_sign_in_allowed
 
 SSO_ONLY = "Your trust signs in with its own accounts, not a Dropin password: use the button above."
 
-#: Where each role lands after signing in, most specific first.
-LANDING_PAGES = (
-    ("coach", "visits.index"),
-    ("lead", "leads.coverage"),
-    ("trust_lead", "leads.coverage"),
-    ("teacher", "teacher.index"),
-    ("admin", "admin.index"),
-)
+#: Each section's name in the navigation and the page that opens it. Who may reach which
+#: section is app.authz's to say (app/authz/sections.py).
+SECTION_LINKS = {
+    "drop_ins": ("Drop-ins", "visits.index"),
+    "new_drop_in": ("New drop-in", "capture.new_visit"),
+    "my_step": ("My step", "teacher.index"),
+    "coverage": ("Coverage", "leads.coverage"),
+    "export": ("Export", "exports.index"),
+    "admin": ("Admin", "admin.index"),
+    "emails": ("Emails", "notify.preferences"),
+    "your_data": ("Your data", "takeout.personal"),
+}
 
 
 def landing_page_for(user) -> str:
-    roles = roles_of(user)
-    for role, endpoint in LANDING_PAGES:
-        if role in roles:
-            return url_for(endpoint)
-    return url_for("auth.no_role")
-
-
-#: Navigation entries per role, in the order they appear.
-NAV_LINKS = (
-    ("coach", "Drop-ins", "visits.index"),
-    ("coach", "New drop-in", "capture.new_visit"),
-    ("teacher", "My step", "teacher.index"),
-    ("lead", "Coverage", "leads.coverage"),
-    ("trust_lead", "Coverage", "leads.coverage"),
-    ("lead", "Export", "exports.index"),
-    ("trust_lead", "Export", "exports.index"),
-    ("admin", "Admin", "admin.index"),
-    *(
-        (role, "Emails", "notify.preferences")
-        for role in ("coach", "teacher", "lead", "trust_lead")
-    ),
-    *(
-        (role, "Your data", "takeout.personal")
-        for role in ("coach", "teacher", "lead", "trust_lead", "admin")
-    ),
-)
+    section = landing_section(user)
+    return url_for(SECTION_LINKS[section][1]) if section else url_for("auth.no_role")
 
 
 @bp.app_context_processor
 def navigation():
     def nav_links() -> list[tuple[str, str]]:
-        roles = roles_of(current_user) if current_user.is_authenticated else []
-        links: list[tuple[str, str]] = []
-        for role, label, endpoint in NAV_LINKS:
-            if role in roles and (label, endpoint) not in links:
-                links.append((label, endpoint))
-        return links
+        return [SECTION_LINKS[section] for section in reachable_sections(current_user)]
 
     def nav_is_current(endpoint: str) -> bool:
         """Is this nav item the page shown? Every admin page sits under "Admin"."""

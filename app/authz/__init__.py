@@ -27,11 +27,12 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import date
+from datetime import datetime
 
 import sqlalchemy as sa
 from flask import abort
 
+from app.authz.school_dates import pair_school_today
 from app.extensions import db
 from app.models import (
     CoachingPair,
@@ -45,7 +46,9 @@ from app.models import (
 )
 
 
-def pair_is_current(today: date):
+def pair_is_current(today):
+    """A WHERE clause on CoachingPair; `today` is the school's date (a date or, for pairs
+    in several schools, SQL: app.authz.school_dates)."""
     return sa.and_(
         CoachingPair.since <= today,
         sa.or_(CoachingPair.until.is_(None), CoachingPair.until >= today),
@@ -71,16 +74,15 @@ def administered_trust_ids(user: User) -> sa.Select:
     )
 
 
-def visible_visits_clause(user: User, today: date | None = None):
-    """A WHERE clause on Visit: true exactly for the visits `user` may see."""
-    today = today or date.today()
+def visible_visits_clause(user: User, now: datetime | None = None):
+    """A WHERE clause on Visit: true exactly for the visits `user` may see (at `now`)."""
     coaches_teacher_now = (
         sa.select(CoachingPair.id)
         .where(
             CoachingPair.coach_id == user.id,
             CoachingPair.teacher_id == Visit.teacher_id,
             CoachingPair.school_id == Visit.school_id,
-            pair_is_current(today),
+            pair_is_current(pair_school_today(now)),
         )
         .exists()
     )
@@ -117,8 +119,8 @@ class Coachee:
     coached_by_user: bool  # listed first on the capture page
 
 
-def _coaches_now(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
-    """EXISTS: `user` currently coaches this teacher in this school."""
+def _coaches_now(user: User, teacher_id, school_id, today) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher in this school (`today`: its date)."""
     return (
         sa.select(CoachingPair.id)
         .where(
@@ -146,7 +148,7 @@ def _teaches_in_school_led_by(user: User, teacher_id, school_id) -> sa.ColumnEle
     )
 
 
-def _may_write_for(user: User, teacher_id, school_id, today: date) -> sa.ColumnElement[bool]:
+def _may_write_for(user: User, teacher_id, school_id, today) -> sa.ColumnElement[bool]:
     """True where `user` may write a visit for this (active) teacher in this school."""
     teacher_is_active = sa.select(User.id).where(User.id == teacher_id, User.active).exists()
     return sa.and_(
@@ -161,7 +163,7 @@ def _may_write_for(user: User, teacher_id, school_id, today: date) -> sa.ColumnE
 def school_for_new_visit(user: User, teacher_id: int) -> School | None:
     """The school a visit by `user` for this teacher belongs to, or None if not allowed.
     A school where the user coaches the teacher comes before one they lead."""
-    today = date.today()
+    today = pair_school_today()
     teacher = sa.literal(teacher_id)
     coached_here = _coaches_now(user, teacher, School.id, today)
     return db.session.scalar(
@@ -175,7 +177,7 @@ def school_for_new_visit(user: User, teacher_id: int) -> School | None:
 def may_write_visit_for(user: User, teacher_id: int, school_id: int) -> bool:
     """May `user` write a visit for this teacher in this school (coach now, or lead)?"""
     query = sa.select(
-        _may_write_for(user, sa.literal(teacher_id), sa.literal(school_id), date.today())
+        _may_write_for(user, sa.literal(teacher_id), sa.literal(school_id), pair_school_today())
     )
     return bool(db.session.scalar(query))
 
@@ -186,7 +188,7 @@ def can_see_teacher(user: User, teacher_id: int) -> bool:
         return True
     query = sa.select(
         sa.select(School.id)
-        .where(_may_write_for(user, sa.literal(teacher_id), School.id, date.today()))
+        .where(_may_write_for(user, sa.literal(teacher_id), School.id, pair_school_today()))
         .exists()
     )
     return bool(db.session.scalar(query))
@@ -358,8 +360,9 @@ def administered_person(trust: Trust, user_id: int) -> User | None:
     )
 
 
-# Part of this one rule: the action step's rules (app/authz/steps.py) and the hot-path
-# queries (app/authz/queries.py).
+# Part of this one rule: the action step's rules (app/authz/steps.py), the hot-path
+# queries (app/authz/queries.py), the sections a person may reach (app/authz/sections.py),
+# the self-audits (app/authz/selfaudit.py) and the coaching cycles (app/authz/cycles.py).
 from app.authz.cycles import (  # noqa: E402,F401
     administered_cycle,
     is_triad_member,
@@ -367,6 +370,7 @@ from app.authz.cycles import (  # noqa: E402,F401
     visible_write_up,
 )
 from app.authz.queries import writable_coachees  # noqa: E402,F401
+from app.authz.sections import landing_section, reachable_sections  # noqa: E402,F401
 from app.authz.selfaudit import (  # noqa: E402,F401
     focus_counts_clause,
     is_current_coach_of,

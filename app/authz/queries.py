@@ -6,7 +6,7 @@ and the teachers a user may write for (capped and searched for /api/v1/me)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import UTC, datetime
 from functools import cache
 from types import SimpleNamespace
 
@@ -19,6 +19,12 @@ from app.authz import (
     _may_write_for,
     led_school_ids,
     pair_is_current,
+)
+from app.authz.school_dates import (
+    bound_pair_school_today,
+    bound_school_today,
+    pair_school_today,
+    school_today,
 )
 from app.authz.steps import _coaches_teacher_now
 from app.extensions import db
@@ -37,7 +43,9 @@ class WriteTarget:
     reads_reflection: bool
 
 
-def write_target(user: User, teacher_id: int, library_step_id: int | None) -> WriteTarget | None:
+def write_target(
+    user: User, teacher_id: int, library_step_id: int | None, now: datetime | None = None
+) -> WriteTarget | None:
     """school_for_new_visit, the teacher and the library step in one indexed query: only
     the teacher's own schools are looked at (their memberships and coaching pairs), so it
     costs the same for a coach of three teachers and a trust lead of thousands."""
@@ -45,7 +53,7 @@ def write_target(user: User, teacher_id: int, library_step_id: int | None) -> Wr
         "user_id": user.id,
         "teacher_id": teacher_id,
         "library_step_id": library_step_id,
-        "today": date.today(),
+        "now": now or datetime.now(UTC),
     }
     row = db.session.execute(_write_target_query(), params).first()
     return WriteTarget(*row) if row is not None else None
@@ -56,7 +64,7 @@ def _write_target_query() -> sa.Select:
     """Built once with bound parameters: building it costs more than running it."""
     user = SimpleNamespace(id=sa.bindparam("user_id", type_=sa.Integer))
     teacher_id = sa.bindparam("teacher_id", type_=sa.Integer)
-    today = sa.bindparam("today", type_=sa.Date)
+    today = bound_school_today(School.timezone)
     teacher = aliased(User)
     teachers_schools = sa.union(
         sa.select(Membership.school_id).where(
@@ -73,7 +81,7 @@ def _write_target_query() -> sa.Select:
     )
     coached_here = _coaches_now(user, teacher_id, School.id, today)
     reads_reflection = sa.or_(
-        teacher_id == user.id, _coaches_teacher_now(user, teacher_id, today)
+        teacher_id == user.id, _coaches_teacher_now(user, teacher_id, bound_pair_school_today())
     ).label("reads_reflection")
     return (
         sa.select(School, teacher, LibraryStep, reads_reflection)
@@ -98,10 +106,9 @@ def visible_visits_in_scope(user: User, school_id: int | None = None):
     led = sorted(db.session.scalars(led_school_ids(user)))
     if school_id is not None and school_id in led:
         return None
-    today = date.today()
     coached = db.session.execute(
         sa.select(CoachingPair.teacher_id, CoachingPair.school_id)
-        .where(CoachingPair.coach_id == user.id, pair_is_current(today))
+        .where(CoachingPair.coach_id == user.id, pair_is_current(pair_school_today()))
         .distinct()
     ).all()
     return sa.or_(
@@ -112,10 +119,11 @@ def visible_visits_in_scope(user: User, school_id: int | None = None):
     )
 
 
-def writable_coachees(user: User, today=None, *, limit=None, search="") -> list[Coachee]:
-    """Teachers the user may write a visit for: their current coachees, then every active
-    teacher of a school they lead, by name, `limit` at most, names or emails `search`ing."""
-    today = today or date.today()
+def writable_coachees(user: User, now=None, *, limit=None, search="") -> list[Coachee]:
+    """Teachers the user may write a visit for: their current coachees (at `now`), then
+    every active teacher of a school they lead, by name, `limit` at most, names or emails
+    `search`ing."""
+    today = school_today(School.timezone, now)
     named = sa.or_(*(c.icontains(search, autoescape=True) for c in (User.name, User.email)))
     named = named if search else sa.true()
     coached = db.session.execute(

@@ -13,11 +13,12 @@ also the teacher's current coach reads a shared one as their coach.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import datetime
 
 import sqlalchemy as sa
 
 from app.authz import led_school_ids, pair_is_current
+from app.authz.school_dates import pair_school_today
 from app.extensions import db
 from app.models import CoachingPair, Membership, School, User
 from app.selfaudit_models import SelfAudit
@@ -43,17 +44,16 @@ def own_self_audits(user: User) -> sa.Select:
     )
 
 
-def shared_self_audits(coach: User, teacher_id: int, today: date | None = None) -> sa.Select:
-    """Self-audits this teacher shares, for the coach who coaches them now in that school;
-    empty for anyone else."""
-    today = today or date.today()
+def shared_self_audits(coach: User, teacher_id: int, now: datetime | None = None) -> sa.Select:
+    """Self-audits this teacher shares, for the coach who coaches them now (on that
+    school's date) in that school; empty for anyone else."""
     coaches_now = (
         sa.select(CoachingPair.id)
         .where(
             CoachingPair.coach_id == coach.id,
             CoachingPair.teacher_id == SelfAudit.teacher_id,
             CoachingPair.school_id == SelfAudit.school_id,
-            pair_is_current(today),
+            pair_is_current(pair_school_today(now)),
         )
         .exists()
     )
@@ -69,12 +69,11 @@ def shared_self_audits(coach: User, teacher_id: int, today: date | None = None) 
     )
 
 
-def is_current_coach_of(coach: User, teacher_id: int, today: date | None = None) -> bool:
-    today = today or date.today()
+def is_current_coach_of(coach: User, teacher_id: int, now: datetime | None = None) -> bool:
     query = sa.select(CoachingPair.id).where(
         CoachingPair.coach_id == coach.id,
         CoachingPair.teacher_id == teacher_id,
-        pair_is_current(today),
+        pair_is_current(pair_school_today(now)),
     )
     return coach.id != teacher_id and db.session.scalar(query.limit(1)) is not None
 

@@ -16,24 +16,24 @@ Part of app.authz (the one rule): import these from there.
 
 from __future__ import annotations
 
-from datetime import date
-
 import sqlalchemy as sa
 from flask import abort
 
 from app.authz import _coaches_now, pair_is_current, visible_visits_clause
+from app.authz.school_dates import pair_school_today
 from app.extensions import db
 from app.models import ActionStep, CoachingPair, User, Visit
 
 
-def _coaches_teacher_now(user: User, teacher_id: int, today: date) -> sa.ColumnElement[bool]:
-    """EXISTS: `user` currently coaches this teacher, in any school."""
+def _coaches_teacher_now(user: User, teacher_id, today=None) -> sa.ColumnElement[bool]:
+    """EXISTS: `user` currently coaches this teacher, in any school (`today`: the pair's
+    school's date, this moment's unless given)."""
     return (
         sa.select(CoachingPair.id)
         .where(
             CoachingPair.coach_id == user.id,
             CoachingPair.teacher_id == teacher_id,
-            pair_is_current(today),
+            pair_is_current(pair_school_today() if today is None else today),
         )
         .exists()
     )
@@ -66,7 +66,7 @@ def may_change_step(user: User, step: ActionStep) -> bool:
         .exists()
     )
     coaches_here = _coaches_now(
-        user, sa.literal(step.teacher_id), sa.literal(step.school_id), date.today()
+        user, sa.literal(step.teacher_id), sa.literal(step.school_id), pair_school_today()
     )
     return bool(db.session.scalar(sa.select(sa.or_(coaches_here, wrote_a_visit_on_it))))
 
@@ -76,7 +76,7 @@ def may_read_reflection(user: User, step: ActionStep) -> bool:
     current coach(es) only: not by leads, not by a former coach."""
     if user.id == step.teacher_id:
         return True
-    query = sa.select(_coaches_teacher_now(user, step.teacher_id, date.today()))
+    query = sa.select(_coaches_teacher_now(user, step.teacher_id))
     return bool(db.session.scalar(query))
 
 

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 from werkzeug.datastructures import MultiDict
 
 from app.authz import pair_is_current
+from app.authz.school_dates import pair_school_today
 from app.cycles.models import CoachingCycle
 from app.cycles.services import cycle_in
 from app.errors import UnknownSchool
@@ -82,11 +83,11 @@ def _teachers(school_ids: list[int]):
     ).all()
 
 
-def _current_coaches(school_ids: list[int], today: date):
+def _current_coaches(school_ids: list[int], now: datetime):
     return db.session.execute(
         sa.select(CoachingPair.school_id, CoachingPair.teacher_id, User.id, User.name)
         .join(User, User.id == CoachingPair.coach_id)
-        .where(CoachingPair.school_id.in_(school_ids), pair_is_current(today))
+        .where(CoachingPair.school_id.in_(school_ids), pair_is_current(pair_school_today(now)))
         .order_by(User.name)
     ).all()
 
@@ -140,7 +141,7 @@ def coverage_rows(
         (school_id, teacher_id): TeacherCoverage(teacher_id, name, by_id[school_id])
         for school_id, teacher_id, name in _teachers(school_ids)
     }
-    for school_id, teacher_id, coach_id, coach_name in _current_coaches(school_ids, now.date()):
+    for school_id, teacher_id, coach_id, coach_name in _current_coaches(school_ids, now):
         if (school_id, teacher_id) in rows:
             rows[(school_id, teacher_id)].coaches.append((coach_id, coach_name))
     for school_id, teacher_id, last_at, recent, visit_id, step_text, step_status in _last_visits(

@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 import sqlalchemy as sa
 
 from app.authz import pair_is_current
+from app.authz.school_dates import school_today
 from app.extensions import db
 from app.idempotent import insert_once
 from app.localtime import iso_week_label, last_complete_week, local_date, local_time
@@ -92,12 +93,12 @@ def _first_zone(rows) -> dict[int, str]:
     return zones
 
 
-def coach_zones(today: date) -> dict[int, str]:
+def coach_zones(now: datetime) -> dict[int, str]:
     rows = db.session.execute(
         sa.select(CoachingPair.coach_id, School.id, School.timezone)
         .join(School, School.id == CoachingPair.school_id)
         .join(User, User.id == CoachingPair.coach_id)
-        .where(pair_is_current(today), User.active)
+        .where(pair_is_current(school_today(School.timezone, now)), User.active)
     ).all()
     return _first_zone(rows)
 
@@ -127,7 +128,7 @@ def weekly_moment(now: datetime, timezone: str) -> date | None:
 
 
 def _weekly(now: datetime) -> Iterator[Wanted]:
-    for coach_id, timezone in coach_zones(now.date()).items():
+    for coach_id, timezone in coach_zones(now).items():
         if monday := weekly_moment(now, timezone):
             yield ("coach_weekly", coach_id, f"week:{iso_week_label(monday)}")
     for lead_id, timezone in lead_zones().items():

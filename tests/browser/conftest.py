@@ -18,7 +18,7 @@ from werkzeug.serving import make_server
 
 from app.demo import seed_demo
 from app.extensions import db
-from tests.conftest import DEFAULT_PASSWORD, empty_all_tables, make_test_app
+from tests.conftest import DEFAULT_PASSWORD, dispose_app_engine, empty_all_tables, make_test_app
 
 CHROMIUM = "/usr/lib/chromium/chromium"
 CHROMIUM_ARGS = [
@@ -127,6 +127,7 @@ def live_server(tmp_path_factory):
     server = LiveServer(app, tmp)
     yield server
     server.stop()
+    dispose_app_engine(app)
 
 
 @pytest.fixture(scope="session")
