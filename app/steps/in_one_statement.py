@@ -15,6 +15,10 @@ from sqlalchemy.orm.attributes import set_committed_value
 from app.extensions import db
 from app.models import LIVE_STEP_WHERE, ActionStep, Visit
 
+# Named, not `*`: a database made by the migrations holds the columns in another order
+# than the model, and the result is read by position.
+STEP_COLUMNS = ", ".join(column.name for column in ActionStep.__table__.columns)
+
 # The insert reads the count of closed rows, so the old step is closed before the partial
 # unique index (one live step per teacher) sees the new one.
 _SET_NEW_STEP = f"""
@@ -48,13 +52,13 @@ WITH previous AS (
     FROM (SELECT count(*) AS closing FROM closed) AS after_closing
     LEFT JOIN previous ON true
     LEFT JOIN library_step AS library ON library.id = :library_step_id
-    RETURNING *
+    RETURNING {STEP_COLUMNS}
 ), pointed AS (
     UPDATE visit SET action_step_id = step.id, updated_at = :now
     FROM step WHERE visit.id = :visit_id
     RETURNING visit.id
 )
-SELECT step.* FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
+SELECT {STEP_COLUMNS} FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
 """  # noqa: S608 (LIVE_STEP_WHERE is a constant of app.models)
 
 _MOMENT = sa.DateTime(timezone=True)

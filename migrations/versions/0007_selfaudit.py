@@ -64,9 +64,10 @@ def upgrade():
 
 
 def downgrade():
-    with op.batch_alter_table("user", schema=None) as batch_op:
-        batch_op.drop_column("phase")
-        batch_op.drop_column("experience")
+    # Plain DROP COLUMN (SQLite 3.35+ has it): a batch copy of "user" would fail the
+    # foreign keys of every row that refers to a person.
+    op.drop_column("user", "phase")
+    op.drop_column("user", "experience")
     with op.batch_alter_table("school_term", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_school_term_school_id"))
     op.drop_table("school_term")
