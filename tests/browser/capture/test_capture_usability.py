@@ -112,7 +112,7 @@ def test_offline_the_indicator_says_so_and_counts_what_waits(coach):
     indicator = coach.locator("[data-sync-status-text]")
     expect(indicator).to_have_text("All synced")
     coach.context.set_offline(True)
-    expect(indicator).to_have_text("Offline · saved on this device")
+    expect(indicator).to_have_text("Offline · drop-ins and step changes wait on this device")
     capture(coach)
     capture(coach, teacher="Amara Okafor")
     expect(indicator).to_have_text("Offline · 2 drop-ins waiting to sync")
