@@ -217,7 +217,7 @@ NAV_LINK = re.compile(r'<a href="[^"]+"[^>]*>([^<]+)</a>')
 NAV_BY_ACCOUNT = {
     "coach@example.org": ["Drop-ins", "New drop-in", "Emails", "Your data"],
     "teacher@example.org": ["My step", "Emails", "Your data"],
-    "lead@example.org": ["Coverage", "Export", "Emails", "Your data"],
+    "lead@example.org": ["New drop-in", "Coverage", "Export", "Emails", "Your data"],
     "admin@example.org": ["Admin", "Your data"],
 }
 

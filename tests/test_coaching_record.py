@@ -54,6 +54,18 @@ def test_the_record_shows_the_live_step_drop_ins_and_earlier_steps(app, world):
     assert "Next drop-in due" in html or "overdue" in html
 
 
+def test_a_step_set_today_reads_today_and_its_text_is_shown_once(app, world):
+    people, school = world["people"], world["schools"]["a1"]
+    make_visit(people["coach"], people["teacher"], school, NOW, step_text="Wait five seconds")
+    db.session.commit()
+    coach = as_person(app, world, "coach")
+    html = coach.get(f"/coaching/teachers/{people['teacher'].id}").get_data(as_text=True)
+    step = html[html.index('id="live-step-heading"') : html.index('id="drop-ins-heading"')]
+    assert step.count("Wait five seconds") == 1 and "Step:" not in step
+    assert "set today" in step and "0 days" not in step
+    assert "(last one today)" in html and "0 days ago" not in html
+
+
 @pytest.mark.parametrize("person", ["teacher", "school_lead", "trust_lead", "peer", "admin"])
 def test_only_the_teachers_coach_opens_the_record(app, world, person):
     api = as_person(app, world, person)

@@ -84,7 +84,7 @@ def test_two_visits_listing_one_photo_id_at_once_one_wins(app, world):
     body = capture_for(world["people"]["teacher"], photo_ids=[str(uuid.uuid4())])
     signed_in = {"people": {"coach": _Email(world["people"]["coach"].email)}}
     db.session.remove()  # the threads open their own sessions
-    barrier = threading.Barrier(4)
+    barrier = threading.Barrier(4, timeout=60)
     statuses: list[int] = []
 
     def send():

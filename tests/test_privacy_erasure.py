@@ -139,6 +139,12 @@ def test_the_admin_confirms_twice_on_the_staff_pages(app, client):
     url = f"/admin/schools/{world.school.id}/staff/{world.person_id}/erase"
     page = client.get(url)
     assert page.status_code == 200 and "What happens to the visits" in page.get_data(as_text=True)
+    said = page.get_data(as_text=True)
+    for kind in ("self-audits", "practice they logged", "Triad meeting write-ups they wrote"):
+        assert kind in said
+    assert "for the other two members of the triad too" in said
+    assert "“a former colleague”" in said and "“Former member of staff”" in said
+    assert f"#{world.person_id}" not in said
     csrf = csrf_token_from(page.get_data(as_text=True))
     nothing = client.post(url, data={"csrf_token": csrf, "step": "check"})
     assert nothing.status_code == 422
@@ -152,7 +158,8 @@ def test_the_admin_confirms_twice_on_the_staff_pages(app, client):
     assert db.session.get(User, world.person_id) is not None
     done = client.post(url, data={**wrong, "email": EMAIL.upper()})
     assert done.status_code == 200, done.get_data(as_text=True)
-    assert f"Person #{world.person_id} erased" in done.get_data(as_text=True)
+    assert f"{NAME} erased</h1>" in done.get_data(as_text=True)
+    assert f"#{world.person_id}" not in done.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(User, world.person_id) is None
     assert rows_mentioning(EMAIL, NAME) == []

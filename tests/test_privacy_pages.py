@@ -58,7 +58,10 @@ def test_the_privacy_page_says_the_trusts_periods(app, client, trust):
 def test_the_admin_sets_the_periods_and_it_is_audited(app, client, trust):
     sign_in(client, "admin@oak.test")
     url = f"/admin/trusts/{trust.id}/retention"
-    csrf = csrf_token_from(client.get(url).get_data(as_text=True))
+    page = client.get(url).get_data(as_text=True)
+    assert "Every night Dropin removes what is past these periods" in page
+    assert "flask" not in page  # the command is for the README, not an admin's page
+    csrf = csrf_token_from(page)
     response = client.post(url, data={**settings_form(), "csrf_token": csrf})
     assert response.status_code == 302
     settings = db.session.get(TrustRetention, trust.id)

@@ -20,7 +20,7 @@ def test_sixty_simultaneous_wrong_passwords_get_at_most_the_limit_checked(app):
     limit = app.config["LOGIN_FAILURES_PER_ACCOUNT"]
     with live_server(app) as port:
         forms = [SignInForm(port) for _ in range(ATTEMPTS)]
-        start = threading.Barrier(ATTEMPTS)
+        start = threading.Barrier(ATTEMPTS, timeout=60)
 
         def attempt(form: SignInForm) -> int:
             start.wait()

@@ -9,7 +9,7 @@ from datetime import date
 
 import sqlalchemy as sa
 
-from app.admin.suggestions import NO_SELF_AUDIT, suggest
+from app.admin.suggestions import LEFT_OUT_BY_YOU, NO_SELF_AUDIT, rearranged, suggest
 from app.demo import TRIAD_KEY, seed_demo
 from app.extensions import db
 from app.models import AuditEvent, CoachingPair, Membership, School, User
@@ -175,6 +175,17 @@ def test_the_admin_moves_people_and_accepts_a_triad(app):
     assert {"triad.add", "staff.update"} <= actions
     again = admin.get(url).get_data(as_text=True)
     assert again.count("Already in a current triad") == 3
+
+
+def test_rearranging_keeps_the_reason_of_those_the_suggestion_left_out(app):
+    seed_demo(DEFAULT_PASSWORD)
+    riverside = school("riverside")
+    ben, sian = person("ben.carter@example.org"), person("sian.evans@example.org")
+    moved = rearranged(riverside, date.today(), {ben.id: 0, sian.id: 0})
+    reasons = {p.name: why for p, why in moved.left_out}
+    assert reasons["Ben Carter"] == LEFT_OUT_BY_YOU  # taken out of triad 1 by the admin
+    assert reasons["Siân Evans"].startswith("Only 1 left over")  # untouched: its reason
+    assert reasons["Tom Baker"] == NO_SELF_AUDIT
 
 
 def test_experience_and_phase_are_set_on_the_persons_page(app):

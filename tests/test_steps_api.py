@@ -179,19 +179,24 @@ def test_two_phones_setting_steps_at_once_leave_one_live_step(app, world):
         for days in (5, 6, 7, 8)
     ]
     db.session.remove()  # the threads open their own sessions
-    barrier = threading.Barrier(len(bodies))
+    # Signed in one after another: only the PUTs race. A thread that fails breaks the
+    # barrier (timeout) and the test, instead of leaving the others waiting for ever.
+    coach = {"people": {"coach": _Email("coach@a1.test")}}
+    phones = [as_person(app, coach, "coach") for _ in bodies]
+    barrier = threading.Barrier(len(bodies), timeout=60)
     statuses: list[int] = []
 
-    def send(body):
-        api = as_person(app, {"people": {"coach": _Email("coach@a1.test")}}, "coach")
+    def send(api, body):
         barrier.wait()
         statuses.append(api.put_visit(uuid.uuid4(), body).status_code)
 
-    threads = [threading.Thread(target=send, args=(body,)) for body in bodies]
+    threads = [
+        threading.Thread(target=send, args=pair) for pair in zip(phones, bodies, strict=True)
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
-        thread.join()
+        thread.join(timeout=120)
     assert statuses == [201] * len(bodies)
     assert len(live_steps(person)) == 1
 

@@ -208,6 +208,9 @@ def test_an_admin_exports_the_trust_from_its_page(app, client, auth, tmp_path):
     auth.login("admin@example.org")
     page = client.get(f"/trusts/{demo.id}/export")
     assert page.status_code == 200 and "Export the trust" in page.get_data(as_text=True)
+    words = " ".join(page.get_data(as_text=True).split())
+    assert "A new Dropin can take this archive in (its administrators run one command" in words
+    assert "import-trust" not in page.get_data(as_text=True)
     from tests.conftest import csrf_token_from
 
     token = csrf_token_from(page.get_data(as_text=True))
@@ -216,6 +219,7 @@ def test_an_admin_exports_the_trust_from_its_page(app, client, auth, tmp_path):
         thread.join(timeout=120)
     listing = client.get(f"/trusts/{demo.id}/export").get_data(as_text=True)
     assert "Download the zip" in listing
+    assert " UTC" not in listing  # the school's own time, as everywhere else
     event = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.trust_id == demo.id)).one()
     assert event.action == "trust_exported" and event.actor.email == "admin@example.org"
     from app.takeout.models import DataExport

@@ -103,7 +103,7 @@ def test_concurrent_replays_to_both_servers_make_one_visit_and_one_photo(s3_serv
     objects_before = s3_server.object_names(servers["bucket"])
 
     def replay_everywhere(send) -> list[int]:
-        barrier, statuses = threading.Barrier(6), []
+        barrier, statuses = threading.Barrier(6, timeout=60), []
 
         def one(server):
             barrier.wait()

@@ -144,12 +144,14 @@ def rearranged(school: School, today: date, placement: dict[int, int]) -> Sugges
     triads = {number: SuggestedTriad(number, []) for number in sorted(numbers | {spare})}
     left_out = [(p, why) for p, why in suggestion.left_out if p.id not in suggestion.movable]
     current = {p.id: t.number for t in suggestion.triads for p in t.members}
+    # Someone the suggestion already left out keeps its reason until the admin places them.
+    reasons = {p.id: why for p, why in suggestion.left_out}
     for person_id, person in everyone.items():
         number = placement.get(person_id, current.get(person_id, 0))
         if number in triads:
             triads[number].members.append(person)
         else:
-            left_out.append((person, LEFT_OUT_BY_YOU))
+            left_out.append((person, reasons.get(person_id, LEFT_OUT_BY_YOU)))
     kept = [triad for triad in triads.values() if triad.members or triad.number != spare]
     for triad in kept:
         if not triad.complete:

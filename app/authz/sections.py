@@ -10,7 +10,8 @@ from app.models import User
 #: Each section and the roles that reach it, in the order the navigation shows them.
 SECTIONS = (
     ("drop_ins", ("coach",)),
-    ("new_drop_in", ("coach",)),
+    # Leads can also do drop-ins (a trust lead finds any teacher with the page's search).
+    ("new_drop_in", ("coach", "lead", "trust_lead")),
     ("my_step", ("teacher",)),
     ("coverage", ("lead", "trust_lead")),
     ("export", ("lead", "trust_lead")),

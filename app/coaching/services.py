@@ -125,10 +125,19 @@ def record_of(coach: User, coachee: Coachee) -> Record:
     )
 
 
+def _days_lasted(step: ActionStep) -> int:
+    end = step.closed_at or datetime.now(step.set_at.tzinfo)
+    return max(0, (local_day(end, step.school) - local_day(step.set_at, step.school)).days)
+
+
 def how_long(step: ActionStep) -> str:
     """How long a step lasted (or has lasted so far), in days or weeks."""
-    end = step.closed_at or datetime.now(step.set_at.tzinfo)
-    days = max(0, (local_day(end, step.school) - local_day(step.set_at, step.school)).days)
+    days = _days_lasted(step)
     if days < 14:
         return "1 day" if days == 1 else f"{days} days"
     return f"{days // 7} weeks"
+
+
+def so_far(step: ActionStep) -> str:
+    """How long a live step has lasted: "set today", "3 days so far", "2 weeks so far"."""
+    return "set today" if _days_lasted(step) == 0 else f"{how_long(step)} so far"

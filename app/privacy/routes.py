@@ -91,6 +91,7 @@ def _erase(trust, school, person):
     confirm = ErasureConfirmForm(person.email)
     if not confirm.validate_on_submit():
         return render_template("privacy/erase.html", confirm=confirm, **context), 422
+    name = person.name  # gone from the database once erased; shown once, to this admin
     try:
         erased = erase_person(current_user, person, confirm.visits.data)
     except ErasureRefused as refused:
@@ -104,4 +105,6 @@ def _erase(trust, school, person):
         )
         return render_template("privacy/erase.html", confirm=confirm, **context), 503
     db.session.commit()
-    return render_template("privacy/erased.html", trust=trust, school=school, erased=erased)
+    return render_template(
+        "privacy/erased.html", trust=trust, school=school, erased=erased, name=name
+    )

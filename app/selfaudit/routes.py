@@ -13,7 +13,10 @@ from app.selfaudit import bp, services
 from app.selfaudit.areas import AREA_BY_KEY, AREAS, SCALE, SCALE_LABELS
 from app.selfaudit.terms import current_term
 
-SAVED = "Saved. This is yours: only you see it unless you share it with your coach."
+SAVED = (
+    "Saved. This is yours: your coach reads it only if you share it. Leads see only how many"
+    " chose each area; the admin who suggests peer triads sees the area you chose."
+)
 SHARED = "Shared: your coach can read this term's self-audit."
 NOT_SHARED = "Not shared: only you can see this term's self-audit."
 

@@ -63,7 +63,15 @@ def _administered_trust_or_404(trust_id: int) -> Trust:
 def trust_export(trust_id: int):
     trust = _administered_trust_or_404(trust_id)
     context = _context(_exports_of("trust", trust.id))
-    return page_or_fragment("takeout/_exports.html", "takeout/trust.html", trust=trust, **context)
+    # Times in the trust's first school's timezone (UTC when it has no school yet).
+    first_school = min(trust.schools, key=lambda school: school.id, default=None)
+    return page_or_fragment(
+        "takeout/_exports.html",
+        "takeout/trust.html",
+        trust=trust,
+        time_school=first_school,
+        **context,
+    )
 
 
 @bp.post("/trusts/<int:trust_id>/export")

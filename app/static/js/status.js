@@ -30,7 +30,7 @@
     const state = attention || signIn ? "attention" : count(waiting) ? "waiting" : "synced";
     if (navigator.onLine === false) {
       // "All synced" would be untrue news offline: say where captures go instead.
-      const offline = parts.length ? parts : ["drop-ins save on this phone"];
+      const offline = parts.length ? parts : ["drop-ins and step changes wait on this device"];
       return { text: ["Offline"].concat(offline).join(" · "), state: state === "synced" ? "offline" : state };
     }
     return { text: parts.length ? parts.join(" · ") : "All synced", state: state };
