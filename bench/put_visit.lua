@@ -1,5 +1,6 @@
--- wrk script: every request PUTs a new visit (a fresh random UUID) for one of the coach's
--- teachers. Environment: BENCH_COOKIE, BENCH_CSRF, BENCH_TEACHERS (comma-separated ids).
+-- wrk script: every request PUTs a new visit (a fresh random UUID) as one of the coaches,
+-- picked at random, for one of that coach's teachers. Environment: BENCH_COACHES,
+-- "cookie|csrf token|teacher id,teacher id;…" (empty cookie and token: no sign-in).
 local counter = 0
 local threads = {}
 
@@ -11,13 +12,17 @@ end
 
 function init(args)
   math.randomseed(os.time() * 100 + number)
-  teachers = {}
-  for id in string.gmatch(os.getenv("BENCH_TEACHERS"), "%d+") do
-    table.insert(teachers, id)
+  coaches = {}
+  for entry in string.gmatch(os.getenv("BENCH_COACHES"), "[^;]+") do
+    local cookie, token, ids = string.match(entry, "^([^|]*)|([^|]*)|(.*)$")
+    local teachers = {}
+    for id in string.gmatch(ids, "%d+") do table.insert(teachers, id) end
+    table.insert(coaches, {
+      headers = {["Cookie"] = cookie, ["X-CSRFToken"] = token,
+                 ["Content-Type"] = "application/json"},
+      teachers = teachers,
+    })
   end
-  wrk.headers["Cookie"] = os.getenv("BENCH_COOKIE")
-  wrk.headers["X-CSRFToken"] = os.getenv("BENCH_CSRF")
-  wrk.headers["Content-Type"] = "application/json"
   created = 0
 end
 
@@ -29,12 +34,13 @@ local function uuid4()
 end
 
 function request()
-  local teacher = teachers[math.random(#teachers)]
+  local coach = coaches[math.random(#coaches)]
+  local teacher = coach.teachers[math.random(#coach.teachers)]
   local body = '{"teacher_id": ' .. teacher .. ', "started_at": "2026-11-23T09:15:00+00:00", '
     .. '"duration_minutes": 10, "class_name": "9B", "subject": "Maths", '
     .. '"notes": "Pupils explained their reasoning to a partner first.", '
     .. '"action_step": {"text": "Pause three seconds after every question."}}'
-  return wrk.format("PUT", "/api/v1/visits/" .. uuid4(), nil, body)
+  return wrk.format("PUT", "/api/v1/visits/" .. uuid4(), coach.headers, body)
 end
 
 function response(status, headers, body)

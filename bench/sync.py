@@ -15,6 +15,11 @@ from bench import support
 from bench.table import Row, at_least, at_most
 
 SECONDS = 10
+#: Coaches whose devices sync at once, each with 3 to 8 teachers (a real coach's load). Every
+#: request is one coach's (picked at random) for one of their teachers: 16 connections all
+#: setting steps for one coach's 3 teachers would mostly measure the one-live-step rule's
+#: lock on each teacher, which makes them take turns.
+COACHES = 16
 WARM_UP_SECONDS = 3
 SCRIPT = Path(__file__).with_name("put_visit.lua")
 GOAL_RATIO = 0.35
@@ -22,7 +27,7 @@ GOAL_ROUND_TRIPS = 8
 
 
 def _seed() -> dict:
-    """One school; a coach of three teachers (and nineteen other coaches)."""
+    """One school; COACHES coaches of 3 to 8 teachers each (and four more coaches)."""
     from app.extensions import db
     from app.models import CoachingPair, Membership, School, Trust, User
 
@@ -31,10 +36,12 @@ def _seed() -> dict:
     db.session.add(school)
     since = datetime.now(UTC).date() - timedelta(days=7)
     people = []
-    for n in range(20):
+    for n in range(COACHES + 4):
         coach = User(email=f"coach{n}@bench.test", name=f"Coach {n}")
         coach.set_password(support.PASSWORD)
-        teachers = [User(email=f"t{t}.{n}@bench.test", name=f"Teacher {t}.{n}") for t in range(3)]
+        teachers = [
+            User(email=f"t{t}.{n}@bench.test", name=f"Teacher {t}.{n}") for t in range(3 + n % 6)
+        ]
         db.session.add_all([coach, *teachers])
         db.session.flush()
         db.session.add(Membership(user_id=coach.id, school=school, role="coach"))
@@ -51,6 +58,7 @@ def _seed() -> dict:
         "coach_id": coach.id,
         "coach_email": coach.email,
         "teacher_ids": [t.id for t in teachers],
+        "coaches": [(c.email, [t.id for t in ts]) for c, ts in people[:COACHES]],
     }
 
 
@@ -84,6 +92,21 @@ def round_trips_per_put(app, engine, email: str | None, teacher_id: int, puts: i
     return counted.total / puts
 
 
+def _signed_in_coaches(port: int, coaches: list) -> str:
+    signed_in = []
+    for email, teachers in coaches:
+        cookie, token = support.http_sign_in(port, email)
+        signed_in.append((f"{cookie}|{token}", teachers))
+    return _as_lua_list(signed_in)
+
+
+def _as_lua_list(coaches: list) -> str:
+    """ "cookie|token|teacher,teacher;…" for put_visit.lua (empty sign-in: "|")."""
+    return ";".join(
+        f"{sign_in or '|'}|{','.join(map(str, teachers))}" for sign_in, teachers in coaches
+    )
+
+
 def _rate(port: int, env: dict) -> float:
     support.wrk(port, SCRIPT, env, WARM_UP_SECONDS)
     result = support.wrk(port, SCRIPT, env, SECONDS)
@@ -101,7 +124,6 @@ def measure() -> list[Row]:
 
             engine = db.engine
         ours_trips = round_trips_per_put(app, engine, world["coach_email"], world["teacher_ids"][0])
-        teachers = ",".join(map(str, world["teacher_ids"]))
         server_env = {
             "DATABASE_URL": url,
             "SECRET_KEY": "bench-secret-key-not-for-production",
@@ -111,9 +133,7 @@ def measure() -> list[Row]:
             tempfile.TemporaryDirectory() as photos,
             support.gunicorn("wsgi:app", {**server_env, "PHOTO_DIR": photos}) as port,
         ):
-            cookie, token = support.http_sign_in(port, world["coach_email"])
-            env = {"BENCH_COOKIE": cookie, "BENCH_CSRF": token, "BENCH_TEACHERS": teachers}
-            ours = _rate(port, env)
+            ours = _rate(port, {"BENCH_COACHES": _signed_in_coaches(port, world["coaches"])})
         print(f"  ours: {ours:.0f} PUT/s, {ours_trips:.1f} round trips", flush=True)
         bare_env = {
             "DATABASE_URL": url,
@@ -122,8 +142,8 @@ def measure() -> list[Row]:
         }
         base_trips = _bare_round_trips(bare_env, world["teacher_ids"][0])
         with support.gunicorn("bench.bare_sync:app", bare_env) as port:
-            env = {"BENCH_COOKIE": "", "BENCH_CSRF": "", "BENCH_TEACHERS": teachers}
-            base = _rate(port, env)
+            unsigned = [("", teachers) for _, teachers in world["coaches"]]
+            base = _rate(port, {"BENCH_COACHES": _as_lua_list(unsigned)})
         print(f"  bare: {base:.0f} PUT/s, {base_trips:.1f} round trips", flush=True)
     ratio, met = at_least(ours / base, GOAL_RATIO)
     trips, trips_met = at_most(ours_trips, GOAL_ROUND_TRIPS)

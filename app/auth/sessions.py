@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from functools import cache
 
 import sqlalchemy as sa
 from flask import current_app, g, session
@@ -58,15 +59,22 @@ def load_user(user_id: str) -> User | None:
     user_part, _, token = (user_id or "").partition(":")
     if not user_part.isdigit() or not token:
         return None
-    user = db.session.scalar(
-        sa.select(User)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where(
-            User.id == int(user_part),
-            UserSession.token_hash == _hash(token),
-            UserSession.created_at >= _oldest_allowed(),
-        )
-    )
+    params = {"user_id": int(user_part), "token_hash": _hash(token), "oldest": _oldest_allowed()}
+    user = db.session.scalar(_user_of_live_session(), params)
     if user is not None:
         user.session_token = token
     return user
+
+
+@cache
+def _user_of_live_session() -> sa.Select:
+    """load_user's query, built once with bound parameters (it runs on every request)."""
+    return (
+        sa.select(User)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where(
+            User.id == sa.bindparam("user_id", type_=sa.Integer),
+            UserSession.token_hash == sa.bindparam("token_hash", type_=sa.String),
+            UserSession.created_at >= sa.bindparam("oldest", type_=UserSession.created_at.type),
+        )
+    )

@@ -8,6 +8,7 @@ so the statement's snapshot already sees every step set before it.
 from __future__ import annotations
 
 from datetime import datetime
+from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
@@ -64,8 +65,10 @@ SELECT {STEP_COLUMNS} FROM step, (SELECT count(*) AS pointing FROM pointed) AS a
 _MOMENT = sa.DateTime(timezone=True)
 
 
-def _statement() -> sa.TextClause:
-    return (
+@cache
+def _statement() -> sa.Select:
+    """Built once with bound parameters: building it costs more than running it."""
+    text = (
         sa.text(_SET_NEW_STEP)
         .bindparams(
             sa.bindparam("teacher_id", type_=sa.Integer),
@@ -81,6 +84,7 @@ def _statement() -> sa.TextClause:
         )
         .columns(*ActionStep.__table__.columns)
     )
+    return sa.select(ActionStep).from_statement(text)
 
 
 def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
@@ -95,8 +99,7 @@ def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
         "now": now,
         "visit_id": visit.id,
     }
-    select = sa.select(ActionStep).from_statement(_statement())
-    step = db.session.scalars(select, params).one()
+    step = db.session.scalars(_statement(), params).one()
     _expire_other_steps(visit.teacher_id, step)
     set_committed_value(step, "visits", [visit])
     set_committed_value(visit, "action_step_id", step.id)

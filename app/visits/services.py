@@ -7,8 +7,10 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
+from functools import cache
 
 import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -76,16 +78,34 @@ def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture:
     row (FOR NO KEY UPDATE, as a new step needs) when no visit has that id yet."""
     row = _new_visit_row(user, visit_id, target.school, capture)
     if db.session.get_bind().dialect.name == "postgresql":
-        teacher_lock = (
-            sa.select(User.id)
-            .where(User.id == row["teacher_id"], ~sa.exists().where(Visit.id == visit_id))
-            .with_for_update(key_share=True)
-            .cte("teacher_lock")
-        )
-        locked = sa.select(teacher_lock.c.id).scalar_subquery()
-        row["teacher_id"] = sa.func.coalesce(locked, row["teacher_id"])
+        return db.session.scalars(_insert_locking_teacher(), row).first()
     statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
     return db.session.scalars(statement.returning(Visit)).first()
+
+
+@cache
+def _insert_locking_teacher() -> sa.Select:
+    """_insert_visit's statement on PostgreSQL, built once with a bound parameter for each
+    column of _new_visit_row (building it costs more than running it)."""
+    columns = Visit.__table__.columns
+    values = {name: sa.bindparam(name, type_=columns[name].type) for name in NEW_VISIT_COLUMNS}
+    teacher_lock = (
+        sa.select(User.id)
+        .where(User.id == values["teacher_id"], ~sa.exists().where(Visit.id == values["id"]))
+        .with_for_update(key_share=True)
+        .cte("teacher_lock")
+    )
+    locked = sa.select(teacher_lock.c.id).scalar_subquery()
+    values["teacher_id"] = sa.func.coalesce(locked, values["teacher_id"])
+    # A Core INSERT read into a Visit: the ORM's own INSERT, given a row of values, takes
+    # its bulk path, which costs more than the rest of the request's queries together.
+    insert = (
+        postgresql.insert(Visit.__table__)
+        .values(values)
+        .on_conflict_do_nothing(index_elements=["id"])
+        .returning(*Visit.__table__.columns)
+    )
+    return sa.select(Visit).from_statement(insert)
 
 
 def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
@@ -166,6 +186,14 @@ def _visit_columns(capture: dict) -> dict:
     if capture["photo_ids"] is not None:
         columns["expected_photo_ids"] = [str(photo_id) for photo_id in capture["photo_ids"]]
     return columns
+
+
+#: Every column _new_visit_row sets (a capture without photo_ids keeps the default []).
+NEW_VISIT_COLUMNS = (
+    *("expected_photo_ids", "teacher_id", "started_at", "duration_minutes", "class_name"),
+    *("subject", "notes", "captured_offline", "id", "school_id", "coach_id"),
+    *("client_created_at", "client_updated_at"),
+)
 
 
 def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
