@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+from app.auth.services import clear_failures, forget_attempt, is_throttled, record_attempt
 from app.extensions import db
 from tests.factories import make_school, make_trust, make_user
 from tests.live_server import SignInForm, live_server
@@ -62,3 +63,17 @@ def test_reset_requests_are_limited_per_address(app, client):
         form = {"email": f"person{number}@example.test", "csrf_token": token}
         statuses.append(client.post("/password-reset", data=form).status_code)
     assert statuses == [200] * limit + [429]
+
+
+def test_a_sign_in_whose_attempt_another_sign_in_cleared_is_still_judged(app):
+    """Two sign-ins of one account at the same moment: the first to succeed clears the
+    account's attempts, the second's row among them. The second is still judged (it was
+    a 500: its attempt's row was read again after the commit, and had gone)."""
+    with app.test_request_context():
+        attempt = record_attempt("coach@a1.test", "10.0.0.9")
+        db.session.commit()
+        clear_failures("coach@a1.test")  # the other sign-in succeeded
+        db.session.commit()
+        assert is_throttled(attempt) is False
+        forget_attempt(attempt)
+        db.session.commit()

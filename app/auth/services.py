@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+from dataclasses import dataclass
 from functools import cache
 
 import sqlalchemy as sa
@@ -57,19 +58,29 @@ def _recent(kind: str, since, *conditions) -> sa.Select:
     )
 
 
-def record_attempt(email: str, address: str, kind: str = "sign_in") -> LoginFailure:
+@dataclass(frozen=True)
+class Attempt:
+    """A recorded attempt's values, kept apart from its row: a sign-in of the same account
+    at the same moment may delete the row (clear_failures) before this one is judged."""
+
+    id: int
+    email: str
+    address: str
+
+
+def record_attempt(email: str, address: str, kind: str = "sign_in") -> Attempt:
     """Write the attempt BEFORE its password is checked; the route commits at once, then
     asks is_throttled. Each attempt then counts every attempt committed before it, so
     however many arrive at once, at most the limit get their password checked."""
-    attempt = LoginFailure(kind=kind, email=normalise_email(email)[:254], address=address[:64])
-    db.session.add(attempt)
+    row = LoginFailure(kind=kind, email=normalise_email(email)[:254], address=address[:64])
+    db.session.add(row)
     old = utcnow() - current_app.config["LOGIN_FAILURE_WINDOW"]
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.created_at < old))
     db.session.flush()
-    return attempt
+    return Attempt(row.id, row.email, row.address)
 
 
-def is_throttled(attempt: LoginFailure) -> bool:
+def is_throttled(attempt: Attempt) -> bool:
     """Per account: more than LOGIN_FAILURES_PER_ACCOUNT attempts in the window wait until
     LOGIN_COOLDOWN has passed since the last one, so the owner is never locked out long.
     Per address (a school's staff share one): past LOGIN_FAILURES_PER_ADDRESS, an account
@@ -95,7 +106,7 @@ def is_throttled(attempt: LoginFailure) -> bool:
     return False
 
 
-def forget_attempt(attempt: LoginFailure) -> None:
+def forget_attempt(attempt: Attempt) -> None:
     """A refused attempt: no password was checked, so it counts for nothing."""
     db.session.execute(sa.delete(LoginFailure).where(LoginFailure.id == attempt.id))
     db.session.flush()
@@ -110,7 +121,7 @@ def clear_failures(email: str) -> None:
     db.session.flush()
 
 
-def reset_request_allowed(attempt: LoginFailure) -> bool:
+def reset_request_allowed(attempt: Attempt) -> bool:
     """Password-reset requests: a few per email and per address in the window, whether
     or not the email has an account (the answer must not tell)."""
     config = current_app.config
