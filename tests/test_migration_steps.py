@@ -9,30 +9,16 @@ import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
+from tests.migration_support import insert_row
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)
 
 T0 = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 
 
-def _insert(connection, table: str, **values) -> None:
-    columns = ", ".join(f'"{name}"' for name in values)
-    params = ", ".join(f":{name}" for name in values)
-    typed = [
-        sa.bindparam(name, type_=sa.Uuid()) for name, value in values.items() if _is_uuid(value)
-    ]
-    # Names come from this file only, never from input.
-    statement = sa.text(f'INSERT INTO "{table}" ({columns}) VALUES ({params})')  # noqa: S608
-    connection.execute(statement.bindparams(*typed), values)
-
-
-def _is_uuid(value) -> bool:
-    return isinstance(value, uuid.UUID)
-
-
 def _old_world(connection) -> dict:
     """A trust, a school, a coach and two teachers, with steps in the old shape."""
-    _insert(connection, "trust", id=1, name="T", created_at=T0)
-    _insert(
+    insert_row(connection, "trust", id=1, name="T", created_at=T0)
+    insert_row(
         connection,
         "school",
         id=1,
@@ -44,7 +30,9 @@ def _old_world(connection) -> dict:
         created_at=T0,
     )
     for user_id, email in ((1, "coach@x.org"), (2, "t1@x.org"), (3, "t2@x.org")):
-        _insert(connection, "user", id=user_id, email=email, name=email, active=True, created_at=T0)
+        insert_row(
+            connection, "user", id=user_id, email=email, name=email, active=True, created_at=T0
+        )
     visits = {}
     # Teacher 2: A, then "keep practising" (the same words, acknowledged again), then B.
     plan = [
@@ -58,7 +46,7 @@ def _old_world(connection) -> dict:
     for number, (teacher_id, text, status, acknowledged, reflection) in enumerate(plan):
         visit_id = uuid.uuid4()
         started = T0 + timedelta(days=7 * number)
-        _insert(
+        insert_row(
             connection,
             "visit",
             id=visit_id,
@@ -75,7 +63,7 @@ def _old_world(connection) -> dict:
             created_at=started,
             updated_at=started,
         )
-        _insert(
+        insert_row(
             connection,
             "action_step",
             id=number + 1,

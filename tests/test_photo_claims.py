@@ -16,6 +16,7 @@ from flask_migrate import upgrade
 from app.expected_photos import ExpectedPhoto
 from app.extensions import db
 from tests.api_support import as_person, build_world, capture_for
+from tests.migration_support import insert_row
 from tests.round_trips import counting_round_trips
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)
 
@@ -118,25 +119,14 @@ def test_a_new_visit_with_photos_takes_one_more_round_trip_at_most(app, world):
 # Migration 0007_perf fills the table from the lists already saved ----------------------
 
 
-def _insert(connection, table: str, **values) -> None:
-    columns = ", ".join(f'"{name}"' for name in values)
-    params = ", ".join(f":{name}" for name in values)
-    typed = [
-        sa.bindparam(n, type_=sa.Uuid()) for n, v in values.items() if isinstance(v, uuid.UUID)
-    ]
-    # Names come from this file only, never from input.
-    statement = sa.text(f'INSERT INTO "{table}" ({columns}) VALUES ({params})')  # noqa: S608
-    connection.execute(statement.bindparams(*typed), values)
-
-
 def test_the_migration_gives_each_listed_id_to_the_first_visit_that_listed_it(empty_database_app):  # noqa: F811
     first, second, third = uuid.uuid4(), uuid.uuid4(), uuid.uuid4()
     p1, p2, p3 = (uuid.uuid4() for _ in range(3))
     with empty_database_app.app_context():
         upgrade(revision="0005_sso")
         with db.engine.begin() as connection:
-            _insert(connection, "trust", id=1, name="T", created_at=T0)
-            _insert(
+            insert_row(connection, "trust", id=1, name="T", created_at=T0)
+            insert_row(
                 connection,
                 "school",
                 id=1,
@@ -147,14 +137,16 @@ def test_the_migration_gives_each_listed_id_to_the_first_visit_that_listed_it(em
                 cadence="weekly",
                 created_at=T0,
             )
-            _insert(connection, "user", id=1, email="c@x.org", name="C", active=True, created_at=T0)
+            insert_row(
+                connection, "user", id=1, email="c@x.org", name="C", active=True, created_at=T0
+            )
             # Listed out of order: `second` was saved after `first` and lists p2 again.
             for visit_id, listed, minutes in (
                 (second, [p2, p3], 5),
                 (first, [p1, p2], 0),
                 (third, [], 9),
             ):
-                _insert(
+                insert_row(
                     connection,
                     "visit",
                     id=visit_id,
