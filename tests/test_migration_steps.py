@@ -2,33 +2,20 @@
 one (a step spans visits, one live step per teacher), on both databases."""
 
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
 from flask_migrate import downgrade, upgrade
 
 from app.extensions import db
-from tests.migration_support import insert_row
+from tests.migration_support import T0, insert_row, insert_trust_and_school
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)
-
-T0 = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 
 
 def _old_world(connection) -> dict:
     """A trust, a school, a coach and two teachers, with steps in the old shape."""
-    insert_row(connection, "trust", id=1, name="T", created_at=T0)
-    insert_row(
-        connection,
-        "school",
-        id=1,
-        trust_id=1,
-        name="S",
-        slug="s",
-        timezone="Europe/London",
-        cadence="weekly",
-        created_at=T0,
-    )
+    insert_trust_and_school(connection)
     for user_id, email in ((1, "coach@x.org"), (2, "t1@x.org"), (3, "t2@x.org")):
         insert_row(
             connection, "user", id=user_id, email=email, name=email, active=True, created_at=T0

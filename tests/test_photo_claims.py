@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 import threading
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -16,11 +16,9 @@ from flask_migrate import upgrade
 from app.expected_photos import ExpectedPhoto
 from app.extensions import db
 from tests.api_support import as_person, build_world, capture_for
-from tests.migration_support import insert_row
+from tests.migration_support import T0, insert_row, insert_trust_and_school
 from tests.round_trips import counting_round_trips
 from tests.test_migrations import empty_database_app  # noqa: F401  (the fixture)
-
-T0 = datetime(2026, 9, 7, 9, 0, tzinfo=UTC)
 
 
 @pytest.fixture
@@ -125,18 +123,7 @@ def test_the_migration_gives_each_listed_id_to_the_first_visit_that_listed_it(em
     with empty_database_app.app_context():
         upgrade(revision="0005_sso")
         with db.engine.begin() as connection:
-            insert_row(connection, "trust", id=1, name="T", created_at=T0)
-            insert_row(
-                connection,
-                "school",
-                id=1,
-                trust_id=1,
-                name="S",
-                slug="s",
-                timezone="Europe/London",
-                cadence="weekly",
-                created_at=T0,
-            )
+            insert_trust_and_school(connection)
             insert_row(
                 connection, "user", id=1, email="c@x.org", name="C", active=True, created_at=T0
             )
