@@ -24,8 +24,11 @@ def insert_statement(model, values: dict | list[dict]):
 def as_loaded(model, values: dict):
     """The object of a row this request has just inserted by a Core statement, made from
     the values it was given (every column of the row), as though the ORM had loaded it:
-    in the session, nothing to flush; a relationship is read when first used."""
-    instance = model(**values)
+    in the session, nothing to flush; a relationship is read when first used. The values
+    go straight into the new instance's state, as the ORM's loader puts a row's (the
+    constructor would record each as a change, to be forgotten at once)."""
+    instance = sa.inspect(model).class_manager.new_instance()
+    instance.__dict__.update(values)
     make_transient_to_detached(instance)
     db.session.add(instance)
     return instance
