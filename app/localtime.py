@@ -56,6 +56,40 @@ def school_day(moment: datetime | None, timezone: str, with_weekday: bool = True
     return text
 
 
+def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
+    """[start, end) cut where the school's clocks change: (since, until, UTC offset) for
+    each stretch on one offset. Looked at every hour, then to the second: clocks never
+    change twice within an hour, and always on a whole second."""
+    zone = ZoneInfo(timezone)
+    first, last = int(start.timestamp()), int(end.timestamp())
+
+    def offset_at(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, zone).utcoffset()
+
+    spans, since, offset = [], first, offset_at(first)
+    checked = first
+    for probe in [*range(first + 3600, last, 3600), last - 1]:
+        if offset_at(probe) != offset:
+            while probe - checked > 1:  # halve to the first second on the new offset
+                middle = (checked + probe) // 2
+                if offset_at(middle) == offset:
+                    checked = middle
+                else:
+                    probe = middle
+            spans.append((since, probe, offset))
+            since, offset = probe, offset_at(probe)
+        checked = probe
+    spans.append((since, last, offset))
+    return [
+        (datetime.fromtimestamp(since, UTC), datetime.fromtimestamp(until, UTC), offset)
+        for since, until, offset in spans
+    ]
+
+
+#: A period's [start, end) in UTC for each school timezone it is read in.
+UtcWindows = dict[str, tuple[datetime, datetime]]
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole local days, `first_day` to `last_day` inclusive."""
