@@ -56,10 +56,14 @@ def school_day(moment: datetime | None, timezone: str, with_weekday: bool = True
     return text
 
 
+#: How often offset_spans looks at the clock (then halves to the second of a change).
+PROBE_SECONDS = 6 * 3600
+
+
 def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
     """[start, end) cut where the school's clocks change: (since, until, UTC offset) for
-    each stretch on one offset. Looked at every hour, then to the second: clocks never
-    change twice within an hour, and always on a whole second."""
+    each stretch on one offset. Looked at every six hours, then to the second: clocks
+    never change twice within six hours, and always on a whole second."""
     zone = ZoneInfo(timezone)
     first, last = int(start.timestamp()), int(end.timestamp())
 
@@ -68,7 +72,7 @@ def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
 
     spans, since, offset = [], first, offset_at(first)
     checked = first
-    for probe in [*range(first + 3600, last, 3600), last - 1]:
+    for probe in [*range(first + PROBE_SECONDS, last, PROBE_SECONDS), last - 1]:
         if offset_at(probe) != offset:
             while probe - checked > 1:  # halve to the first second on the new offset
                 middle = (checked + probe) // 2

@@ -130,12 +130,13 @@ CLOCK_CHANGES = {
     "America/St_Johns": datetime(2026, 3, 8, 5, 30, tzinfo=UTC),
     "Australia/Lord_Howe": datetime(2026, 4, 4, 15, 0, tzinfo=UTC),  # half an hour back
 }
-#: Acknowledgements the looked-up offsets cover, and ones they do not (long before the
-#: period, or later than tomorrow), which PostgreSQL converts itself.
+#: Acknowledgements inside the looked-up offsets (the period and three months either
+#: side), and outside them (earlier, later), which PostgreSQL converts itself.
 ACKNOWLEDGED = [
-    datetime(2026, 10, 25, 0, 59, 59, tzinfo=UTC),
+    datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC),
+    datetime(2026, 4, 4, 15, 0, 0, 1, tzinfo=UTC),
+    datetime(2026, 6, 30, 23, 30, tzinfo=UTC),
     datetime(2026, 10, 25, 1, 0, 0, 1, tzinfo=UTC),
-    datetime(2026, 11, 1, 4, 30, tzinfo=UTC),
     datetime(2024, 6, 1, 12, tzinfo=UTC),
     datetime(2040, 7, 1, 23, 30, tzinfo=UTC),
     None,

@@ -33,9 +33,10 @@ from app.models import Photo, User, Visit
 
 #: CSV lines in each chunk handed on to the response (about 400 bytes each).
 LINES_PER_CHUNK = 1000
-#: How far back the looked-up offsets reach: a visit may revisit a step acknowledged
-#: before the period. Earlier (and later) times are converted by PostgreSQL instead.
-ACKNOWLEDGED_BEFORE = timedelta(days=366)
+#: How far either side of the period the looked-up offsets reach (a visit may revisit a
+#: step acknowledged before it; a step is acknowledged after its visit). Times further
+#: away are converted by PostgreSQL itself, a little slower.
+AROUND_PERIOD = timedelta(days=92)
 #: `timestamp::text` and `date::text` in ISO form, `timestamptz::timestamp` in UTC. JIT
 #: compiling costs more than it saves here.
 _SETTINGS = ("TimeZone = 'UTC'", "DateStyle = 'ISO, YMD'", "jit = off")
@@ -59,10 +60,12 @@ def _guarded(cell):
 
 
 def _clock_changes(windows: UtcWindows) -> sa.Values:
-    """Each timezone's UTC offset over stretches (since, until) from a year before the
-    period to tomorrow, with the offset as Python's isoformat writes it."""
-    start = min(start for start, _ in windows.values()) - ACKNOWLEDGED_BEFORE
-    end = max(max(end for _, end in windows.values()), datetime.now(UTC) + timedelta(days=1))
+    """Each timezone's UTC offset over stretches (since, until) around the period (after
+    it, not past tomorrow), with the offset as Python's isoformat writes it."""
+    start = min(start for start, _ in windows.values()) - AROUND_PERIOD
+    period_end = max(end for _, end in windows.values())
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    end = max(period_end, min(period_end + AROUND_PERIOD, tomorrow))
     spans = [
         (zone, since, until, offset, local_iso(since, zone)[_ISO_SECONDS:])
         for zone in windows
