@@ -80,6 +80,17 @@ def may_read_reflection(user: User, step: ActionStep) -> bool:
     return bool(db.session.scalar(query))
 
 
+def current_coaches_of(teacher_id: int) -> list[User]:
+    """Who besides the teacher reads their reflection, conversation and practice log (as
+    may_read_reflection decides): their current coaches, by name. A triad member may have
+    two: their own coach and the peer who coaches them."""
+    coach_ids = sa.select(CoachingPair.coach_id).where(
+        CoachingPair.teacher_id == teacher_id, pair_is_current(pair_school_today())
+    )
+    query = sa.select(User).where(User.id.in_(coach_ids), User.active).order_by(User.name)
+    return list(db.session.scalars(query))
+
+
 def may_join_conversation(user: User, step: ActionStep) -> bool:
     """Those who read the reflection also read and write the comments on the step."""
     return may_read_reflection(user, step)
