@@ -40,8 +40,11 @@ def test_a_teacher_made_a_coach_by_a_triad_lands_on_their_step(app):
     page = amara.get("/teacher").get_data(as_text=True)
     assert '<a href="/teacher" aria-current="page">My step</a>' in page
     assert '<a href="/visits">Drop-ins</a>' in page  # still offered: she coaches Dan
+    assert amara.get("/start").headers["Location"] == "/"  # the installed app: home, her step
     # A coach who coaches outside a triad, and a lead, land where they did.
-    assert Person(app, "coach@example.org").get("/").headers["Location"] == "/visits"
+    coach = Person(app, "coach@example.org")
+    assert coach.get("/").headers["Location"] == "/visits"
+    assert coach.get("/start").headers["Location"] == "/visits/new"
     assert Person(app, "sian.evans@example.org").get("/").headers["Location"] == "/visits"
 
 
