@@ -380,6 +380,7 @@ from app.authz.selfaudit import (  # noqa: E402,F401
 )
 from app.authz.steps import (  # noqa: E402,F401
     current_coaches_of,
+    has_teacher_pages,
     may_change_step,
     may_join_conversation,
     may_keep_practice_log,
