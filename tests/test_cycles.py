@@ -240,6 +240,12 @@ def test_a_trust_leads_cycles_are_grouped_by_school(school_world, client, auth):
         "Second School": [str(school_world["second_cycle"].id)],
     }
     assert "(First School)" not in select
+    # The Export page's cycle list is grouped the same way; a chosen cycle stays chosen.
+    exports = client.get("/exports").get_data(as_text=True)
+    select = exports.split('id="cycle"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="First School">' in select and "(First School)" not in select
+    chosen = client.get(f"/coverage?cycle={school_world['second_cycle'].id}").get_data(as_text=True)
+    assert f'<option value="{school_world["second_cycle"].id}" selected>' in chosen
     auth.logout()
     auth.login("lead@cycles.test")  # one school: no groups
     page = client.get("/coverage").get_data(as_text=True)
