@@ -94,6 +94,50 @@ def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
 UtcWindows = dict[str, tuple[datetime, datetime]]
 
 
+def utc_offset_label(local: datetime) -> str:
+    """'UTC+01:00' (or 'UTC') for an aware time: which clock a time is on."""
+    offset = local.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign, offset = ("-", -offset) if offset < timedelta(0) else ("+", offset)
+    hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def is_ambiguous(local: datetime) -> bool:
+    """Does this wall-clock time happen twice (the hour the clocks go back)?"""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The clock a person reads times on: their first school's (by id, as the emails
+    choose). The offset is shown when that could be misread: the person's schools keep
+    different clocks (or they have none, so it is UTC), or the time happens twice."""
+
+    timezone: str
+    always_offset: bool = False
+
+    @classmethod
+    def of_schools(cls, schools) -> Clock:
+        zones = list(dict.fromkeys(school.timezone for school in sorted(schools, key=_by_id)))
+        if not zones:
+            return cls("UTC", always_offset=True)
+        return cls(zones[0], always_offset=len(zones) > 1)
+
+    def show(self, moment: datetime) -> str:
+        """'25 Oct 2026, 01:30', with ' (UTC+01:00)' where it could be misread."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        text = f"{local:%-d %b %Y, %H:%M}"
+        if self.always_offset or is_ambiguous(local):
+            text += f" ({utc_offset_label(local)})"
+        return text
+
+
+def _by_id(school) -> int:
+    return school.id
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole local days, `first_day` to `last_day` inclusive."""
