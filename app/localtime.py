@@ -56,6 +56,44 @@ def school_day(moment: datetime | None, timezone: str, with_weekday: bool = True
     return text
 
 
+#: How often offset_spans looks at the clock (then halves to the second of a change).
+PROBE_SECONDS = 6 * 3600
+
+
+def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
+    """[start, end) cut where the school's clocks change: (since, until, UTC offset) for
+    each stretch on one offset. Looked at every six hours, then to the second: clocks
+    never change twice within six hours, and always on a whole second."""
+    zone = ZoneInfo(timezone)
+    first, last = int(start.timestamp()), int(end.timestamp())
+
+    def offset_at(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, zone).utcoffset()
+
+    spans, since, offset = [], first, offset_at(first)
+    checked = first
+    for probe in [*range(first + PROBE_SECONDS, last, PROBE_SECONDS), last - 1]:
+        if offset_at(probe) != offset:
+            while probe - checked > 1:  # halve to the first second on the new offset
+                middle = (checked + probe) // 2
+                if offset_at(middle) == offset:
+                    checked = middle
+                else:
+                    probe = middle
+            spans.append((since, probe, offset))
+            since, offset = probe, offset_at(probe)
+        checked = probe
+    spans.append((since, last, offset))
+    return [
+        (datetime.fromtimestamp(since, UTC), datetime.fromtimestamp(until, UTC), offset)
+        for since, until, offset in spans
+    ]
+
+
+#: A period's [start, end) in UTC for each school timezone it is read in.
+UtcWindows = dict[str, tuple[datetime, datetime]]
+
+
 def utc_offset_label(local: datetime) -> str:
     """'UTC+01:00' (or 'UTC') for an aware time: which clock a time is on."""
     offset = local.utcoffset() or timedelta(0)
