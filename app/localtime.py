@@ -56,6 +56,88 @@ def school_day(moment: datetime | None, timezone: str, with_weekday: bool = True
     return text
 
 
+#: How often offset_spans looks at the clock (then halves to the second of a change).
+PROBE_SECONDS = 6 * 3600
+
+
+def offset_spans(timezone: str, start: datetime, end: datetime) -> list[tuple]:
+    """[start, end) cut where the school's clocks change: (since, until, UTC offset) for
+    each stretch on one offset. Looked at every six hours, then to the second: clocks
+    never change twice within six hours, and always on a whole second."""
+    zone = ZoneInfo(timezone)
+    first, last = int(start.timestamp()), int(end.timestamp())
+
+    def offset_at(second: int) -> timedelta:
+        return datetime.fromtimestamp(second, zone).utcoffset()
+
+    spans, since, offset = [], first, offset_at(first)
+    checked = first
+    for probe in [*range(first + PROBE_SECONDS, last, PROBE_SECONDS), last - 1]:
+        if offset_at(probe) != offset:
+            while probe - checked > 1:  # halve to the first second on the new offset
+                middle = (checked + probe) // 2
+                if offset_at(middle) == offset:
+                    checked = middle
+                else:
+                    probe = middle
+            spans.append((since, probe, offset))
+            since, offset = probe, offset_at(probe)
+        checked = probe
+    spans.append((since, last, offset))
+    return [
+        (datetime.fromtimestamp(since, UTC), datetime.fromtimestamp(until, UTC), offset)
+        for since, until, offset in spans
+    ]
+
+
+#: A period's [start, end) in UTC for each school timezone it is read in.
+UtcWindows = dict[str, tuple[datetime, datetime]]
+
+
+def utc_offset_label(local: datetime) -> str:
+    """'UTC+01:00' (or 'UTC') for an aware time: which clock a time is on."""
+    offset = local.utcoffset() or timedelta(0)
+    if not offset:
+        return "UTC"
+    sign, offset = ("-", -offset) if offset < timedelta(0) else ("+", offset)
+    hours, minutes = divmod(int(offset.total_seconds()) // 60, 60)
+    return f"UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def is_ambiguous(local: datetime) -> bool:
+    """Does this wall-clock time happen twice (the hour the clocks go back)?"""
+    return local.replace(fold=1 - local.fold).utcoffset() != local.utcoffset()
+
+
+@dataclass(frozen=True)
+class Clock:
+    """The clock a person reads times on: their first school's (by id, as the emails
+    choose). The offset is shown when that could be misread: the person's schools keep
+    different clocks (or they have none, so it is UTC), or the time happens twice."""
+
+    timezone: str
+    always_offset: bool = False
+
+    @classmethod
+    def of_schools(cls, schools) -> Clock:
+        zones = list(dict.fromkeys(school.timezone for school in sorted(schools, key=_by_id)))
+        if not zones:
+            return cls("UTC", always_offset=True)
+        return cls(zones[0], always_offset=len(zones) > 1)
+
+    def show(self, moment: datetime) -> str:
+        """'25 Oct 2026, 01:30', with ' (UTC+01:00)' where it could be misread."""
+        local = moment.astimezone(ZoneInfo(self.timezone))
+        text = f"{local:%-d %b %Y, %H:%M}"
+        if self.always_offset or is_ambiguous(local):
+            text += f" ({utc_offset_label(local)})"
+        return text
+
+
+def _by_id(school) -> int:
+    return school.id
+
+
 @dataclass(frozen=True)
 class Period:
     """Whole local days, `first_day` to `last_day` inclusive."""

@@ -4,6 +4,7 @@ teacher's journey."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 
 import pytest
@@ -224,6 +225,33 @@ def test_a_cycle_of_a_school_the_lead_does_not_lead_is_not_found(school_world, c
     auth.logout()
     auth.login("trustlead@cycles.test")
     assert client.get(f"/coverage?cycle={school_world['second_cycle'].id}").status_code == 200
+
+
+def test_a_trust_leads_cycles_are_grouped_by_school(school_world, client, auth):
+    """Two schools' cycles of the same dates were listed one after another, each with its
+    school in brackets: each school's cycles now sit under its name."""
+    auth.login("trustlead@cycles.test")
+    page = client.get("/coverage").get_data(as_text=True)
+    select = page.split('id="filter-cycle"', 1)[1].split("</select>", 1)[0]
+    groups = re.findall(r'<optgroup label="([^"]+)">(.*?)</optgroup>', select, re.S)
+    options = {name: re.findall(r'<option value="(\d+)"', body) for name, body in groups}
+    assert options == {
+        "First School": [str(school_world["cycle"].id)],
+        "Second School": [str(school_world["second_cycle"].id)],
+    }
+    assert "(First School)" not in select
+    # The Export page's cycle list is grouped the same way; a chosen cycle stays chosen.
+    exports = client.get("/exports").get_data(as_text=True)
+    select = exports.split('id="cycle"', 1)[1].split("</select>", 1)[0]
+    assert '<optgroup label="First School">' in select and "(First School)" not in select
+    chosen = client.get(f"/coverage?cycle={school_world['second_cycle'].id}").get_data(as_text=True)
+    assert f'<option value="{school_world["second_cycle"].id}" selected>' in chosen
+    auth.logout()
+    auth.login("lead@cycles.test")  # one school: no groups
+    page = client.get("/coverage").get_data(as_text=True)
+    select = page.split('id="filter-cycle"', 1)[1].split("</select>", 1)[0]
+    assert "<optgroup" not in select
+    assert f'<option value="{school_world["cycle"].id}">Autumn cycle 2, ' in select
 
 
 # The CSV -------------------------------------------------------------------------------

@@ -149,9 +149,10 @@ ACCESS: dict[str, dict[str, frozenset[str] | set[str]]] = {
     "visits.index": {"-": EVERYONE},
     "visits.timeline": {"-": EVERYONE},
     "visits.show": SEE_VISIT,
-    "teacher.index": {"-": EVERYONE},
-    "teacher.history": {"-": EVERYONE},
-    "teacher.journey": {"-": EVERYONE},
+    # A teacher's own pages: anyone who is not a teacher (nor was visited as one) 404s.
+    "teacher.index": {"-": {"teacher"}},
+    "teacher.history": {"-": {"teacher"}},
+    "teacher.journey": {"-": {"teacher"}},
     "teacher.acknowledge": TEACHERS_OWN_STEP,
     "teacher.set_status": TEACHERS_OWN_STEP,
     "teacher.reflect": TEACHERS_OWN_STEP,

@@ -379,6 +379,8 @@ from app.authz.selfaudit import (  # noqa: E402,F401
     shared_self_audits,
 )
 from app.authz.steps import (  # noqa: E402,F401
+    current_coaches_of,
+    has_teacher_pages,
     may_change_step,
     may_join_conversation,
     may_keep_practice_log,

@@ -4,8 +4,12 @@ asks app.authz about every request: this only decides what to offer."""
 
 from __future__ import annotations
 
-from app.authz import roles_of
-from app.models import User
+import sqlalchemy as sa
+
+from app.authz import pair_is_current, roles_of
+from app.authz.school_dates import pair_school_today
+from app.extensions import db
+from app.models import ActionStep, CoachingPair, User
 
 #: Each section and the roles that reach it, in the order the navigation shows them.
 SECTIONS = (
@@ -30,6 +34,30 @@ def reachable_sections(user: User) -> list[str]:
 
 
 def landing_section(user: User) -> str | None:
-    """The section `user` opens on after signing in; None for someone with no role."""
+    """The section `user` opens on after signing in; None for someone with no role. A
+    teacher with a step to practise who coaches only as a peer (in a triad, or no one
+    yet) opens on their step: the coach role came with the triad, their work is the step."""
     reachable = reachable_sections(user)
-    return next((section for section in LANDING_ORDER if section in reachable), None)
+    order = LANDING_ORDER
+    if {"drop_ins", "my_step"} <= set(reachable) and _a_peer_with_a_step(user):
+        order = ("my_step", *LANDING_ORDER)
+    return next((section for section in order if section in reachable), None)
+
+
+def _a_peer_with_a_step(user: User) -> bool:
+    """Has a live step as a teacher, and coaches no one now outside a peer triad."""
+    has_a_step = (
+        sa.select(ActionStep.id)
+        .where(ActionStep.teacher_id == user.id, ActionStep.is_live_clause())
+        .exists()
+    )
+    coaches_outside_a_triad = (
+        sa.select(CoachingPair.id)
+        .where(
+            CoachingPair.coach_id == user.id,
+            CoachingPair.triad_key.is_(None),
+            pair_is_current(pair_school_today()),
+        )
+        .exists()
+    )
+    return bool(db.session.scalar(sa.select(sa.and_(has_a_step, ~coaches_outside_a_triad))))

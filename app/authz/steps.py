@@ -12,6 +12,7 @@ Part of app.authz (the one rule): import these from there.
 | conversation; comment       |                                                          |
 | read and write the practice | the teacher and their current coach(es) only: it is the  |
 | log                         | teacher's practice (leads see the step and its plan)     |
+| My step, history, journey   | a teacher, or anyone visited as one: their own steps     |
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from flask import abort
 from app.authz import _coaches_now, pair_is_current, visible_visits_clause
 from app.authz.school_dates import pair_school_today
 from app.extensions import db
-from app.models import ActionStep, CoachingPair, User, Visit
+from app.models import ActionStep, CoachingPair, Membership, User, Visit
 
 
 def _coaches_teacher_now(user: User, teacher_id, today=None) -> sa.ColumnElement[bool]:
@@ -78,6 +79,30 @@ def may_read_reflection(user: User, step: ActionStep) -> bool:
         return True
     query = sa.select(_coaches_teacher_now(user, step.teacher_id))
     return bool(db.session.scalar(query))
+
+
+def has_teacher_pages(user: User) -> bool:
+    """My step, its history and the journey are a teacher's own: for anyone who teaches,
+    or has been visited as a teacher (their steps stay theirs when the role goes). Anyone
+    else, a lead say, gets 404 there, as on the self-audit, not an empty teacher's page."""
+    teaches = (
+        sa.select(Membership.id)
+        .where(Membership.user_id == user.id, Membership.role == "teacher")
+        .exists()
+    )
+    was_visited = sa.select(Visit.id).where(Visit.teacher_id == user.id).exists()
+    return bool(db.session.scalar(sa.select(sa.or_(teaches, was_visited))))
+
+
+def current_coaches_of(teacher_id: int) -> list[User]:
+    """Who besides the teacher reads their reflection, conversation and practice log (as
+    may_read_reflection decides): their current coaches, by name. A triad member may have
+    two: their own coach and the peer who coaches them."""
+    coach_ids = sa.select(CoachingPair.coach_id).where(
+        CoachingPair.teacher_id == teacher_id, pair_is_current(pair_school_today())
+    )
+    query = sa.select(User).where(User.id.in_(coach_ids), User.active).order_by(User.name)
+    return list(db.session.scalars(query))
 
 
 def may_join_conversation(user: User, step: ActionStep) -> bool:

@@ -20,6 +20,7 @@ from app.steps.views import look_at
 
 bp.add_app_template_global(services.how_long, "step_lasted")
 bp.add_app_template_global(services.so_far, "step_so_far")
+bp.add_app_template_global(services.step_readers, "step_readers")
 bp.add_app_template_global(lambda: str(uuid.uuid4()), "new_uuid")
 bp.add_app_template_global(KIND_LABELS, "PRACTICE_KIND_LABELS")
 bp.add_app_template_global(

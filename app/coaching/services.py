@@ -8,12 +8,35 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 import sqlalchemy as sa
+from flask import g
 from sqlalchemy.orm import selectinload
 
-from app.authz import Coachee, visible_visits_clause
+from app.authz import Coachee, current_coaches_of, visible_visits_clause
 from app.extensions import db
 from app.localtime import local_date, local_today
 from app.models import CADENCE_DAYS, ActionStep, School, StepComment, User, Visit
+
+
+def step_readers(viewer: User, step: ActionStep) -> str:
+    """Who reads what a teacher writes on their step, for the hints beside it: "you and
+    your coaches (Ben Carter and Priya Shah)", "Tom Baker and their coach (you)". Named,
+    since a teacher in a peer triad has two coaches: their own and the peer."""
+    said = g.setdefault("step_readers", {})  # one page asks in several hints
+    if (viewer.id, step.id) not in said:
+        said[viewer.id, step.id] = _readers(viewer, step)
+    return said[viewer.id, step.id]
+
+
+def _readers(viewer: User, step: ActionStep) -> str:
+    is_teacher = viewer.id == step.teacher_id
+    teacher, their = ("you", "your") if is_teacher else (step.teacher.name, "their")
+    coaches = current_coaches_of(step.teacher_id)
+    if not coaches:
+        return f"{teacher} and {their} coach"
+    names = ["you" if coach.id == viewer.id else coach.name for coach in coaches]
+    names.sort(key=lambda name: name != "you")  # "you" first, then by name
+    listed = names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+    return f"{teacher} and {their} coach{'' if len(names) == 1 else 'es'} ({listed})"
 
 
 def school_today(school: School) -> date:

@@ -1,204 +1,214 @@
-"""The visits CSV made by PostgreSQL: every cell formatted in SQL, each row arriving as
-its finished CSV line, so Python only joins lines into chunks (no per-cell work).
+"""The visits CSV made by PostgreSQL: `COPY (…) TO STDOUT (FORMAT csv)` of cells already
+formatted in SQL, so Python only joins lines into chunks (no per-cell work).
 
-The bytes are exactly those of the Python path (services.visit_cells + csv_writer): the
-same local times and offsets, the same formula guard, the same minimal quoting
-(Python's csv.QUOTE_MINIMAL: a cell with a comma, a quote, CR or LF is quoted, quotes
-doubled) and the same CRLF line ends. One query for the whole period, streamed out by
-`COPY (…) TO STDOUT` (psycopg's cursor.copy()): no result rows, no Python per cell, and
-memory stays flat however long the year. COPY's text format ends each line with LF and
-writes a backslash, CR, LF and tab inside a line as escapes; `_unescaped` undoes that on
-whole chunks (C-speed bytes.replace, no Python per row).
+The bytes are exactly those of the Python path (services.visit_cells + csv_writer):
+- the same local times and offsets, the same formula guard;
+- COPY's CSV quoting is Python's csv.QUOTE_MINIMAL: a cell with a comma, a quote, CR or
+  LF is quoted, quotes doubled. An empty cell is sent as NULL, which COPY leaves
+  unquoted (it would write a non-NULL empty string as "");
+- COPY ends each row with LF (one row a message), Python's csv with CRLF: the rows are
+  joined with CRLF here, and a line break inside a quoted cell stays as it is.
+
+Fast because:
+- one query for the whole period, with nothing that must run in the leading process (no
+  correlated subquery, no OFFSET): PostgreSQL formats the rows in parallel workers;
+- what repeats across rows is made once, in Python, and looked up: each day's date and
+  ISO week, and each timezone's UTC offset between its clock changes (a row's local
+  time is its UTC time plus that offset, not a timezone conversion per cell).
+Memory stays flat however long the year: COPY streams.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
-from sqlalchemy.dialects.postgresql import aggregate_order_by
+from sqlalchemy.orm import aliased
 
-from app.exports.csv_writer import FORMULA_STARTS
+from app.exports.csv_writer import FORMULA_STARTS, SKIPPED_BEFORE_FORMULA
 from app.extensions import db
-from app.models import School, User
+from app.localtime import Period, UtcWindows, iso_week_label, local_iso, offset_spans
+from app.models import Photo, User, Visit
 
-#: CSV lines in each row COPY sends (about 400 bytes each).
-LINES_PER_ROW = 1000
-_NEEDS_QUOTES = ('"', ",", "\r", "\n")
-#: Cells guarded and quoted on every row; a person's and a school's cells are made once
-#: each (_once_per); a status is one of four words (the table's CHECK), never guarded.
-TEXT_COLUMNS = ("class_name", "subject", "notes", "action_step", "category")
-
-
-def _joined(*parts):
-    """parts joined with ||, NULL read as "" (concat() would look up every argument's
-    output function on every row; || is resolved once, when the query is planned)."""
-    texts = [
-        sa.literal(part, sa.Text) if isinstance(part, str) else sa.func.coalesce(part, "")
-        for part in parts
-    ]
-    joined = texts[0]
-    for text in texts[1:]:
-        joined = joined.op("||")(text)
-    return joined
+#: CSV lines in each chunk handed on to the response (about 400 bytes each).
+LINES_PER_CHUNK = 1000
+#: How far either side of the period the looked-up offsets reach (a visit may revisit a
+#: step acknowledged before it; a step is acknowledged after its visit). Times further
+#: away are converted by PostgreSQL itself, a little slower.
+AROUND_PERIOD = timedelta(days=92)
+#: `timestamp::text` and `date::text` in ISO form, `timestamptz::timestamp` in UTC. JIT
+#: compiling costs more than it saves here.
+_SETTINGS = ("TimeZone = 'UTC'", "DateStyle = 'ISO, YMD'", "jit = off")
+_FORMULA_CODES = [ord(sign) for sign in FORMULA_STARTS]
+_ISO_SECONDS = len("2026-11-23T09:15:00")
 
 
 def _guarded(cell):
-    """csv_writer.neutralise_formula in SQL."""
-    return sa.case(
-        (sa.func.left(cell, 1).in_(FORMULA_STARTS), sa.literal("'", sa.Text).op("||")(cell)),
-        else_=cell,
+    """csv_writer.neutralise_formula in SQL, and "" as NULL. The costly part (NFKC after
+    leading spaces) only runs for a cell starting with a space or a non-ASCII character:
+    an ASCII start is its own normal form, so the first test has already answered."""
+    quoted = sa.literal("'", sa.Text).op("||")(cell)
+    first = sa.func.ascii(cell)
+    rest = sa.func.ltrim(cell, sa.literal(SKIPPED_BEFORE_FORMULA, sa.Text))
+    hidden_formula = sa.and_(
+        sa.or_(first == ord(" "), first > 127),
+        sa.func.ascii(sa.func.normalize(rest, sa.literal_column("NFKC"))).in_(_FORMULA_CODES),
     )
+    guarded = sa.case((first.in_(_FORMULA_CODES), quoted), (hidden_formula, quoted), else_=cell)
+    return sa.func.nullif(guarded, "")
 
 
-def _quoted(cell):
-    """csv.QUOTE_MINIMAL in SQL (strpos: cheaper than a regular expression per cell)."""
-    needs_quotes = sa.or_(*(sa.func.strpos(cell, char) > 0 for char in _NEEDS_QUOTES))
-    return sa.case(
-        (needs_quotes, _joined('"', sa.func.replace(cell, '"', '""'), '"')),
-        else_=cell,
-    )
+def _clock_changes(windows: UtcWindows) -> sa.Values:
+    """Each timezone's UTC offset over stretches (since, until) around the period (after
+    it, not past tomorrow), with the offset as Python's isoformat writes it."""
+    start = min(start for start, _ in windows.values()) - AROUND_PERIOD
+    period_end = max(end for _, end in windows.values())
+    tomorrow = datetime.now(UTC) + timedelta(days=1)
+    end = max(period_end, min(period_end + AROUND_PERIOD, tomorrow))
+    spans = [
+        (zone, since, until, offset, local_iso(since, zone)[_ISO_SECONDS:])
+        for zone in windows
+        for since, until, offset in offset_spans(zone, start, end)
+    ]
+    return sa.values(
+        sa.column("zone", sa.Text),
+        sa.column("since", sa.DateTime(timezone=True)),
+        sa.column("until", sa.DateTime(timezone=True)),
+        sa.column("shift", sa.Interval),
+        sa.column("label", sa.Text),
+        name="clock_changes",
+    ).data(spans)
 
 
-def _cell(column):
-    return _quoted(_guarded(column))
+def _days(period: Period) -> sa.Values:
+    """The period's days, each with its date and ISO week as the CSV writes them."""
+    days = [
+        period.first_day + timedelta(days=n)
+        for n in range((period.last_day - period.first_day).days + 1)
+    ]
+    return sa.values(
+        sa.column("day", sa.Date),
+        sa.column("day_text", sa.Text),
+        sa.column("week", sa.Text),
+        name="days",
+    ).data([(day, day.isoformat(), iso_week_label(day)) for day in days])
 
 
-def _once_per(rows, model, key, *columns) -> sa.ColumnElement[str]:
-    """The cells of the row's school or person, joined with commas: a LATERAL subquery
-    on the id, which PostgreSQL memoizes, so each school or person is formatted once."""
-    cells = [part for column in columns for part in (_cell(column), ",")][:-1]
+class _SchoolClock:
+    """A row's UTC moment on its school's clock: the looked-up offset added, or, outside
+    the looked-up stretches, PostgreSQL's own conversion."""
+
+    def __init__(self, rows, moment, clock_changes: sa.Values):
+        self.span = clock_changes.alias()
+        self.joined_on = sa.and_(
+            self.span.c.zone == rows.c.timezone,
+            moment >= self.span.c.since,
+            moment < self.span.c.until,
+        )
+        self.utc = sa.cast(moment, sa.DateTime)  # the session is on UTC (_SETTINGS)
+        converted = sa.func.timezone(rows.c.timezone, moment)
+        self.local = sa.func.coalesce(self.utc + self.span.c.shift, converted)
+
+    def iso(self):
+        """datetime.isoformat(timespec="seconds"): 2026-11-23T09:15:00+00:00 (NULL stays
+        NULL: an empty cell)."""
+        seconds = sa.cast(sa.func.date_trunc("second", self.local), sa.Text)
+        ahead, behind = self.local - self.utc, self.utc - self.local
+        worked_out = sa.case(
+            (ahead < sa.text("interval '0'"), "-" + sa.func.to_char(behind, "HH24:MI")),
+            else_="+" + sa.func.to_char(ahead, "HH24:MI"),
+        )
+        offset = sa.func.coalesce(self.span.c.label, worked_out)
+        return sa.func.replace(seconds, " ", "T").op("||")(offset)
+
+
+def _photo_counts(windows: UtcWindows) -> sa.Subquery:
+    """Photos per visit of the period (every school's window inside its bounds): a join,
+    not a correlated subquery, so the rows can still be made in parallel."""
+    first = min(start for start, _ in windows.values())
+    last = max(end for _, end in windows.values())
     return (
-        sa.select(_joined(*cells).label("cells"))
-        .where(model.id == key)
-        .offset(0)  # kept a subquery (not folded into the join), so it can be memoized
-        .lateral(f"{model.__tablename__}_{key.name}_cells")
+        sa.select(Photo.visit_id, sa.func.count().label("photos"))
+        .join(Visit, Visit.id == Photo.visit_id)
+        .where(Visit.started_at >= first, Visit.started_at < last)
+        .group_by(Photo.visit_id)
+        .subquery("photo_counts")
     )
 
 
-def _prepared(rows) -> sa.Subquery:
-    """Each value the line needs, computed once: local times, their offsets from UTC, the
-    guarded and quoted text cells. OFFSET 0 keeps PostgreSQL from folding this into the
-    outer query, which would compute each value again at every place the line uses it."""
-    local_start = sa.func.timezone(rows.c.timezone, rows.c.started_at)
-    local_ack = sa.func.timezone(rows.c.timezone, rows.c.acknowledged_at)
-    school = _once_per(rows, School, rows.c.school_id, School.name)
-    coach = _once_per(rows, User, rows.c.coach_id, User.name, User.email)
-    teacher = _once_per(rows, User, rows.c.teacher_id, User.name, User.email)
+def _cells(rows_query: sa.Select, windows: UtcWindows, period: Period) -> sa.Select:
+    """The CSV's cells, in services.HEADER's order, of rows_query's visits in start order."""
+    rows = rows_query.subquery("rows")
+    coach, teacher = aliased(User), aliased(User)
+    photos = _photo_counts(windows)
+    clock_changes = _clock_changes(windows)
+    started = _SchoolClock(rows, rows.c.started_at, clock_changes)
+    acknowledged = _SchoolClock(rows, rows.c.acknowledged_at, clock_changes)
+    days = _days(period)
+    started_day = sa.cast(started.local, sa.Date)
     return (
         sa.select(
-            rows.c.id,
-            rows.c.started_at,
-            local_start.label("local_start"),
-            (local_start - sa.func.timezone("UTC", rows.c.started_at)).label("start_offset"),
-            local_ack.label("local_ack"),
-            (local_ack - sa.func.timezone("UTC", rows.c.acknowledged_at)).label("ack_offset"),
-            rows.c.duration_minutes,
-            rows.c.photos,
+            sa.cast(rows.c.id, sa.Text),
+            sa.func.coalesce(days.c.day_text, sa.cast(started_day, sa.Text)),
+            sa.func.coalesce(days.c.week, sa.func.to_char(started.local, 'IYYY-"W"IW')),
+            _guarded(rows.c.school),
+            _guarded(coach.name),
+            _guarded(coach.email),
+            _guarded(teacher.name),
+            _guarded(teacher.email),
+            _guarded(rows.c.class_name),
+            _guarded(rows.c.subject),
+            started.iso(),
+            sa.cast(rows.c.duration_minutes, sa.Text),
+            _guarded(rows.c.notes),
+            _guarded(rows.c.action_step),
+            _guarded(rows.c.category),
             rows.c.status,
-            school.c.cells.label("school"),
-            coach.c.cells.label("coach"),
-            teacher.c.cells.label("teacher"),
-            *(_cell(rows.c[name]).label(name) for name in TEXT_COLUMNS),
+            acknowledged.iso(),
+            sa.cast(sa.func.coalesce(photos.c.photos, 0), sa.Text),
         )
         .select_from(rows)
-        .join(school, sa.true())
-        .join(coach, sa.true())
-        .join(teacher, sa.true())
-        .offset(0)
-        .subquery("prepared")
+        .join(coach, coach.id == rows.c.coach_id)
+        .join(teacher, teacher.id == rows.c.teacher_id)
+        .outerjoin(photos, photos.c.visit_id == rows.c.id)
+        .outerjoin(started.span, started.joined_on)
+        .outerjoin(acknowledged.span, acknowledged.joined_on)
+        .outerjoin(days, days.c.day == started_day)
+        .order_by(rows.c.started_at, rows.c.id)
     )
 
 
-def _iso(local, offset):
-    """datetime.isoformat(timespec="seconds") of a local time and its UTC offset, e.g.
-    2026-11-23T09:15:00+00:00 (NULL stays NULL: an empty cell)."""
-    return sa.case(
-        (offset.is_(None), None),
-        (
-            sa.func.extract("epoch", offset) < 0,
-            _joined(
-                sa.func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS-'),
-                sa.func.to_char(-offset, "HH24:MI"),
-            ),
-        ),
-        else_=_joined(
-            sa.func.to_char(local, 'YYYY-MM-DD"T"HH24:MI:SS+'), sa.func.to_char(offset, "HH24:MI")
-        ),
-    )
-
-
-def csv_line(row) -> sa.ColumnElement[str]:
-    """One CSV line, with its CRLF, in services.HEADER's order."""
-    cells = [
-        sa.cast(row.id, sa.Text),
-        sa.func.to_char(row.local_start, 'YYYY-MM-DD,IYYY-"W"IW'),  # date, week
-        row.school,
-        row.coach,  # name, email
-        row.teacher,  # name, email
-        row.class_name,
-        row.subject,
-        _iso(row.local_start, row.start_offset),
-        sa.cast(row.duration_minutes, sa.Text),
-        row.notes,
-        row.action_step,
-        row.category,
-        row.status,
-        _iso(row.local_ack, row.ack_offset),
-        sa.cast(row.photos, sa.Text),
-    ]
-    separated = [part for cell in cells for part in (cell, ",")][:-1]
-    # NULL reads as "": an absent step or acknowledgement is an empty cell.
-    return _joined(*separated, "\r\n")
-
-
-def _batches(rows_query: sa.Select) -> sa.Select:
-    """The lines, LINES_PER_ROW of them joined into each result row, in start order: the
-    Python side then handles a few hundred rows, not one per visit."""
-    prepared = _prepared(rows_query.order_by(None).subquery("rows"))
-    order = (prepared.c.started_at, prepared.c.id)
-    numbered = sa.select(
-        csv_line(prepared.c).label("line"),
-        *order,
-        ((sa.func.row_number().over(order_by=order) - 1) // LINES_PER_ROW).label("batch"),
-    ).subquery("numbered")
-    in_order = aggregate_order_by(sa.literal_column("''"), numbered.c.started_at, numbered.c.id)
-    joined = sa.func.string_agg(numbered.c.line, in_order)
-    return sa.select(joined).group_by(numbered.c.batch).order_by(numbered.c.batch)
-
-
-def csv_chunks(rows_query: sa.Select) -> Iterator[bytes]:
-    """The query's rows as CSV lines, LINES_PER_ROW lines a chunk, in start order."""
+def csv_chunks(rows_query: sa.Select, windows: UtcWindows, period: Period) -> Iterator[bytes]:
+    """rows_query's visits (services.scoped_rows) as CSV lines, LINES_PER_CHUNK a chunk,
+    in start order."""
     connection = db.session.connection()
-    # Its cost estimate sets off JIT compilation, which takes longer than the query saves.
-    connection.exec_driver_sql("SET LOCAL jit = off")
-    compiled = _batches(rows_query).compile(
+    for setting in _SETTINGS:
+        connection.exec_driver_sql(f"SET LOCAL {setting}")
+    sql, params = _compiled(_cells(rows_query, windows, period), connection)
+    with connection.connection.driver_connection.cursor() as cursor:
+        with cursor.copy(f"COPY ({sql}) TO STDOUT (FORMAT csv)", params) as copy:
+            lines = []
+            for row in copy:
+                lines.append(row[:-1])  # without COPY's LF
+                if len(lines) == LINES_PER_CHUNK:
+                    yield b"\r\n".join(lines) + b"\r\n"
+                    lines = []
+            if lines:
+                yield b"\r\n".join(lines) + b"\r\n"
+
+
+def _compiled(query: sa.Select, connection) -> tuple[str, dict]:
+    """The query's SQL and its parameters, bound as execute() would bind them (COPY takes
+    them through psycopg's cursor, not SQLAlchemy's)."""
+    compiled = query.compile(
         dialect=connection.dialect, compile_kwargs={"render_postcompile": True}
     )
     params = compiled.construct_params()
-    for name, process in compiled._bind_processors.items():  # as execute() would bind them
+    for name, process in compiled._bind_processors.items():
         if name in params:
             params[name] = process(params[name])
-    copy_sql = f"COPY ({compiled.string}) TO STDOUT"
-    with connection.connection.driver_connection.cursor() as cursor:
-        with cursor.copy(copy_sql, params) as copy:
-            for data in copy:
-                yield _unescaped(bytes(data))
-
-
-#: COPY's text-format escapes inside a row (a row is never NULL, so no \N).
-_ESCAPES = ((b"\\n", b"\n"), (b"\\r", b"\r"), (b"\\t", b"\t"))
-_ESCAPES += ((b"\\b", b"\b"), (b"\\f", b"\f"), (b"\\v", b"\v"))
-
-
-def _unescaped(row: bytes) -> bytes:
-    """One COPY text row (LF-terminated, escaped) as the CSV lines it holds (raw, each
-    with its CRLF). A raw LF only ever ends the row. A NUL byte (never in PostgreSQL
-    text) stands in for an escaped backslash while the other escapes are undone."""
-    row = row.removesuffix(b"\n").replace(b"\\\\", b"\0")
-    for escaped, raw in _ESCAPES:
-        row = row.replace(escaped, raw)
-    return row.replace(b"\0", b"\\")
+    return compiled.string, params
 
 
 def is_postgres() -> bool:

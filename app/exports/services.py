@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import aliased
@@ -22,7 +22,7 @@ from app.exports import postgres
 from app.exports.csv_writer import csv_bytes
 from app.exports.periods import ExportInputError
 from app.extensions import db
-from app.localtime import Period, iso_week_label, local_iso, local_time
+from app.localtime import Period, UtcWindows, iso_week_label, local_iso, local_time
 from app.models import ActionStep, LibraryStep, Photo, School, User, Visit
 
 HEADER = [
@@ -123,10 +123,7 @@ def operator_cycle_scope(
     return ExportScope(None, cycle.school), cycle_period(cycle)
 
 
-Windows = dict[str, tuple[datetime, datetime]]
-
-
-def _utc_windows(period: Period, scope: ExportScope) -> Windows:
+def _utc_windows(period: Period, scope: ExportScope) -> UtcWindows:
     """The period as a UTC window per distinct school timezone (usually one or two)."""
     zones = sa.select(School.timezone).distinct()
     if scope.school is not None:
@@ -134,36 +131,23 @@ def _utc_windows(period: Period, scope: ExportScope) -> Windows:
     return {zone: period.utc_window(zone) for zone in db.session.scalars(zones)}
 
 
-def visit_rows_query(scope: ExportScope, windows: Windows, *, names: bool = True) -> sa.Select:
-    """Visits whose start falls in their own school's window, ordered by start. Without
-    `names`, the coach's and teacher's names and emails are left to the caller (the
-    PostgreSQL path formats each person's cells once, from the ids)."""
-    coach, teacher = aliased(User), aliased(User)
-    photo_count = (
-        sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
-    )
+def scoped_rows(scope: ExportScope, windows: UtcWindows) -> sa.Select:
+    """Visits in scope whose start falls in their own school's window, with their school's
+    and step's cells: what both paths start from (no people, no photos, no order)."""
     in_own_window = sa.or_(
         *(
             sa.and_(School.timezone == zone, Visit.started_at >= start, Visit.started_at < end)
             for zone, (start, end) in windows.items()
         )
     )
-    people = [
-        coach.name.label("coach"),
-        coach.email.label("coach_email"),
-        teacher.name.label("teacher"),
-        teacher.email.label("teacher_email"),
-    ]
     query = (
         sa.select(
             Visit.id,
             Visit.started_at,
-            Visit.school_id,
             Visit.coach_id,
             Visit.teacher_id,
             School.name.label("school"),
             School.timezone,
-            *(people if names else []),
             Visit.class_name,
             Visit.subject,
             Visit.duration_minutes,
@@ -172,22 +156,39 @@ def visit_rows_query(scope: ExportScope, windows: Windows, *, names: bool = True
             LibraryStep.category,
             ActionStep.status,
             ActionStep.acknowledged_at,
-            photo_count.label("photos"),
         )
         .join(School, School.id == Visit.school_id)
         .outerjoin(ActionStep, ActionStep.id == Visit.action_step_id)
         .outerjoin(LibraryStep, LibraryStep.id == ActionStep.library_step_id)
         .where(in_own_window)
-        .order_by(Visit.started_at, Visit.id)
     )
-    if names:
-        query = query.join(coach, coach.id == Visit.coach_id)
-        query = query.join(teacher, teacher.id == Visit.teacher_id)
     if scope.visible is not None:
         query = query.where(scope.visible)
     if scope.school is not None:
         query = query.where(Visit.school_id == scope.school.id)
     return query
+
+
+def visit_rows_query(scope: ExportScope, windows: UtcWindows) -> sa.Select:
+    """scoped_rows with the coach's and teacher's names and emails and the photo count,
+    ordered by start: the rows visit_cells makes a line of."""
+    coach, teacher = aliased(User), aliased(User)
+    photo_count = (
+        sa.select(sa.func.count(Photo.id)).where(Photo.visit_id == Visit.id).scalar_subquery()
+    )
+    people = [
+        coach.name.label("coach"),
+        coach.email.label("coach_email"),
+        teacher.name.label("teacher"),
+        teacher.email.label("teacher_email"),
+    ]
+    return (
+        scoped_rows(scope, windows)
+        .add_columns(*people, photo_count.label("photos"))
+        .join(coach, coach.id == Visit.coach_id)
+        .join(teacher, teacher.id == Visit.teacher_id)
+        .order_by(Visit.started_at, Visit.id)
+    )
 
 
 def visit_cells(row) -> list[str]:
@@ -248,4 +249,4 @@ def _postgres_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
     yield from csv_bytes(HEADER, [])
     windows = _utc_windows(period, scope)
     if windows:
-        yield from postgres.csv_chunks(visit_rows_query(scope, windows, names=False))
+        yield from postgres.csv_chunks(scoped_rows(scope, windows), windows, period)

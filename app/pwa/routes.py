@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
-from app.authz import roles_of
+from app.authz import landing_section
 from app.pwa import bp
 
 #: Static files of the pages the service worker precaches (capture, outbox, offline),
@@ -144,7 +144,8 @@ def offline():
 @login_required
 def start():
     """Where the installed app opens: a coach on a new drop-in, anyone else on the page
-    they land on after signing in (a teacher on their step, a lead on coverage)."""
-    if "coach" in roles_of(current_user):
+    they land on after signing in (a teacher on their step, a lead on coverage; a teacher
+    who coaches only as a triad's peer on their step too)."""
+    if landing_section(current_user) == "drop_ins":
         return redirect(url_for("capture.new_visit"))
     return redirect(url_for("auth.home"))

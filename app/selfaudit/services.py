@@ -72,9 +72,29 @@ def set_sharing(audit: SelfAudit, shared: bool) -> None:
     db.session.flush()
 
 
-#: Below this many self-audits in a school's term, a lead sees how many there are but not
-#: the counts per area: with one or two, the count would tell whose focus is whose.
+#: The fewest teachers a count a lead sees may stand for: a count of one or two would
+#: let a lead who knows the others' choices tell whose focus is whose.
 FEWEST_FOR_COUNTS = 3
+OTHER_AREAS = "Other areas"
+
+
+def shown_focus_rows(by_area: list[tuple[str, int]]) -> list[tuple[str, int]] | None:
+    """The rows a lead may see, or None for the total alone. An area's count shows only
+    when it is at least FEWEST_FOR_COUNTS; areas chosen by one or two fold into "Other
+    areas", shown only when that fold too reaches FEWEST_FOR_COUNTS. Otherwise only the
+    total shows: beside the total, the shown rows would give the small remainder away.
+    Areas no one chose are left out (no one's choice to protect, nothing to fold), and a
+    table of "Other areas" alone would only repeat the total, so the total shows."""
+    total = sum(count for _, count in by_area)
+    if total < FEWEST_FOR_COUNTS:
+        return None
+    rows = [(title, count) for title, count in by_area if count >= FEWEST_FOR_COUNTS]
+    others = sum(count for _, count in by_area if 0 < count < FEWEST_FOR_COUNTS)
+    if not others:
+        return rows
+    if others < FEWEST_FOR_COUNTS or not rows:
+        return None
+    return [*rows, (OTHER_AREAS, others)]
 
 
 @dataclass(frozen=True)
@@ -90,8 +110,9 @@ class FocusCounts:
         return sum(count for _, count in self.by_area)
 
     @property
-    def shown(self) -> bool:
-        return self.total >= FEWEST_FOR_COUNTS
+    def rows(self) -> list[tuple[str, int]] | None:
+        """What a lead sees per area (None: the total alone); see shown_focus_rows."""
+        return shown_focus_rows(self.by_area)
 
 
 def focus_counts(lead: User, schools: list[School]) -> list[FocusCounts]:

@@ -3,9 +3,9 @@
 A cell is text: timestamps in ISO 8601 UTC with their offset, dates ISO, booleans
 "true"/"false", JSON compact with sorted keys, UUIDs in their usual form. An empty cell is
 NULL where the column allows NULL. A text cell that a spreadsheet would run as a formula
-(it begins with =, +, -, @, a tab or a carriage return) gets a leading apostrophe, and so
-does one that already begins with an apostrophe: reading takes exactly one back off, so
-nothing is lost on the way through.
+(by csv_writer.neutralise_formula's rule, as in the visits CSV: also after leading spaces
+and in full width) gets a leading apostrophe, and so does one that already begins with an
+apostrophe: reading takes exactly one back off, so nothing is lost on the way through.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from datetime import date, datetime
 
 import sqlalchemy as sa
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+from app.exports.csv_writer import neutralise_formula
 
 
 def escape_text(text: str) -> str:
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if text.startswith("'") or neutralise_formula(text) != text else text
 
 
 def unescape_text(cell: str) -> str:

@@ -10,6 +10,7 @@ from flask_login import current_user, login_required
 from app.authz.takeout import may_download, may_export_trust
 from app.extensions import db
 from app.htmx import page_or_fragment
+from app.localtime import Clock
 from app.models import AuditEvent, Trust
 from app.takeout import bp
 from app.takeout.jobs import WAITING, file_of, request_export, start_building
@@ -33,12 +34,24 @@ def _context(exports: list[DataExport]) -> dict:
     return {"exports": exports, "waiting": any(e.status in WAITING for e in exports)}
 
 
+def _schools_of(user) -> list:
+    """The schools a person works in, or leads or administers through a trust."""
+    schools = {membership.school for membership in user.memberships}
+    for trust_role in user.trust_roles:
+        schools.update(trust_role.trust.schools)
+    return list(schools)
+
+
 @bp.get("/account/data")
 @login_required
 def personal():
-    """The person's own downloads; htmx polls the list while one is being prepared."""
+    """The person's own downloads, in their school's time; htmx polls the list while one
+    is being prepared."""
     return page_or_fragment(
-        "takeout/_exports.html", "takeout/personal.html", **_context(_exports_of("person"))
+        "takeout/_exports.html",
+        "takeout/personal.html",
+        clock=Clock.of_schools(_schools_of(current_user)),
+        **_context(_exports_of("person")),
     )
 
 
@@ -63,13 +76,11 @@ def _administered_trust_or_404(trust_id: int) -> Trust:
 def trust_export(trust_id: int):
     trust = _administered_trust_or_404(trust_id)
     context = _context(_exports_of("trust", trust.id))
-    # Times in the trust's first school's timezone (UTC when it has no school yet).
-    first_school = min(trust.schools, key=lambda school: school.id, default=None)
     return page_or_fragment(
         "takeout/_exports.html",
         "takeout/trust.html",
         trust=trust,
-        time_school=first_school,
+        clock=Clock.of_schools(trust.schools),
         **context,
     )
 

@@ -1,10 +1,10 @@
 """The teacher's pages on a tablet: the current step, its history and the journey."""
 
-from flask import redirect, render_template, request, url_for
+from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
 
-from app.authz import get_visit_or_404, may_set_step_status
+from app.authz import get_visit_or_404, has_teacher_pages, may_set_step_status
 from app.errors import Refused
 from app.extensions import db
 from app.htmx import is_htmx, page_or_fragment
@@ -25,10 +25,16 @@ STATUS_SAVED = {
 }
 
 
+def _teacher_or_404() -> None:
+    if not has_teacher_pages(current_user):
+        abort(404)
+
+
 @bp.route("/teacher")
 @login_required
 def index():
     """The teacher's home: their current action step, large, with what to do next."""
+    _teacher_or_404()
     visit = services.current_visit(current_user)
     seen_before, practice = None, None
     if visit is not None and visit.action_step is not None:
@@ -44,6 +50,7 @@ def index():
 @login_required
 def history():
     """Every step so far, newest first; the filters swap the list in place."""
+    _teacher_or_404()
     categories = services.step_categories(current_user)
     chosen = services.HistoryFilter.from_args(request.args, categories)
     visits = services.history(current_user, chosen)
@@ -60,6 +67,7 @@ def history():
 @login_required
 def journey():
     """How the steps built on each other, term by term."""
+    _teacher_or_404()
     return render_template("teacher/journey.html", terms=services.journey(current_user))
 
 

@@ -88,3 +88,22 @@ def test_the_admin_sets_experience_phase_and_term_dates(demo, laptop):
     assert_accessible(laptop, "admin-terms-added")
     laptop.get_by_role("button", name="Remove Spring 2027").click()
     expect(laptop.get_by_text("Term removed.")).to_be_visible()
+
+
+def test_a_teacher_made_a_peer_coach_still_opens_on_their_step(demo, laptop, tablet):
+    """Accepting a triad gives its teachers the coach role: Amara signs in on her tablet
+    and lands on her step, which names both her coaches (hers and the peer's)."""
+    sign_in(laptop, "admin@example.org")
+    laptop.goto(f"/admin/schools/{school_id('riverside')}/triads/suggested")
+    laptop.get_by_role("button", name="Accept triad 1").click()
+    expect(laptop.get_by_role("status").filter(has_text="Triad made:")).to_be_visible()
+
+    sign_in(tablet, "amara.okafor@example.org")
+    expect(tablet.get_by_role("heading", name="My action step", level=1)).to_be_visible()
+    nav = tablet.get_by_role("navigation", name="Main")
+    expect(nav.get_by_role("link", name="My step")).to_have_attribute("aria-current", "page")
+    expect(nav.get_by_role("link", name="Drop-ins")).to_be_visible()
+    expect(tablet.locator("#conversation-who")).to_contain_text(
+        "Read only by you and your coaches (Ben Carter and Priya Shah)"
+    )
+    assert_accessible(tablet, "teacher-peer-coach-home")
