@@ -8,6 +8,7 @@ import uuid
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import make_transient_to_detached
 
 from app.expected_photos import ExpectedPhoto
 from app.extensions import db
@@ -18,6 +19,19 @@ _INSERTS = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
 def insert_statement(model, values: dict | list[dict]):
     """INSERT for this database's dialect (one with ON CONFLICT); a list: several rows."""
     return _INSERTS[db.session.get_bind().dialect.name](model).values(values)
+
+
+def as_loaded(model, values: dict):
+    """The object of a row this request has just inserted by a Core statement, made from
+    the values it was given (every column of the row), as though the ORM had loaded it:
+    in the session, nothing to flush; a relationship is read when first used. The values
+    go straight into the new instance's state, as the ORM's loader puts a row's (the
+    constructor would record each as a change, to be forgotten at once)."""
+    instance = sa.inspect(model).class_manager.new_instance()
+    instance.__dict__.update(values)
+    make_transient_to_detached(instance)
+    db.session.add(instance)
+    return instance
 
 
 def insert_once(model, values: dict, key: str | tuple[str, ...] = "id") -> bool:

@@ -24,14 +24,26 @@ CONTENT_SECURITY_POLICY = "; ".join(
 )
 
 
+#: Sent on every response unless the view set its own (name lower-cased, name, value).
+EVERY_RESPONSE = [
+    (name.lower(), name, value)
+    for name, value in (
+        ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+        ("X-Content-Type-Options", "nosniff"),
+        ("X-Frame-Options", "DENY"),
+        ("Referrer-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(self), geolocation=(), microphone=()"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+    )
+]
+
+
 def set_security_headers(response):
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    headers.setdefault("X-Frame-Options", "DENY")
-    headers.setdefault("Referrer-Policy", "same-origin")
-    headers.setdefault("Permissions-Policy", "camera=(self), geolocation=(), microphone=()")
-    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    # One look at the headers already set, not one per header added (Headers.setdefault
+    # scans them all each time).
+    present = {name.lower() for name in headers.keys()}
+    headers.extend([(name, value) for key, name, value in EVERY_RESPONSE if key not in present])
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000")
     if not request.path.startswith("/static/") and "Cache-Control" not in headers:

@@ -189,6 +189,13 @@ def test_security_headers_on_every_response(client):
         assert headers["Referrer-Policy"] == "same-origin"
 
 
+def test_a_header_the_view_set_is_kept_and_each_header_is_sent_once(client):
+    headers = client.get("/reset/not-a-real-token").headers
+    assert headers.getlist("Referrer-Policy") == ["no-referrer"]
+    for name in ("Content-Security-Policy", "X-Content-Type-Options", "X-Frame-Options"):
+        assert len(headers.getlist(name)) == 1, name
+
+
 def test_pages_are_never_stored_by_shared_caches(client):
     assert "private" in client.get("/login").headers["Cache-Control"]
 

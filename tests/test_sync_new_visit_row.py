@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.models import Visit
@@ -42,3 +43,25 @@ def test_a_new_visit_stores_every_value_of_its_capture(app, world, client):
             body["notes"],
         )
         assert visit.duration_minutes == body["duration_minutes"]
+
+
+def test_the_new_visit_and_step_hold_every_column_without_reading_them_back(app, world):
+    """The sync PUT makes its Visit and ActionStep from the values it wrote (PostgreSQL
+    reads back only what the database decides): a column missing there would be read
+    again, one more round trip, or worse, answered wrongly."""
+    from app.models import ActionStep
+    from app.schemas import VisitInSchema
+    from app.visits.services import sync_visit
+
+    if db.engine.dialect.name != "postgresql":
+        pytest.skip("SQLite's path is the ORM's flush, which reads NULL columns when used")
+
+    capture = VisitInSchema().load(capture_for(world["people"]["teacher"]))
+    result = sync_visit(world["people"]["coach"], uuid.uuid4(), capture)
+    assert result.created
+    for instance, model in ((result.visit, Visit), (result.visit.action_step, ActionStep)):
+        state = sa.inspect(instance)
+        assert state.persistent and not db.session.is_modified(instance)
+        columns = {column.key for column in sa.inspect(model).column_attrs}
+        assert not state.unloaded & columns, state.unloaded & columns
+    db.session.rollback()

@@ -8,6 +8,7 @@ from flask import current_app, jsonify
 from flask_login import current_user, login_required
 
 from app.api import bp
+from app.api.answers import visit_answer
 from app.api.bodies import load_json
 from app.authz import (
     get_visit_or_404,
@@ -22,13 +23,11 @@ from app.schemas import (
     ActionStepPatchSchema,
     LibraryStepSchema,
     VisitInSchema,
-    VisitOutSchema,
 )
 from app.visits.services import sync_visit, update_action_step
 
 # Schemas hold no per-request state: built once (building one deep-copies its fields).
 VISIT_IN = VisitInSchema()
-VISIT_OUT = VisitOutSchema()
 STEP_CHANGE = ActionStepPatchSchema()
 LIBRARY_STEPS = LibraryStepSchema(many=True)
 
@@ -36,7 +35,7 @@ LIBRARY_STEPS = LibraryStepSchema(many=True)
 def visit_json(visit: Visit, reads_reflection: bool | None = None) -> dict:
     """The visit as the signed-in user may read it: a reflection only for the teacher and
     their current coach(es) (`reads_reflection`: already decided for this teacher)."""
-    body = VISIT_OUT.dump(visit)
+    body = visit_answer(visit)
     step = visit.action_step
     if reads_reflection is None and step is not None:
         reads_reflection = may_read_reflection(current_user, step)

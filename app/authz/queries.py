@@ -11,7 +11,7 @@ from functools import cache
 from types import SimpleNamespace
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import aliased, load_only
 
 from app.authz import (
     Coachee,
@@ -83,8 +83,21 @@ def _write_target_query() -> sa.Select:
     reads_reflection = sa.or_(
         teacher_id == user.id, _coaches_teacher_now(user, teacher_id, bound_pair_school_today())
     ).label("reads_reflection")
+    # Only what the new visit, its step and its answer read: each column loaded costs the
+    # ORM and the driver work on every PUT (others load when first read, if ever).
+    needed = (
+        load_only(School.id, School.slug),
+        load_only(teacher.id, teacher.name),
+        load_only(
+            LibraryStep.id,
+            LibraryStep.category,
+            LibraryStep.practice_rehearse,
+            LibraryStep.practice_success,
+        ),
+    )
     return (
         sa.select(School, teacher, LibraryStep, reads_reflection)
+        .options(*needed)
         .select_from(School)
         .join(teacher, teacher.id == teacher_id)
         .outerjoin(LibraryStep, usable_here)

@@ -7,18 +7,21 @@ so the statement's snapshot already sees every step set before it.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
+from app.idempotent import as_loaded
 from app.models import LIVE_STEP_WHERE, ActionStep, Visit
 
-# Named, not `*`: a database made by the migrations holds the columns in another order
-# than the model, and the result is read by position.
-STEP_COLUMNS = ", ".join(column.name for column in ActionStep.__table__.columns)
+#: What only the database knows of the new step: the rest is in hand (set_new_step).
+#: Named, not `*`: a database made by the migrations holds the columns in another order
+#: than the model, and the result is read by position.
+RETURNED_COLUMNS = ("id", "status", "closed_at", "practice_rehearse", "practice_success")
+RETURNED = ", ".join(RETURNED_COLUMNS)
 
 # The insert reads the count of closed rows, so the old step is closed before the partial
 # unique index (one live step per teacher) sees the new one.
@@ -53,20 +56,20 @@ WITH previous AS (
     FROM (SELECT count(*) AS closing FROM closed) AS after_closing
     LEFT JOIN previous ON true
     LEFT JOIN library_step AS library ON library.id = :library_step_id
-    RETURNING {STEP_COLUMNS}
+    RETURNING {RETURNED}
 ), pointed AS (
     UPDATE visit SET action_step_id = step.id, updated_at = :now
     FROM step WHERE visit.id = :visit_id
     RETURNING visit.id
 )
-SELECT {STEP_COLUMNS} FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
+SELECT {RETURNED} FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
 """  # noqa: S608 (LIVE_STEP_WHERE is a constant of app.models)
 
 _MOMENT = sa.DateTime(timezone=True)
 
 
 @cache
-def _statement() -> sa.Select:
+def _statement() -> sa.TextualSelect:
     """Built once with bound parameters: building it costs more than running it."""
     text = (
         sa.text(_SET_NEW_STEP)
@@ -82,9 +85,9 @@ def _statement() -> sa.Select:
             sa.bindparam("now", type_=_MOMENT),
             sa.bindparam("visit_id", type_=sa.Uuid),
         )
-        .columns(*ActionStep.__table__.columns)
+        .columns(*(ActionStep.__table__.c[name] for name in RETURNED_COLUMNS))
     )
-    return sa.select(ActionStep).from_statement(text)
+    return text
 
 
 def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
@@ -99,7 +102,23 @@ def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
         "now": now,
         "visit_id": visit.id,
     }
-    step = db.session.scalars(_statement(), params).one()
+    returned = db.session.execute(_statement(), params).one()
+    step = as_loaded(
+        ActionStep,
+        {
+            **returned._asdict(),
+            "teacher_id": params["teacher_id"],
+            "school_id": params["school_id"],
+            "text": params["text"],
+            "library_step_id": params["library_step_id"],
+            "status_changed_at": None,
+            "acknowledged_at": None,
+            "reflection": "",
+            "reflected_at": None,
+            "set_at": visit.started_at.astimezone(UTC),  # as UTCDateTime reads it back
+            "created_at": now,
+        },
+    )
     _expire_other_steps(visit.teacher_id, step)
     set_committed_value(step, "visits", [visit])
     set_committed_value(visit, "action_step_id", step.id)

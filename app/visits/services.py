@@ -18,8 +18,8 @@ from app.authz import can_see_visit, may_edit_visit, may_use_library_step
 from app.authz.queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import claim_photo_ids, insert_statement, release_photo_ids
-from app.models import ActionStep, School, User, Visit
+from app.idempotent import as_loaded, claim_photo_ids, insert_statement, release_photo_ids
+from app.models import ActionStep, School, User, Visit, utcnow
 from app.steps import services as steps
 
 
@@ -78,17 +78,23 @@ def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture:
     row (FOR NO KEY UPDATE, as a new step needs) when no visit has that id yet."""
     row = _new_visit_row(user, visit_id, target.school, capture)
     if db.session.get_bind().dialect.name == "postgresql":
-        return db.session.scalars(_insert_locking_teacher(), row).first()
+        now = utcnow()
+        row.update(created_at=now, updated_at=now)
+        if db.session.execute(_insert_locking_teacher(), row).first() is None:
+            return None
+        return as_loaded(Visit, {**row, "action_step_id": None})
     statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
     return db.session.scalars(statement.returning(Visit)).first()
 
 
 @cache
-def _insert_locking_teacher() -> sa.Select:
+def _insert_locking_teacher() -> sa.Insert:
     """_insert_visit's statement on PostgreSQL, built once with a bound parameter for each
-    column of _new_visit_row (building it costs more than running it)."""
+    column of _new_visit_row and its times (building it costs more than running it). It
+    returns only the id: every other value of the row is in hand."""
     columns = Visit.__table__.columns
-    values = {name: sa.bindparam(name, type_=columns[name].type) for name in NEW_VISIT_COLUMNS}
+    names = (*NEW_VISIT_COLUMNS, "created_at", "updated_at")
+    values = {name: sa.bindparam(name, type_=columns[name].type) for name in names}
     teacher_lock = (
         sa.select(User.id)
         .where(User.id == values["teacher_id"], ~sa.exists().where(Visit.id == values["id"]))
@@ -97,15 +103,15 @@ def _insert_locking_teacher() -> sa.Select:
     )
     locked = sa.select(teacher_lock.c.id).scalar_subquery()
     values["teacher_id"] = sa.func.coalesce(locked, values["teacher_id"])
-    # A Core INSERT read into a Visit: the ORM's own INSERT, given a row of values, takes
-    # its bulk path, which costs more than the rest of the request's queries together.
-    insert = (
+    # A Core INSERT, not the ORM's: given a row of values, the ORM's takes its bulk path,
+    # which costs more than the rest of the request's queries together; and reading every
+    # column back into a Visit costs more than making the Visit from the values sent.
+    return (
         postgresql.insert(Visit.__table__)
         .values(values)
         .on_conflict_do_nothing(index_elements=["id"])
-        .returning(*Visit.__table__.columns)
+        .returning(Visit.__table__.c.id)
     )
-    return sa.select(Visit).from_statement(insert)
 
 
 def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
