@@ -23,15 +23,7 @@ import time
 import uuid
 
 from bench import support
-
-BODY = {
-    "started_at": "2026-11-23T09:15:00+00:00",
-    "duration_minutes": 10,
-    "class_name": "9B",
-    "subject": "Maths",
-    "notes": "Pupils explained their reasoning to a partner first.",
-    "action_step": {"text": "Pause three seconds after every question."},
-}
+from bench.sync import capture
 
 
 def _production_app(url: str):
@@ -92,7 +84,7 @@ def _caller(app, cookie: str, token: str, teacher_ids: list[int]):
     if cookie:
         base["HTTP_COOKIE"] = cookie
         base["HTTP_X_CSRFTOKEN"] = token
-    bodies = [json.dumps({"teacher_id": t, **BODY}).encode() for t in teacher_ids]
+    bodies = [json.dumps(capture(t)).encode() for t in teacher_ids]
     state = {"n": 0, "status": "", "cookies": 0}
 
     def start_response(status, headers, exc_info=None):

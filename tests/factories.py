@@ -12,6 +12,7 @@ from app.models import (
     CoachingPair,
     LibraryStep,
     Membership,
+    Photo,
     School,
     Trust,
     TrustRole,
@@ -150,3 +151,22 @@ def make_visit(
                 step.closed_at = started_at
     db.session.flush()
     return visit
+
+
+def make_photo(visit: Visit, caption: str = "", **fields) -> Photo:
+    """A photo row of a visit (no file behind it: for what reads rows, not bytes)."""
+    key = uuid.uuid4().hex
+    photo = Photo(
+        id=fields.pop("id", uuid.uuid4()),
+        visit_id=visit.id,
+        storage_key=f"k-{key}",
+        thumbnail_key=f"t-{key}",
+        width=fields.pop("width", 1600),
+        height=fields.pop("height", 1200),
+        bytes=fields.pop("bytes", 123456),
+        sha256="0" * 64,
+        caption=caption,
+        **fields,
+    )
+    db.session.add(photo)
+    return photo

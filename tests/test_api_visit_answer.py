@@ -11,32 +11,14 @@ import pytest
 
 from app.api.answers import visit_answer
 from app.extensions import db
-from app.models import Photo
 from app.schemas import VisitOutSchema
 from tests.api_support import build_world
-from tests.factories import make_visit
+from tests.factories import make_photo, make_visit
 
 
 def _same_json(visit) -> None:
     expected = json.dumps(VisitOutSchema().dump(visit), sort_keys=True)
     assert json.dumps(visit_answer(visit), sort_keys=True) == expected
-
-
-def _photo(visit, caption: str = "") -> Photo:
-    photo = Photo(
-        id=uuid.uuid4(),
-        visit_id=visit.id,
-        storage_key=f"k-{uuid.uuid4().hex}",
-        thumbnail_key=f"t-{uuid.uuid4().hex}",
-        width=1600,
-        height=1200,
-        bytes=123456,
-        sha256="0" * 64,
-        caption=caption,
-    )
-    db.session.add(photo)
-    db.session.flush()
-    return photo
 
 
 @pytest.fixture
@@ -65,7 +47,7 @@ def test_every_field_filled_answers_as_the_schema_says(world):
         client_created_at=started,
         client_updated_at=started + timedelta(minutes=5),
     )
-    arrived = _photo(visit, caption="Exit tickets")
+    arrived = make_photo(visit, caption="Exit tickets")
     visit.expected_photo_ids = [str(arrived.id), str(uuid.uuid4())]
     step = visit.action_step
     step.status, step.status_changed_at = "practising", started + timedelta(hours=1)

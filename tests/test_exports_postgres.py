@@ -4,7 +4,6 @@ empty cells, every formula start, quotes and line breaks, a year-end ISO week)."
 
 from __future__ import annotations
 
-import uuid
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
@@ -13,8 +12,14 @@ from app.exports.csv_writer import csv_bytes
 from app.exports.periods import parse_date_range
 from app.exports.services import HEADER, _row_batches, operator_scope, visits_csv
 from app.extensions import db
-from app.models import Photo
-from tests.factories import make_library_step, make_school, make_trust, make_user, make_visit
+from tests.factories import (
+    make_library_step,
+    make_photo,
+    make_school,
+    make_trust,
+    make_user,
+    make_visit,
+)
 
 AWKWARD_TEXT = [
     "",
@@ -83,22 +88,9 @@ def awkward_visits(app):
             if index % 3 == 0:
                 category = AWKWARD_TEXT[(index + number) % len(AWKWARD_TEXT)] or "x"
                 visit.action_step.library_step = make_library_step(trust, category=category)
-            for photo in range(index % 4):
-                db.session.add(_photo(visit, f"{number}-{index}-{photo}"))
+            for _ in range(index % 4):
+                make_photo(visit)
     db.session.flush()
-
-
-def _photo(visit, key: str) -> Photo:
-    return Photo(
-        id=uuid.uuid4(),
-        visit_id=visit.id,
-        storage_key=f"s-{key}",
-        thumbnail_key=f"t-{key}",
-        width=1,
-        height=1,
-        bytes=1,
-        sha256="0" * 64,
-    )
 
 
 def test_database_lines_match_python_lines(awkward_visits):

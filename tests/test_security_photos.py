@@ -16,6 +16,7 @@ from app.limits import PHOTOS_PER_VISIT as MAX_PHOTOS_PER_VISIT
 from app.models import Photo
 from tests import photo_fixtures as fx
 from tests.api_support import ApiClient, as_person, build_world, capture_for
+from tests.factories import make_photo
 
 EXTRA = 8
 
@@ -32,19 +33,8 @@ def _png(width: int, height: int, mode: str = "RGBA") -> bytes:
 
 
 def _fill_visit_but_one(visit) -> None:
-    for number in range(MAX_PHOTOS_PER_VISIT - 1):
-        db.session.add(
-            Photo(
-                id=uuid.uuid4(),
-                visit_id=visit.id,
-                storage_key=f"k{number}",
-                thumbnail_key=f"t{number}",
-                width=1,
-                height=1,
-                bytes=1,
-                sha256="0" * 64,
-            )
-        )
+    for _ in range(MAX_PHOTOS_PER_VISIT - 1):
+        make_photo(visit, width=1, height=1, bytes=1)
     db.session.commit()
 
 
