@@ -19,6 +19,8 @@ from app.models import (
     User,
     Visit,
 )
+from app.selfaudit.terms import current_term
+from app.selfaudit_models import SelfAudit
 from app.steps.services import set_new_step
 
 DEFAULT_PASSWORD = "correct horse battery"
@@ -170,3 +172,18 @@ def make_photo(visit: Visit, caption: str = "", **fields) -> Photo:
     )
     db.session.add(photo)
     return photo
+
+
+def make_self_audit(teacher: User, school: School, focus_area: str) -> SelfAudit:
+    """This term's self-audit of a teacher, with no answers: only its focus area."""
+    term = current_term(school)
+    audit = SelfAudit(
+        teacher_id=teacher.id,
+        school_id=school.id,
+        term=term.name,
+        term_starts_on=term.first_day,
+        answers={},
+        focus_area=focus_area,
+    )
+    db.session.add(audit)
+    return audit

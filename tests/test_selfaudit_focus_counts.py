@@ -12,9 +12,7 @@ import pytest
 
 from app.extensions import db
 from app.selfaudit.areas import AREAS
-from app.selfaudit.terms import current_term
-from app.selfaudit_models import SelfAudit
-from tests.factories import make_school, make_trust, make_user
+from tests.factories import make_school, make_self_audit, make_trust, make_user
 
 TITLES = {area.key: area.title for area in AREAS}
 LEAD = "head@focus.test"
@@ -27,19 +25,8 @@ def school_with_audits(app):
     make_user(LEAD, roles=[(school, "lead")])
 
     def audits(*focus_areas: str) -> None:
-        term = current_term(school)
         for focus in focus_areas:
-            teacher = make_user(roles=[(school, "teacher")])
-            db.session.add(
-                SelfAudit(
-                    teacher_id=teacher.id,
-                    school_id=school.id,
-                    term=term.name,
-                    term_starts_on=term.first_day,
-                    answers={},
-                    focus_area=focus,
-                )
-            )
+            make_self_audit(make_user(roles=[(school, "teacher")]), school, focus)
         db.session.commit()
 
     return audits

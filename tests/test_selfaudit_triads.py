@@ -13,9 +13,8 @@ from app.admin.suggestions import LEFT_OUT_BY_YOU, NO_SELF_AUDIT, rearranged, su
 from app.demo import TRIAD_KEY, seed_demo
 from app.extensions import db
 from app.models import AuditEvent, CoachingPair, Membership, School, User
-from app.selfaudit.terms import current_term
-from app.selfaudit_models import SchoolTerm, SelfAudit
-from tests.factories import DEFAULT_PASSWORD, make_user
+from app.selfaudit_models import SchoolTerm
+from tests.factories import DEFAULT_PASSWORD, make_self_audit, make_user
 from tests.test_selfaudit import Person
 
 HTMX = {"HX-Request": "true"}
@@ -61,17 +60,7 @@ def riverside_memberships(riverside: School, role: str) -> list[Membership]:
 def _teacher_with_focus(at: School, email: str, focus: str, experience: str, phase: str) -> User:
     teacher = make_user(email, roles=[(at, "teacher")])
     teacher.experience, teacher.phase = experience, phase
-    term = current_term(at)
-    db.session.add(
-        SelfAudit(
-            teacher_id=teacher.id,
-            school_id=at.id,
-            term=term.name,
-            term_starts_on=term.first_day,
-            answers={},
-            focus_area=focus,
-        )
-    )
+    make_self_audit(teacher, at, focus)
     db.session.flush()
     return teacher
 
