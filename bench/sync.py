@@ -3,7 +3,7 @@ connections), beside bare Flask + Flask-SQLAlchemy doing one INSERT … ON CONFL
 commit on the same database; and database round trips per PUT, counted for both.
 
 `python -m bench sync` (about a minute). Both servers run side by side and are measured in
-turn, three times; the table shows the middle turn by ratio. Needs wrk and a PostgreSQL
+turn, five times; the table shows the middle turn by ratio. Needs wrk and a PostgreSQL
 server on loopback.
 """
 
@@ -17,8 +17,8 @@ from bench import support
 from bench.table import Row, at_least, at_most
 
 #: Each turn measures ours, then bare, for SECONDS each; the median turn's ratio counts.
-TURNS = 3
-SECONDS = 6
+TURNS = 5
+SECONDS = 5
 #: Coaches whose devices sync at once, each with 3 to 8 teachers (a real coach's load). Every
 #: request is one coach's (picked at random) for one of their teachers: 16 connections all
 #: setting steps for one coach's 3 teachers would mostly measure the one-live-step rule's
