@@ -14,6 +14,8 @@ from tests.factories import make_visit
 from tests.mail_support import build_school
 
 NEW = '<span class="badge new-marker">New</span>'
+#: The step's own marker says more: "New" alone reads like the step's status.
+NEW_STEP = '<span class="badge new-marker">New to you</span>'
 
 
 @pytest.fixture
@@ -39,8 +41,8 @@ def comment(author, step, body: str) -> None:
 
 
 def test_a_new_step_is_marked_new_until_the_teacher_has_looked(app, world):
-    assert NEW in page(app, "ann@riverside.test", "/teacher")
-    assert NEW not in page(app, "ann@riverside.test", "/teacher")
+    assert NEW_STEP in page(app, "ann@riverside.test", "/teacher")
+    assert NEW_STEP not in page(app, "ann@riverside.test", "/teacher")
 
 
 def test_comments_by_the_other_person_since_they_last_looked_are_marked_new(app, world):

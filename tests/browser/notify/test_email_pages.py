@@ -52,7 +52,7 @@ def test_the_stop_link_stops_one_kind_without_signing_in(demo, laptop):
 
 def test_the_teacher_sees_new_on_a_step_until_they_have_opened_it(demo, tablet):
     sign_in(tablet, "teacher@example.org")  # lands on the step page
-    expect(tablet.locator(".step-label .new-marker")).to_have_text("New")
+    expect(tablet.locator(".step-label .new-marker")).to_have_text("New to you")
     assert_accessible(tablet, "teacher-step-new")
 
     tablet.reload()
