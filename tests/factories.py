@@ -3,9 +3,13 @@ the test decides when data is visible to requests (db.session.commit())."""
 
 from __future__ import annotations
 
+import hashlib
+import io
 import itertools
 import uuid
 from datetime import UTC, date, datetime, timedelta
+
+from PIL import Image
 
 from app.extensions import db
 from app.models import (
@@ -19,6 +23,7 @@ from app.models import (
     User,
     Visit,
 )
+from app.photos.storage import photo_storage
 from app.selfaudit.terms import current_term
 from app.selfaudit_models import SelfAudit
 from app.steps.services import set_new_step
@@ -161,16 +166,43 @@ def make_photo(visit: Visit, caption: str = "", **fields) -> Photo:
     photo = Photo(
         id=fields.pop("id", uuid.uuid4()),
         visit_id=visit.id,
-        storage_key=f"k-{key}",
-        thumbnail_key=f"t-{key}",
+        storage_key=fields.pop("storage_key", f"k-{key}"),
+        thumbnail_key=fields.pop("thumbnail_key", f"t-{key}"),
         width=fields.pop("width", 1600),
         height=fields.pop("height", 1200),
         bytes=fields.pop("bytes", 123456),
-        sha256="0" * 64,
+        sha256=fields.pop("sha256", "0" * 64),
         caption=caption,
         **fields,
     )
     db.session.add(photo)
+    return photo
+
+
+def small_jpeg(colour: str = "white", size: int = 8) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (size, size), colour).save(out, "JPEG")
+    return out.getvalue()
+
+
+def make_stored_photo(
+    visit: Visit, colour: str = "white", size: int = 8, caption: str = ""
+) -> Photo:
+    """A photo whose display image and thumbnail are really in the photo store (small
+    one-colour JPEGs): for what reads or removes the files."""
+    storage = photo_storage()
+    display, thumbnail = small_jpeg(colour, size), small_jpeg(colour, 8)
+    photo = make_photo(
+        visit,
+        caption,
+        storage_key=storage.put(display),
+        thumbnail_key=storage.put(thumbnail),
+        width=size,
+        height=size,
+        bytes=len(display),
+        sha256=hashlib.sha256(display).hexdigest(),
+    )
+    db.session.flush()
     return photo
 
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import secrets
 import uuid
 from datetime import date, datetime
 
 import sqlalchemy as sa
-from PIL import Image
 
 from app.extensions import db
 from app.models import (
@@ -26,27 +23,12 @@ from app.notify.models import EmailOptOut, SentEmail
 from app.photos.storage import photo_storage
 from app.selfaudit_models import SelfAudit
 from app.sso.models import SsoIdentity
-
-
-def jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), "red").save(out, "JPEG")
-    return out.getvalue()
+from tests.factories import make_stored_photo
 
 
 def add_photo(visit: Visit) -> Photo:
-    storage, data = photo_storage(), jpeg()
-    photo = Photo(
-        id=uuid.uuid4(),
-        visit_id=visit.id,
-        storage_key=storage.put(data),
-        thumbnail_key=storage.put(data),
-        width=8,
-        height=8,
-        bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    db.session.add(photo)
+    """A stored photo the visit expects (as a capture would list it)."""
+    photo = make_stored_photo(visit, "red")
     visit.expected_photo_ids = [*(visit.expected_photo_ids or []), str(photo.id)]
     db.session.flush()
     return photo

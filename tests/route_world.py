@@ -3,20 +3,16 @@ and a second trust, with the ids a route needs for each kind of target."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 
 import sqlalchemy as sa
-from PIL import Image
 
 from app.cycles.models import CoachingCycle, GrowWriteUp
 from app.demo import seed_demo
 from app.extensions import db
-from app.models import CoachingPair, LibraryStep, Photo, School, User, Visit
-from app.photos.storage import photo_storage
+from app.models import CoachingPair, LibraryStep, School, User, Visit
 from app.selfaudit.areas import STATEMENT_KEYS
 from app.takeout.jobs import build, claim, request_export
 from tests.factories import (
@@ -25,6 +21,7 @@ from tests.factories import (
     make_library_step,
     make_pair,
     make_school,
+    make_stored_photo,
     make_triad,
     make_trust,
     make_user,
@@ -86,27 +83,8 @@ class Target:
         }
 
 
-def tiny_jpeg() -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (8, 8), "white").save(out, "JPEG")
-    return out.getvalue()
-
-
 def _photo_of(visit: Visit) -> uuid.UUID:
-    storage, data = photo_storage(), tiny_jpeg()
-    photo = Photo(
-        id=uuid.uuid4(),
-        visit_id=visit.id,
-        storage_key=storage.put(data),
-        thumbnail_key=storage.put(data),
-        width=8,
-        height=8,
-        bytes=len(data),
-        sha256=hashlib.sha256(data).hexdigest(),
-    )
-    db.session.add(photo)
-    db.session.flush()
-    return photo.id
+    return make_stored_photo(visit).id
 
 
 def _user(email: str) -> User:

@@ -4,44 +4,25 @@ a marker, so a test can say exactly whose words are in a zip."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from PIL import Image
-
 from app.extensions import db
 from app.models import Photo, StepComment, User, Visit
-from app.photos.storage import photo_storage
 from app.selfaudit_models import SelfAudit
-from tests.factories import make_pair, make_school, make_trust, make_user, make_visit
-
-
-def jpeg(colour: str, size: int = 16) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", (size, size), colour).save(out, "JPEG")
-    return out.getvalue()
+from tests.factories import (
+    make_pair,
+    make_school,
+    make_stored_photo,
+    make_trust,
+    make_user,
+    make_visit,
+)
 
 
 def add_photo(visit: Visit, colour: str) -> Photo:
-    storage = photo_storage()
-    display, thumbnail = jpeg(colour, 32), jpeg(colour, 8)
-    photo = Photo(
-        id=uuid.uuid4(),
-        visit_id=visit.id,
-        storage_key=storage.put(display),
-        thumbnail_key=storage.put(thumbnail),
-        width=32,
-        height=32,
-        bytes=len(display),
-        sha256=hashlib.sha256(display).hexdigest(),
-        caption=f"caption-{colour}",
-    )
-    db.session.add(photo)
-    db.session.flush()
-    return photo
+    return make_stored_photo(visit, colour, size=32, caption=f"caption-{colour}")
 
 
 def comment(visit: Visit, author: User, body: str) -> None:

@@ -12,7 +12,7 @@ import pytest
 from flask import Flask, url_for
 
 from tests.conftest import csrf_token_from
-from tests.factories import DEFAULT_PASSWORD
+from tests.factories import DEFAULT_PASSWORD, small_jpeg
 from tests.route_world import (
     ROLE_EMAILS,
     ROLES,
@@ -20,7 +20,6 @@ from tests.route_world import (
     build_world,
     capture_for,
     snapshot,
-    tiny_jpeg,
 )
 
 #: Routes anyone may use, signed in or not.
@@ -238,7 +237,7 @@ def _request(client, world, endpoint: str, method: str, target: str, csrf: str):
     elif endpoint == "api.put_practice":
         kwargs["json"] = {"kind": "lesson", "practised_on": date.today().isoformat()}
     elif endpoint == "api.put_photo":
-        kwargs["data"] = tiny_jpeg()
+        kwargs["data"] = small_jpeg()
         headers["Content-Type"] = "image/jpeg"
     elif method == "POST":
         kwargs["data"] = {**_form_for(endpoint, chosen), "csrf_token": csrf}
