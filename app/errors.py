@@ -1,10 +1,15 @@
 """Error pages: JSON under /api/, HTML elsewhere. Never a stack trace, never a redirect
 under /api/."""
 
+from collections.abc import Callable
+
 from flask import Flask, current_app, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException
+
+from app.extensions import db
 
 
 class Refused(Exception):
@@ -16,6 +21,22 @@ class Refused(Exception):
         self.status = status
         self.message = message
         self.errors = errors
+
+
+def field_errors(action: Callable[[], object]) -> dict | None:
+    """A page's form carried out as the API would (its schema, its service): None when
+    done, else the messages per field. A 422 refusal rolls back what it had begun; any
+    other refusal goes on up. The caller commits."""
+    try:
+        action()
+    except ValidationError as error:
+        return error.messages
+    except Refused as refused:
+        if refused.status != 422:
+            raise
+        db.session.rollback()
+        return refused.errors
+    return None
 
 
 class UnknownSchool(LookupError):

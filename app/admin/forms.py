@@ -63,6 +63,11 @@ class CheckboxesField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def at_most(limit: int, what: str = "it") -> Length:
+    """A length limit whose message says what to do: "Keep it to 500 characters or fewer"."""
+    return Length(max=limit, message=f"Keep {what} to {limit} characters or fewer.")
+
+
 def email_field():
     return EmailField(
         "Email",
@@ -210,10 +215,7 @@ class LibraryStepForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Write the action step."),
-            Length(
-                max=limits.ACTION_STEP,
-                message=f"Keep the step to {limits.ACTION_STEP} characters or fewer.",
-            ),
+            at_most(limits.ACTION_STEP, "the step"),
         ],
     )
     guidance = TextAreaField(
@@ -222,24 +224,12 @@ class LibraryStepForm(FlaskForm):
     practice_rehearse = TextAreaField(
         "Practice plan: what to rehearse, and how",
         filters=[_strip],
-        validators=[
-            Optional(),
-            Length(
-                max=limits.PRACTICE_REHEARSE,
-                message=f"Keep it to {limits.PRACTICE_REHEARSE} characters or fewer.",
-            ),
-        ],
+        validators=[Optional(), at_most(limits.PRACTICE_REHEARSE)],
     )
     practice_success = TextAreaField(
         "Practice plan: what success looks like",
         filters=[_strip],
-        validators=[
-            Optional(),
-            Length(
-                max=limits.PRACTICE_SUCCESS,
-                message=f"Keep it to {limits.PRACTICE_SUCCESS} characters or fewer.",
-            ),
-        ],
+        validators=[Optional(), at_most(limits.PRACTICE_SUCCESS)],
     )
 
 
@@ -257,10 +247,7 @@ class CycleForm(FlaskForm):
         filters=[_strip],
         validators=[
             DataRequired("Enter a name for the cycle, like Autumn cycle 1."),
-            Length(
-                max=limits.CYCLE_NAME,
-                message=f"Keep the name to {limits.CYCLE_NAME} characters or fewer.",
-            ),
+            at_most(limits.CYCLE_NAME, "the name"),
         ],
         render_kw={"autocomplete": "off"},
     )

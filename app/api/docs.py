@@ -55,19 +55,17 @@ def _json(schema: str, description: str) -> dict:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
 
 
-VISIT_ID = {
-    "name": "visit_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-    "description": "Made on the device (crypto.randomUUID()) when the drop-in starts.",
-}
-PHOTO_ID = {
-    "name": "photo_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "format": "uuid"},
-}
+def _path_id(name: str, kind: str = "uuid", **more) -> dict:
+    """A path parameter: a UUID made on the device, or a server's integer id."""
+    schema = {"type": "string", "format": "uuid"} if kind == "uuid" else {"type": "integer"}
+    return {"name": name, "in": "path", "required": True, "schema": schema, **more}
+
+
+VISIT_ID = _path_id(
+    "visit_id", description="Made on the device (crypto.randomUUID()) when the drop-in starts."
+)
+PHOTO_ID = _path_id("photo_id")
+STEP_ID = _path_id("action_step_id", "integer")
 SIGNED_OUT = _error("Not signed in (never a redirect).")
 NOT_FOUND = _error("No such visit, or not one you may see.")
 
@@ -172,20 +170,7 @@ OPERATIONS: dict[str, dict] = {
                 "The teacher and their current coach(es) only; anyone else 404. The comment "
                 "id is made on the device: the same comment again answers 200."
             ),
-            "parameters": [
-                {
-                    "name": "action_step_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"},
-                },
-                {
-                    "name": "comment_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "format": "uuid"},
-                },
-            ],
+            "parameters": [STEP_ID, _path_id("comment_id")],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": "StepCommentIn"}},
@@ -207,20 +192,7 @@ OPERATIONS: dict[str, dict] = {
                 "The teacher and their current coach(es) only; anyone else 404. The entry id "
                 "is made on the device: the same entry again answers 200."
             ),
-            "parameters": [
-                {
-                    "name": "action_step_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "integer"},
-                },
-                {
-                    "name": "entry_id",
-                    "in": "path",
-                    "required": True,
-                    "schema": {"type": "string", "format": "uuid"},
-                },
-            ],
+            "parameters": [STEP_ID, _path_id("entry_id")],
             "requestBody": {
                 "required": True,
                 "content": {"application/json": {"schema": "PracticeEntryIn"}},

@@ -5,11 +5,10 @@ import uuid
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.authz import visible_step_or_404, writable_coachees
 from app.coaching import bp, services
-from app.errors import Refused
+from app.errors import field_errors
 from app.extensions import db
 from app.htmx import is_htmx
 from app.localtime import local_date, local_today
@@ -54,6 +53,13 @@ def record(teacher_id: int):
     )
 
 
+def _back_to_step(step):
+    """After a form without htmx: the teacher's own page, or the coach's record of them."""
+    if current_user.id == step.teacher_id:
+        return redirect(url_for("teacher.index"))
+    return redirect(url_for("coaching.record", teacher_id=step.teacher_id))
+
+
 def _client_id(value: str | None) -> uuid.UUID:
     try:
         return uuid.UUID(value or "")
@@ -66,39 +72,27 @@ def _client_id(value: str | None) -> uuid.UUID:
 def add_step_comment(action_step_id: int):
     step = visible_step_or_404(current_user, action_step_id)
     body = request.form.get("body", "")
-    errors = None
-    try:
-        add_comment(current_user, step, _client_id(request.form.get("comment_id")), body)
+    comment_id = _client_id(request.form.get("comment_id"))
+    errors = field_errors(lambda: add_comment(current_user, step, comment_id, body))
+    if not errors:
         db.session.commit()
-    except Refused as refused:
-        if refused.status != 422:
-            raise
-        db.session.rollback()
-        errors = refused.errors
     if is_htmx() or errors:
         html = render_template("steps/_conversation.html", step=step, errors=errors, body=body)
         return html, 422 if errors else 200
-    if current_user.id == step.teacher_id:
-        return redirect(url_for("teacher.index"))
-    return redirect(url_for("coaching.record", teacher_id=step.teacher_id))
+    return _back_to_step(step)
 
 
 def _log_from_form(step) -> dict | None:
     """Log the practice the form describes, checked as the API checks it; the messages
     per field when refused, else None. The caller commits."""
     sent = {name: request.form.get(name, "") for name in ("kind", "practised_on", "note")}
-    try:
+
+    def log() -> None:
         entry = PracticeEntryInSchema().load(sent)
         entry_id = _client_id(request.form.get("entry_id"))
         log_practice(current_user, step, entry_id, **{k: entry[k] for k in sent})
-    except ValidationError as error:
-        return error.messages
-    except Refused as refused:
-        if refused.status != 422:
-            raise
-        db.session.rollback()
-        return refused.errors
-    return None
+
+    return field_errors(log)
 
 
 @bp.post("/steps/<int:action_step_id>/practice")
@@ -118,6 +112,4 @@ def log_step_practice(action_step_id: int):
             practice_form=request.form if errors else None,
         )
         return html, 422 if errors else 200
-    if current_user.id == step.teacher_id:
-        return redirect(url_for("teacher.index"))
-    return redirect(url_for("coaching.record", teacher_id=step.teacher_id))
+    return _back_to_step(step)

@@ -188,16 +188,21 @@ def steps_as_coach(person: User) -> Rows:
         yield {**_step_fields(step), "teacher": step.teacher.name}
 
 
-def step_comments(person: User) -> Rows:
-    """What the person wrote on any step, and what their coach wrote on their own steps."""
+def _on_steps(person: User, model) -> sa.Select:
+    """Rows of `model` (on a step, with an author) that the person wrote on any step, or
+    anyone wrote on the person's own steps; each with its author's name."""
     own_steps = sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id)
     author = aliased(User)
-    query = (
-        sa.select(StepComment, author.name)
-        .join(author, author.id == StepComment.author_id)
-        .where(sa.or_(StepComment.author_id == person.id, StepComment.step_id.in_(own_steps)))
-        .order_by(StepComment.created_at, StepComment.id)
+    return (
+        sa.select(model, author.name)
+        .join(author, author.id == model.author_id)
+        .where(sa.or_(model.author_id == person.id, model.step_id.in_(own_steps)))
     )
+
+
+def step_comments(person: User) -> Rows:
+    """What the person wrote on any step, and what their coach wrote on their own steps."""
+    query = _on_steps(person, StepComment).order_by(StepComment.created_at, StepComment.id)
     for comment, author_name in db.session.execute(query):
         yield {
             "id": comment.id,
@@ -211,13 +216,8 @@ def step_comments(person: User) -> Rows:
 def practice_log(person: User) -> Rows:
     """Practice the person logged on any step, and all practice logged on their own steps
     (the log is the teacher's own, like the conversation)."""
-    own_steps = sa.select(ActionStep.id).where(ActionStep.teacher_id == person.id)
-    author = aliased(User)
-    query = (
-        sa.select(PracticeEntry, author.name)
-        .join(author, author.id == PracticeEntry.author_id)
-        .where(sa.or_(PracticeEntry.author_id == person.id, PracticeEntry.step_id.in_(own_steps)))
-        .order_by(PracticeEntry.practised_on, PracticeEntry.created_at, PracticeEntry.id)
+    query = _on_steps(person, PracticeEntry).order_by(
+        PracticeEntry.practised_on, PracticeEntry.created_at, PracticeEntry.id
     )
     for entry, author_name in db.session.execute(query):
         yield {

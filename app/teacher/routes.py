@@ -2,10 +2,9 @@
 
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 
 from app.authz import get_visit_or_404, has_teacher_pages, may_set_step_status
-from app.errors import Refused
+from app.errors import field_errors
 from app.extensions import db
 from app.htmx import is_htmx, page_or_fragment
 from app.schemas import ActionStepPatchSchema
@@ -93,16 +92,9 @@ def _after_change(visit, fragment: str, errors: dict | None = None, **context):
 def _apply(visit, change: dict) -> dict | None:
     """Check the change as the API does (its schema), apply it through the one service;
     the messages per field when refused, else None. The caller commits."""
-    try:
-        update_action_step(current_user, visit, **ActionStepPatchSchema().load(change))
-    except ValidationError as error:
-        return error.messages
-    except Refused as error:
-        if error.status != 422:
-            raise
-        db.session.rollback()
-        return error.errors
-    return None
+    return field_errors(
+        lambda: update_action_step(current_user, visit, **ActionStepPatchSchema().load(change))
+    )
 
 
 def _change_step(visit_id, fragment: str, message: str, **change):
