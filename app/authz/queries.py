@@ -5,6 +5,7 @@ and the teachers a user may write for (capped and searched for /api/v1/me)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -44,19 +45,30 @@ class WriteTarget:
 
 
 def write_target(
-    user: User, teacher_id: int, library_step_id: int | None, now: datetime | None = None
+    user: User,
+    teacher_id: int,
+    library_step_id: int | None,
+    now: datetime | None = None,
+    *,
+    new_visit_id: uuid.UUID | None = None,
 ) -> WriteTarget | None:
     """school_for_new_visit, the teacher and the library step in one indexed query: only
     the teacher's own schools are looked at (their memberships and coaching pairs), so it
-    costs the same for a coach of three teachers and a trust lead of thousands."""
+    costs the same for a coach of three teachers and a trust lead of thousands.
+
+    On PostgreSQL the same query locks the teacher's row (FOR NO KEY UPDATE, as setting a
+    step needs) when the user may write for them and no visit has `new_visit_id` yet: the
+    statements after it see every step set before it (a replay or an edit takes no lock
+    here, so it locks its visit before the teacher, as every edit does)."""
     params = {
         "user_id": user.id,
         "teacher_id": teacher_id,
         "library_step_id": library_step_id,
         "now": now or datetime.now(UTC),
+        "new_visit_id": new_visit_id,
     }
     row = db.session.execute(_write_target_query(), params).first()
-    return WriteTarget(*row) if row is not None else None
+    return WriteTarget(*row[:-1]) if row is not None else None
 
 
 @cache
@@ -80,6 +92,13 @@ def _write_target_query() -> sa.Select:
         sa.or_(LibraryStep.school_id.is_(None), LibraryStep.school_id == School.id),
     )
     coached_here = _coaches_now(user, teacher_id, School.id, today)
+    new_visit_id = sa.bindparam("new_visit_id", type_=sa.Uuid)
+    teacher_lock = (
+        sa.select(User.id)
+        .where(User.id == teacher_id, ~sa.exists().where(Visit.id == new_visit_id))
+        .with_for_update(key_share=True)
+        .cte("teacher_lock")
+    )
     reads_reflection = sa.or_(
         teacher_id == user.id, _coaches_teacher_now(user, teacher_id, bound_pair_school_today())
     ).label("reads_reflection")
@@ -96,7 +115,13 @@ def _write_target_query() -> sa.Select:
         ),
     )
     return (
-        sa.select(School, teacher, LibraryStep, reads_reflection)
+        sa.select(
+            School,
+            teacher,
+            LibraryStep,
+            reads_reflection,
+            sa.select(teacher_lock.c.id).scalar_subquery().label("locked"),
+        )
         .options(*needed)
         .select_from(School)
         .join(teacher, teacher.id == teacher_id)

@@ -2,7 +2,8 @@
 it (embedded when the coach said so, otherwise replaced), re-close a replaced step the
 coach judged embedded, insert the new step and point the visit at it. The same rules as
 app.steps.services.set_new_step (SQLite's path); the caller holds the teacher's row lock,
-so the statement's snapshot already sees every step set before it.
+so the statement's snapshot already sees every step set before it. A new visit and its
+new step are one statement too (app.visits.in_one_statement, with step_ctes).
 """
 
 from __future__ import annotations
@@ -23,86 +24,113 @@ from app.models import LIVE_STEP_WHERE, ActionStep, Visit
 RETURNED_COLUMNS = ("id", "status", "closed_at", "practice_rehearse", "practice_success")
 RETURNED = ", ".join(RETURNED_COLUMNS)
 
-# The insert reads the count of closed rows, so the old step is closed before the partial
-# unique index (one live step per teacher) sees the new one.
-_SET_NEW_STEP = f"""
-WITH previous AS (
+#: The new step's id, taken before the insert (a new visit points at it in the same statement).
+NEXT_STEP_ID = "nextval(pg_get_serial_sequence('action_step', 'id'))"
+
+
+def step_ctes(guard: str = "", step_id: str = NEXT_STEP_ID) -> str:
+    """The WITH queries that close the teacher's live step and insert the new one (named
+    `step`, returning RETURNED). `guard`, when given, names a query (`FROM` item) whose
+    one row lets them run: without its row nothing changes (a new visit that was not
+    inserted after all). The insert reads the count of closed rows, so the old step is
+    closed before the partial unique index (one live step per teacher) sees the new one."""
+    also_from = f", {guard}" if guard else ""
+    return f"""previous AS (
     SELECT id, set_at FROM action_step
     WHERE teacher_id = :teacher_id AND {LIVE_STEP_WHERE}
 ), closed AS (
     UPDATE action_step SET
         status = CASE WHEN action_step.id = :judged_id THEN 'embedded' ELSE 'replaced' END,
         status_changed_at = :now, closed_at = :started_at
-    FROM previous
+    FROM previous{also_from}
     WHERE action_step.id = previous.id AND previous.set_at <= :started_at
     RETURNING action_step.id
 ), rejudged AS (
     UPDATE action_step SET
         status = 'embedded', status_changed_at = :now,
         closed_at = COALESCE(action_step.closed_at, :started_at)
+    {"FROM " + guard if guard else ""}
     WHERE action_step.id = :judged_id AND action_step.teacher_id = :teacher_id
         AND action_step.status = 'replaced'
     RETURNING action_step.id
 ), step AS (
     INSERT INTO action_step
-        (teacher_id, school_id, text, library_step_id, practice_rehearse, practice_success,
-         status, reflection, set_at, closed_at, created_at)
-    SELECT :teacher_id, :school_id, :text, :library_step_id,
+        (id, teacher_id, school_id, text, library_step_id, practice_rehearse,
+         practice_success, status, reflection, set_at, closed_at, created_at)
+    SELECT {step_id}, :teacher_id, :school_id, :text, :library_step_id,
         COALESCE(:rehearse, library.practice_rehearse, ''),
         COALESCE(:success, library.practice_success, ''),
         CASE WHEN previous.set_at > :started_at THEN 'replaced' ELSE 'new' END,
         '', :started_at,
         CASE WHEN previous.set_at > :started_at THEN previous.set_at END, :now
-    FROM (SELECT count(*) AS closing FROM closed) AS after_closing
+    FROM (SELECT count(*) AS closing FROM closed) AS after_closing{also_from}
     LEFT JOIN previous ON true
     LEFT JOIN library_step AS library ON library.id = :library_step_id
     RETURNING {RETURNED}
-), pointed AS (
+)"""  # noqa: S608 (LIVE_STEP_WHERE is a constant of app.models; the rest are ours)
+
+
+_SET_NEW_STEP = f"""
+WITH {step_ctes()}, pointed AS (
     UPDATE visit SET action_step_id = step.id, updated_at = :now
     FROM step WHERE visit.id = :visit_id
     RETURNING visit.id
 )
 SELECT {RETURNED} FROM step, (SELECT count(*) AS pointing FROM pointed) AS after_pointing
-"""  # noqa: S608 (LIVE_STEP_WHERE is a constant of app.models)
+"""  # noqa: S608
 
 _MOMENT = sa.DateTime(timezone=True)
+
+#: The parameters of step_ctes' queries (step_params gives their values).
+STEP_PARAMS = (
+    sa.bindparam("teacher_id", type_=sa.Integer),
+    sa.bindparam("school_id", type_=sa.Integer),
+    sa.bindparam("text", type_=sa.String),
+    sa.bindparam("library_step_id", type_=sa.Integer),
+    sa.bindparam("rehearse", type_=sa.String),
+    sa.bindparam("success", type_=sa.String),
+    sa.bindparam("judged_id", type_=sa.Integer),
+    sa.bindparam("started_at", type_=_MOMENT),
+    sa.bindparam("now", type_=_MOMENT),
+)
+
+
+def returning_step(statement: str, *params: sa.BindParameter) -> sa.TextualSelect:
+    """A statement ending in `SELECT RETURNED FROM step`, with its parameters bound."""
+    returned = (ActionStep.__table__.c[name] for name in RETURNED_COLUMNS)
+    return sa.text(statement).bindparams(*STEP_PARAMS, *params).columns(*returned)
 
 
 @cache
 def _statement() -> sa.TextualSelect:
     """Built once with bound parameters: building it costs more than running it."""
-    text = (
-        sa.text(_SET_NEW_STEP)
-        .bindparams(
-            sa.bindparam("teacher_id", type_=sa.Integer),
-            sa.bindparam("school_id", type_=sa.Integer),
-            sa.bindparam("text", type_=sa.String),
-            sa.bindparam("library_step_id", type_=sa.Integer),
-            sa.bindparam("rehearse", type_=sa.String),
-            sa.bindparam("success", type_=sa.String),
-            sa.bindparam("judged_id", type_=sa.Integer),
-            sa.bindparam("started_at", type_=_MOMENT),
-            sa.bindparam("now", type_=_MOMENT),
-            sa.bindparam("visit_id", type_=sa.Uuid),
-        )
-        .columns(*(ActionStep.__table__.c[name] for name in RETURNED_COLUMNS))
-    )
-    return text
+    return returning_step(_SET_NEW_STEP, sa.bindparam("visit_id", type_=sa.Uuid))
 
 
-def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
-    params = {
-        "teacher_id": visit.teacher_id,
-        "school_id": visit.school_id,
+def step_params(
+    teacher_id: int, school_id: int, started_at: datetime, choice: dict, now: datetime
+) -> dict:
+    return {
+        "teacher_id": teacher_id,
+        "school_id": school_id,
         "text": choice["text"].strip(),
         "library_step_id": choice.get("library_step_id"),
         **_plan_as_sent(choice),
         "judged_id": choice.get("embedded_step_id"),
-        "started_at": visit.started_at,
+        "started_at": started_at,
         "now": now,
-        "visit_id": visit.id,
     }
-    returned = db.session.execute(_statement(), params).one()
+
+
+def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
+    params = step_params(visit.teacher_id, visit.school_id, visit.started_at, choice, now)
+    returned = db.session.execute(_statement(), {**params, "visit_id": visit.id}).one()
+    return give_visit_its_step(visit, returned, params)
+
+
+def give_visit_its_step(visit: Visit, returned: sa.Row, params: dict) -> ActionStep:
+    """The step step_ctes inserted (`returned`, made from `params`), as though loaded, and
+    the visit pointing at it: the answer reads neither again."""
     step = as_loaded(
         ActionStep,
         {
@@ -115,15 +143,15 @@ def set_new_step(visit: Visit, choice: dict, now: datetime) -> ActionStep:
             "acknowledged_at": None,
             "reflection": "",
             "reflected_at": None,
-            "set_at": visit.started_at.astimezone(UTC),  # as UTCDateTime reads it back
-            "created_at": now,
+            "set_at": params["started_at"].astimezone(UTC),  # as UTCDateTime reads it back
+            "created_at": params["now"],
         },
     )
-    _expire_other_steps(visit.teacher_id, step)
+    _expire_other_steps(params["teacher_id"], step)
     set_committed_value(step, "visits", [visit])
     set_committed_value(visit, "action_step_id", step.id)
     set_committed_value(visit, "action_step", step)
-    set_committed_value(visit, "updated_at", now)
+    set_committed_value(visit, "updated_at", params["now"])
     return step
 
 

@@ -102,7 +102,7 @@ def _lock_teacher(teacher_id: int) -> None:
     )
 
 
-def apply_step_choice(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
+def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
     """Give the visit its one step: revisit {"step_id"} or set {"text", …}."""
     if choice.get("step_id") is not None:
         step = teachers_step(visit.teacher_id, choice["step_id"])
@@ -111,21 +111,18 @@ def apply_step_choice(visit: Visit, choice: dict, *, teacher_locked=False) -> Ac
         visit.action_step = step
         db.session.flush()
         return step
-    return set_new_step(visit, choice, teacher_locked=teacher_locked)
+    return set_new_step(visit, choice)
 
 
-def set_new_step(visit: Visit, choice: dict, *, teacher_locked=False) -> ActionStep:
+def set_new_step(visit: Visit, choice: dict) -> ActionStep:
     """A new step for the visit's teacher. Their live step closes: embedded when the coach
     said so on this visit (`embedded_step_id`), otherwise replaced, on the visit's date. A
     visit that started before the live step was set (synced late) does not close it: its
     step goes straight into the history as replaced. On PostgreSQL one statement does it
-    (app.steps.in_one_statement), after the teacher's row lock (`teacher_locked`: the
-    caller took it already)."""
-    if db.session.get_bind().dialect.name == "postgresql":
-        if not teacher_locked:
-            _lock_teacher(visit.teacher_id)
-        return in_one_statement.set_new_step(visit, choice, utcnow())
+    (app.steps.in_one_statement), after the teacher's row lock."""
     _lock_teacher(visit.teacher_id)
+    if db.session.get_bind().dialect.name == "postgresql":
+        return in_one_statement.set_new_step(visit, choice, utcnow())
     previous = live_step(visit.teacher_id)
     judged = teachers_step(visit.teacher_id, choice.get("embedded_step_id"))
     status, closed_at = "new", None

@@ -7,10 +7,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
-from functools import cache
 
 import sqlalchemy as sa
-from sqlalchemy.dialects import postgresql
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -18,9 +16,10 @@ from app.authz import can_see_visit, may_edit_visit, may_use_library_step
 from app.authz.queries import WriteTarget, write_target
 from app.errors import Refused
 from app.extensions import db
-from app.idempotent import as_loaded, claim_photo_ids, insert_statement, release_photo_ids
+from app.idempotent import claim_photo_ids, insert_statement, release_photo_ids
 from app.models import ActionStep, School, User, Visit, utcnow
 from app.steps import services as steps
+from app.visits import in_one_statement
 
 
 @dataclass(frozen=True)
@@ -49,15 +48,14 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
     look-up, tells it from a replay; its answer reuses what that query loaded.
     """
     try:
-        target, refused = _write_target(user, capture), None
+        target, refused = _write_target(user, visit_id, capture), None
     except Refused as error:  # a replay or an edit may still be allowed: decided below
         target, refused = None, error
     visit = _insert_visit(user, visit_id, target, capture) if target is not None else None
     if visit is not None:
         _check_photo_ids(visit_id, capture["photo_ids"], new_visit=True)
         _known_to_be(visit, user, target)
-        choice = capture["action_step"]
-        step = steps.apply_step_choice(visit, choice, teacher_locked=True)
+        step = visit.action_step
         if target.library_step is not None and step.library_step_id == target.library_step.id:
             set_committed_value(step, "library_step", target.library_step)
         return SyncResult(visit, created=True, reads_reflection=target.reads_reflection)
@@ -73,45 +71,17 @@ def sync_visit(user: User, visit_id: uuid.UUID, capture: dict) -> SyncResult:
 
 
 def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture: dict):
-    """INSERT … ON CONFLICT DO NOTHING RETURNING the new visit, or None when the id is
-    taken (a replay or an edit). On PostgreSQL the same statement first locks the teacher's
-    row (FOR NO KEY UPDATE, as a new step needs) when no visit has that id yet."""
+    """The new visit with its step, or None when the id is taken (a replay or an edit).
+    On PostgreSQL one statement inserts both (app.visits.in_one_statement)."""
     row = _new_visit_row(user, visit_id, target.school, capture)
+    choice = capture["action_step"]
     if db.session.get_bind().dialect.name == "postgresql":
-        now = utcnow()
-        row.update(created_at=now, updated_at=now)
-        if db.session.execute(_insert_locking_teacher(), row).first() is None:
-            return None
-        return as_loaded(Visit, {**row, "action_step_id": None})
+        return in_one_statement.insert_visit(row, choice, utcnow())
     statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
-    return db.session.scalars(statement.returning(Visit)).first()
-
-
-@cache
-def _insert_locking_teacher() -> sa.Insert:
-    """_insert_visit's statement on PostgreSQL, built once with a bound parameter for each
-    column of _new_visit_row and its times (building it costs more than running it). It
-    returns only the id: every other value of the row is in hand."""
-    columns = Visit.__table__.columns
-    names = (*NEW_VISIT_COLUMNS, "created_at", "updated_at")
-    values = {name: sa.bindparam(name, type_=columns[name].type) for name in names}
-    teacher_lock = (
-        sa.select(User.id)
-        .where(User.id == values["teacher_id"], ~sa.exists().where(Visit.id == values["id"]))
-        .with_for_update(key_share=True)
-        .cte("teacher_lock")
-    )
-    locked = sa.select(teacher_lock.c.id).scalar_subquery()
-    values["teacher_id"] = sa.func.coalesce(locked, values["teacher_id"])
-    # A Core INSERT, not the ORM's: given a row of values, the ORM's takes its bulk path,
-    # which costs more than the rest of the request's queries together; and reading every
-    # column back into a Visit costs more than making the Visit from the values sent.
-    return (
-        postgresql.insert(Visit.__table__)
-        .values(values)
-        .on_conflict_do_nothing(index_elements=["id"])
-        .returning(Visit.__table__.c.id)
-    )
+    visit = db.session.scalars(statement.returning(Visit)).first()
+    if visit is not None:
+        steps.apply_step_choice(visit, choice)
+    return visit
 
 
 def _known_to_be(visit: Visit, user: User, target: WriteTarget) -> None:
@@ -153,7 +123,7 @@ def _check_photo_ids(visit_id: uuid.UUID, photo_ids: list | None, *, new_visit: 
 NOT_IN_LIBRARY = {"action_step": {"library_step_id": ["Not a step in this school's library."]}}
 
 
-def _write_target(user: User, capture: dict) -> WriteTarget:
+def _write_target(user: User, visit_id: uuid.UUID, capture: dict) -> WriteTarget:
     """Where the new visit goes, checked in one query (app.authz.queries.write_target): the
     user may write for the teacher there, and a new step's library step comes from the
     school's library or its trust's (a retired one is still accepted: a capture made
@@ -161,7 +131,7 @@ def _write_target(user: User, capture: dict) -> WriteTarget:
     teacher's."""
     choice = capture["action_step"]
     library_step_id = choice.get("library_step_id")
-    target = write_target(user, capture["teacher_id"], library_step_id)
+    target = write_target(user, capture["teacher_id"], library_step_id, new_visit_id=visit_id)
     if target is None:
         raise Refused(422, errors={"teacher_id": ["You cannot write a visit for this teacher."]})
     if library_step_id is not None and target.library_step is None:
@@ -192,14 +162,6 @@ def _visit_columns(capture: dict) -> dict:
     if capture["photo_ids"] is not None:
         columns["expected_photo_ids"] = [str(photo_id) for photo_id in capture["photo_ids"]]
     return columns
-
-
-#: Every column _new_visit_row sets (a capture without photo_ids keeps the default []).
-NEW_VISIT_COLUMNS = (
-    *("expected_photo_ids", "teacher_id", "started_at", "duration_minutes", "class_name"),
-    *("subject", "notes", "captured_offline", "id", "school_id", "coach_id"),
-    *("client_created_at", "client_updated_at"),
-)
 
 
 def _new_visit_row(user: User, visit_id: uuid.UUID, school: School, capture: dict) -> dict:
