@@ -29,7 +29,7 @@ from app.authz.school_dates import (
 )
 from app.authz.steps import _coaches_teacher_now
 from app.extensions import db
-from app.models import CoachingPair, LibraryStep, Membership, School, User, Visit
+from app.models import ActionStep, CoachingPair, LibraryStep, Membership, School, User, Visit
 
 
 @dataclass(frozen=True)
@@ -42,6 +42,8 @@ class WriteTarget:
     library_step: LibraryStep | None
     #: may_read_reflection for the teacher's steps, decided in the same query.
     reads_reflection: bool
+    #: The teacher's step the capture keeps practising (app.visits.services checks it).
+    revisited_step: ActionStep | None = None
 
 
 def write_target(

@@ -84,13 +84,16 @@ def teachers_step(teacher_id: int, step_id: int | None) -> ActionStep | None:
     )
 
 
-def check_step_choice(teacher_id: int, choice: dict) -> None:
-    """Refuse (422) a step id that is not one of this teacher's steps, before any write."""
-    if choice.get("step_id") is not None and teachers_step(teacher_id, choice["step_id"]) is None:
+def check_step_choice(teacher_id: int, choice: dict) -> ActionStep | None:
+    """Refuse (422) a step id that is not one of this teacher's steps, before any write.
+    The step the visit keeps practising, when it does."""
+    revisited = teachers_step(teacher_id, choice.get("step_id"))
+    if choice.get("step_id") is not None and revisited is None:
         raise _step_error("step_id", "Not this teacher's step: keep their current step or set one.")
     embedded = choice.get("embedded_step_id")
     if embedded is not None and teachers_step(teacher_id, embedded) is None:
         raise _step_error("embedded_step_id", "Not this teacher's step.")
+    return revisited
 
 
 def _lock_teacher(teacher_id: int) -> None:

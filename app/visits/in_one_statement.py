@@ -12,10 +12,11 @@ from functools import cache
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+from sqlalchemy.orm.attributes import set_committed_value
 
 from app.extensions import db
 from app.idempotent import as_loaded
-from app.models import Visit
+from app.models import ActionStep, Visit
 from app.steps import in_one_statement as steps_statement
 
 #: Every column of a new visit's row (app.visits.services makes it from the capture; a
@@ -29,13 +30,19 @@ NEW_VISIT_COLUMNS = (
 _SHARED = ("teacher_id", "school_id", "started_at")
 
 
-def insert_visit(row: dict, choice: dict, now: datetime) -> Visit | None:
-    """The new visit, its step loaded, or None when the id is taken (a replay or an edit)."""
-    if choice.get("step_id") is not None:
-        values = {**row, "action_step_id": choice["step_id"]}
+def insert_visit(
+    row: dict, choice: dict, revisited: ActionStep | None, now: datetime
+) -> Visit | None:
+    """The new visit, its step loaded, or None when the id is taken (a replay or an edit).
+    `revisited`: the teacher's step the visit keeps practising (`choice` sets one if None)."""
+    if revisited is not None:
+        values = {**row, "action_step_id": revisited.id}
         if db.session.execute(_revisiting(), {**values, "now": now}).first() is None:
             return None
-        return as_loaded(Visit, {**values, "created_at": now, "updated_at": now})
+        visit = as_loaded(Visit, {**values, "created_at": now, "updated_at": now})
+        set_committed_value(visit, "action_step", revisited)
+        db.session.expire(revisited, ["visits"])  # the new visit is one of them now
+        return visit
     params = {
         **row,
         **steps_statement.step_params(

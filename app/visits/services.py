@@ -76,7 +76,7 @@ def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture:
     row = _new_visit_row(user, visit_id, target.school, capture)
     choice = capture["action_step"]
     if db.session.get_bind().dialect.name == "postgresql":
-        return in_one_statement.insert_visit(row, choice, utcnow())
+        return in_one_statement.insert_visit(row, choice, target.revisited_step, utcnow())
     statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
     visit = db.session.scalars(statement.returning(Visit)).first()
     if visit is not None:
@@ -136,8 +136,8 @@ def _write_target(user: User, visit_id: uuid.UUID, capture: dict) -> WriteTarget
         raise Refused(422, errors={"teacher_id": ["You cannot write a visit for this teacher."]})
     if library_step_id is not None and target.library_step is None:
         raise Refused(422, errors=NOT_IN_LIBRARY)
-    steps.check_step_choice(capture["teacher_id"], choice)
-    return target
+    revisited = steps.check_step_choice(capture["teacher_id"], choice)
+    return replace(target, revisited_step=revisited)
 
 
 def _check_step_choice(school: School, capture: dict) -> None:
