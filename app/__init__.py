@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import select
 
 import sqlalchemy as sa
 from flask import Flask
@@ -105,6 +106,8 @@ def register_extensions(app: Flask) -> None:
     with app.app_context():
         if db.engine.dialect.name == "sqlite":
             sa.event.listen(db.engine, "connect", _sqlite_pragmas)
+        elif db.engine.dialect.name == "postgresql":
+            sa.event.listen(db.engine, "checkout", _refuse_if_server_hung_up)
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -115,6 +118,18 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.close()
     dbapi_connection.create_function("dropin_local_date", 2, sqlite_local_date, deterministic=True)
+
+
+def _refuse_if_server_hung_up(dbapi_connection, _record, _proxy) -> None:
+    """A pooled connection the server has closed (a restart, a failover, an idle timeout)
+    is discarded at checkout, and the pool opens another. The server says so before it
+    closes (a FATAL message): an idle connection with something to read is one it has
+    hung up. Checked without a round trip, where pool_pre_ping's SELECT 1 costs one on
+    every request."""
+    waiting = select.poll()
+    waiting.register(dbapi_connection.fileno(), select.POLLIN)
+    if dbapi_connection.closed or waiting.poll(0):
+        raise sa.exc.DisconnectionError("the database server closed this connection")
 
 
 def register_blueprints(app: Flask) -> None:

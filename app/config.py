@@ -30,7 +30,9 @@ class Config:
     ENV_NAME = "production"
     SECRET_KEY = os.environ.get("SECRET_KEY")
     SQLALCHEMY_DATABASE_URI = _database_url()
-    SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+    #: No pool_pre_ping: a connection the server closed is found without a round trip
+    #: (app._refuse_if_server_hung_up).
+    SQLALCHEMY_ENGINE_OPTIONS: dict = {}
     PHOTO_DIR = os.environ.get("PHOTO_DIR", str(INSTANCE_DIR / "photos"))
     #: s3://bucket/prefix keeps photos in an S3-compatible store (boto3 reads the AWS_*
     #: variables); unset, they stay in PHOTO_DIR.

@@ -16,12 +16,13 @@ from tests.round_trips import counting_round_trips
 #: On PostgreSQL the permission query also takes the teacher's lock and answers whether
 #: the user reads the reflection, and the visit with its new step (find the live one,
 #: close it, insert it, the visit pointing at it) is one statement: with the session's
-#: check, the pool's ping, BEGIN and COMMIT, six. (It was 13, then 7.)
-MAX_ROUND_TRIPS = 6
+#: check, BEGIN and COMMIT, five (the pool checks its connection without one: see
+#: tests/test_db_connections.py). It was 13, then 7.
+MAX_ROUND_TRIPS = 5
 #: A replay also locks and reads the saved visit, and its step's visits for the answer.
-MAX_ROUND_TRIPS_REPLAY = 8
+MAX_ROUND_TRIPS_REPLAY = 7
 #: Keeping the teacher's step checks that step first, and the answer lists its visits.
-MAX_ROUND_TRIPS_KEEPING = 8
+MAX_ROUND_TRIPS_KEEPING = 7
 #: SQLite keeps the Python path for the step: lock, find, close, insert, point.
 MAX_ROUND_TRIPS_SQLITE = 11
 
