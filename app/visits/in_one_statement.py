@@ -90,7 +90,9 @@ SELECT {steps_statement.RETURNED} FROM step
 @cache
 def _revisiting() -> sa.Insert:
     """A new visit that keeps practising its teacher's step (checked before: the caller's
-    check_step_choice). Built once; it returns only the id: the rest is in hand."""
+    check_step_choice). Built once; a Core INSERT (the ORM's, given a row, takes its bulk
+    path, which costs more than the rest of the request); it returns only the id: the rest
+    is in hand."""
     columns = Visit.__table__.columns
     names = (*NEW_VISIT_COLUMNS, "action_step_id")
     values = {name: sa.bindparam(name, type_=columns[name].type) for name in names}
