@@ -125,6 +125,9 @@ class Clock:
             return cls("UTC", always_offset=True)
         return cls(zones[0], always_offset=len(zones) > 1)
 
+    def day(self, moment: datetime) -> date:
+        return moment.astimezone(ZoneInfo(self.timezone)).date()
+
     def show(self, moment: datetime) -> str:
         """'25 Oct 2026, 01:30', with ' (UTC+01:00)' where it could be misread."""
         local = moment.astimezone(ZoneInfo(self.timezone))

@@ -80,3 +80,25 @@ def test_a_trust_lead_reads_the_trusts_schools_clock(app, client, auth):
 def test_a_person_with_no_school_reads_utc_named():
     clock = Clock.of_schools([])
     assert clock.show(datetime(2026, 6, 10, 20, 30, tzinfo=UTC)) == "10 Jun 2026, 20:30 (UTC)"
+
+
+def test_the_downloaded_zip_is_named_by_the_day_on_the_schools_clock(app, client, auth):
+    from app.takeout.jobs import file_of
+
+    dubai = make_school(make_trust(), "dubai", name="Dubai School", timezone="Asia/Dubai")
+    teacher = make_user("t@dubai.test", roles=[(dubai, "teacher")])
+    now = datetime.now(UTC)
+    # Made at 23:30 UTC yesterday: already today in Dubai (UTC+4).
+    made = now.replace(hour=23, minute=30, second=0, microsecond=0) - timedelta(days=1)
+    _export(teacher, made, status="ready")
+    export = db.session.scalar(db.select(DataExport))
+    export.expires_at = now + timedelta(days=1)
+    db.session.commit()
+    file_of(export).write_bytes(b"PK\x05\x06" + bytes(18))  # an empty zip
+    auth.login("t@dubai.test")
+    answer = client.get(f"/account/data/{export.id}/download")
+    answer.close()  # the file it streams
+    assert answer.status_code == 200
+    named = answer.headers["Content-Disposition"]
+    assert f"dropin-my-data-{(made + timedelta(hours=4)).date().isoformat()}.zip" in named
+    assert made.date().isoformat() not in named

@@ -112,7 +112,10 @@ def download(export_id: int):
     path = file_of(export)
     if not path.is_file():
         abort(404)
-    day = export.ready_at.date().isoformat()
+    schools = db.session.get(Trust, export.trust_id).schools if export.trust_id else None
+    # The date on the clock the page showed it by (a zip made at 00:30 in London in
+    # summer is the day's, not the day before's).
+    day = Clock.of_schools(schools or _schools_of(current_user)).day(export.ready_at)
     name = (
         f"dropin-trust-{export.trust_id}-{day}.zip"
         if export.trust_id
