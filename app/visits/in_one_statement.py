@@ -36,19 +36,25 @@ def insert_visit(
     """The new visit, its step loaded, or None when the id is taken (a replay or an edit).
     `revisited`: the teacher's step the visit keeps practising (`choice` sets one if None)."""
     if revisited is not None:
-        values = {**row, "action_step_id": revisited.id}
-        if db.session.execute(_revisiting(), {**values, "now": now}).first() is None:
-            return None
-        visit = as_loaded(Visit, {**values, "created_at": now, "updated_at": now})
-        set_committed_value(visit, "action_step", revisited)
-        db.session.expire(revisited, ["visits"])  # the new visit is one of them now
-        return visit
-    params = {
-        **row,
-        **steps_statement.step_params(
-            row["teacher_id"], row["school_id"], row["started_at"], choice, now
-        ),
-    }
+        return _insert_revisiting(row, revisited, now)
+    return _insert_with_new_step(row, choice, now)
+
+
+def _insert_revisiting(row: dict, revisited: ActionStep, now: datetime) -> Visit | None:
+    values = {**row, "action_step_id": revisited.id}
+    if db.session.execute(_revisiting(), {**values, "now": now}).first() is None:
+        return None
+    visit = as_loaded(Visit, {**values, "created_at": now, "updated_at": now})
+    set_committed_value(visit, "action_step", revisited)
+    db.session.expire(revisited, ["visits"])  # the new visit is one of them now
+    return visit
+
+
+def _insert_with_new_step(row: dict, choice: dict, now: datetime) -> Visit | None:
+    step = steps_statement.step_params(
+        row["teacher_id"], row["school_id"], row["started_at"], choice, now
+    )
+    params = {**row, **step}
     returned = db.session.execute(_with_new_step(), params).first()
     if returned is None:
         return None
