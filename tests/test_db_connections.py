@@ -14,7 +14,6 @@ import sqlalchemy as sa
 from app.extensions import db
 from tests.api_support import ApiClient, build_world, capture_for
 from tests.conftest import TEST_DATABASE_URL
-from tests.round_trips import counting_round_trips
 
 
 def _end_the_pools_sessions(database: str) -> int:
@@ -55,12 +54,3 @@ def test_the_next_request_after_the_server_closed_the_pools_connections_is_serve
     response = api.put_visit(uuid.uuid4(), body)
     assert response.status_code == 201, response.get_data(as_text=True)
     assert api.get("/api/v1/me").status_code == 200
-
-
-def test_a_live_pooled_connection_costs_no_round_trip_to_check(api):
-    api, _ = api
-    api.get("/api/v1/me")
-    db.session.remove()
-    with counting_round_trips(db.engine) as counted:
-        assert api.get("/api/v1/me").status_code == 200
-    assert counted.pings_on_checkout is False
