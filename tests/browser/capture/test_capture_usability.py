@@ -220,3 +220,34 @@ def test_sync_indicator_lines_up_with_the_content_on_a_laptop(demo, laptop):
         assert laptop.evaluate(padding, "[data-sync-status-text]") == laptop.evaluate(
             padding, "main"
         )
+
+
+def test_leaving_a_half_written_drop_in_asks_first(coach):
+    """A tester tapped the Drop-ins tab beside New drop-in with notes, a step and a photo
+    written, and lost them all without a word."""
+    fill_capture(coach, notes="Pupils rehearsed the method in pairs.")
+    asked: list[str] = []
+
+    def answer(dialog, accept: bool):
+        asked.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    coach.once("dialog", lambda dialog: answer(dialog, accept=False))
+    coach.get_by_role("navigation", name="Main").get_by_role("link", name="Drop-ins").click()
+    expect(coach.get_by_label("Notes")).to_have_value("Pupils rehearsed the method in pairs.")
+    assert coach.url.endswith("/visits/new")
+    assert asked == ["This drop-in is not saved yet. Leave it and lose what you wrote?"]
+
+    coach.once("dialog", lambda dialog: answer(dialog, accept=True))
+    coach.get_by_role("navigation", name="Main").get_by_role("link", name="Drop-ins").click()
+    expect(coach).to_have_url(re.compile(r"/visits$"))
+    assert len(asked) == 2
+
+
+def test_after_a_save_leaving_asks_nothing(coach):
+    capture(coach)
+    asked: list[str] = []
+    coach.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    coach.get_by_role("navigation", name="Main").get_by_role("link", name="Drop-ins").click()
+    expect(coach).to_have_url(re.compile(r"/visits$"))
+    assert asked == []
