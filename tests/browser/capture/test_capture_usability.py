@@ -187,6 +187,27 @@ def test_a_too_long_action_step_is_kept_whole_and_blocks_save(coach):
     expect(coach.get_by_text("Saved on this phone")).to_be_visible()
 
 
+def test_too_long_notes_are_kept_whole_and_block_save(coach):
+    """Pasting 18,000 characters into Notes used to keep 10,000 without a word."""
+    coach.context.set_offline(True)
+    fill_capture(coach, notes="n" * 10_050)
+    notes = coach.get_by_label("Notes")
+    expect(notes).to_have_value("n" * 10_050)
+    expect(
+        coach.get_by_text("Shorten the notes to 10,000 characters (50 too many).")
+    ).to_be_visible()
+    assert_accessible(coach, "capture-notes-too-long-phone")
+
+    coach.get_by_role("button", name="Save").click()
+    expect(notes).to_be_focused()
+    assert outbox_items(coach) == []
+
+    notes.fill("n" * 10_000)
+    expect(coach.get_by_text("Shorten the notes")).to_be_hidden()
+    coach.get_by_role("button", name="Save").click()
+    expect(coach.get_by_text("Saved on this phone")).to_be_visible()
+
+
 def _box(page, locator) -> dict:
     return page.locator(locator).first.bounding_box()
 

@@ -98,6 +98,14 @@
 
   capture.problems.teacher = () => (chosenTeacher() ? "" : "Choose the teacher you visited.");
 
+  /* Notes are never cut short (pasted text would lose its end in silence): too long is said
+     at once, and Save waits until they are shortened. */
+  const NOTES_MAX = window.Dropin.limits.notes;
+  capture.problems.notes = () => {
+    const over = fieldValue("notes").length - NOTES_MAX;
+    return over > 0 ? "Shorten the notes to " + NOTES_MAX.toLocaleString("en-GB") + " characters (" + over.toLocaleString("en-GB") + " too many)." : "";
+  };
+
   /** A field whose error is showing gets it recomputed as soon as the field changes. */
   function recheck(name) {
     const error = form.querySelector('[data-error-for="' + name + '"]');
@@ -116,6 +124,7 @@
   }
 
   form.addEventListener("input", touched);
+  form.querySelector('[data-field="notes"]').addEventListener("input", () => showError("notes", capture.problems.notes()));
   form.querySelector("[data-teacher-filter]").addEventListener("input", (event) => fillTeachers(event.target.value));
   teacherSelect.addEventListener("change", () => {
     touched();
