@@ -255,9 +255,21 @@ def test_an_empty_reflection_clears_it(client, auth, world):
     post_step(client, world.latest, "reflection", {"reflection": "First thoughts"})
     response = post_step(client, world.latest, "reflection", {"reflection": "  "})
     assert response.status_code == 200
-    assert "Reflection cleared" in response.get_data(as_text=True)
+    assert "Reflection removed: your coach no longer sees it." in response.get_data(as_text=True)
     step = step_of(world.latest)
     assert (step.reflection, step.reflected_at) == ("", None)
+
+
+def test_an_empty_reflection_where_there_was_none_says_there_is_nothing_to_save(
+    client, auth, world
+):
+    auth.login("teacher@school.test")
+    response = post_step(client, world.latest, "reflection", {"reflection": "  "})
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Nothing to save yet: write your reflection first." in page
+    assert "Reflection removed" not in page
+    assert step_of(world.latest).reflected_at is None
 
 
 def test_a_too_long_reflection_is_given_back_to_edit(client, auth, world):

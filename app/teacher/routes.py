@@ -70,6 +70,10 @@ def journey():
     return render_template("teacher/journey.html", terms=services.journey(current_user))
 
 
+REFLECTION_SAVED = "Reflection saved. Your coach can read it."
+REFLECTION_REMOVED = "Reflection removed: your coach no longer sees it."
+NOTHING_TO_SAVE = "Nothing to save yet: write your reflection first."
+
 # Changing the step: one tap to acknowledge, a status, a reflection. Each answers htmx
 # with its self-replacing fragment and a plain form post with the whole page.
 
@@ -97,8 +101,11 @@ def _apply(visit, change: dict) -> dict | None:
     )
 
 
-def _change_step(visit_id, fragment: str, message: str, **change):
-    visit = services.own_visit_or_404(current_user, visit_id)
+def _own_visit(visit_id):
+    return services.own_visit_or_404(current_user, visit_id)
+
+
+def _change_step(visit, fragment: str, message: str, **change):
     errors = _apply(visit, change)
     if errors:
         return _after_change(
@@ -112,7 +119,7 @@ def _change_step(visit_id, fragment: str, message: str, **change):
 @login_required
 def acknowledge(visit_id):
     return _change_step(
-        visit_id,
+        _own_visit(visit_id),
         "teacher/_progress.html",
         "Thanks. Your coach can see you have it.",
         acknowledged=True,
@@ -124,20 +131,22 @@ def acknowledge(visit_id):
 def set_status(visit_id):
     status = request.form.get("status", "")
     return _change_step(
-        visit_id, "teacher/_progress.html", STATUS_SAVED.get(status, ""), status=status
+        _own_visit(visit_id), "teacher/_progress.html", STATUS_SAVED.get(status, ""), status=status
     )
 
 
 @bp.post("/teacher/steps/<uuid:visit_id>/reflection")
 @login_required
 def reflect(visit_id):
+    """Save, replace or remove the reflection; an empty one where there was none is no
+    change, and says so (it said "Reflection cleared")."""
+    visit = _own_visit(visit_id)
     reflection = request.form.get("reflection", "")
-    message = (
-        "Reflection saved. Your coach can read it."
-        if reflection.strip()
-        else ("Reflection cleared.")
-    )
-    return _change_step(visit_id, "teacher/_reflection.html", message, reflection=reflection)
+    had_one = bool(visit.action_step and visit.action_step.reflection)
+    if not reflection.strip() and not had_one:
+        return _after_change(visit, "teacher/_reflection.html", message=NOTHING_TO_SAVE)
+    message = REFLECTION_SAVED if reflection.strip() else REFLECTION_REMOVED
+    return _change_step(visit, "teacher/_reflection.html", message, reflection=reflection)
 
 
 # The coach's side: the coach (or a lead) sets the status from the visit page.
