@@ -11,6 +11,7 @@ import pytest
 from app.extensions import db
 from app.leads.coverage import CoverageFilters, coverage_rows, filter_and_sort
 from app.leads.trends import coach_summaries, trends_for
+from app.localtime import local_today, start_of_day
 from tests.factories import add_role, make_pair, make_school, make_trust, make_user, make_visit
 
 #: Monday 15 June 2026, 12:00 UTC (13:00 in London, summer time).
@@ -51,9 +52,11 @@ def make_schools(now: datetime):
     visit("Wendy", weekly, now - timedelta(days=7))
     teacher("Will", weekly, other_coach)  # 8 days ago: overdue
     visit("Will", weekly, now - timedelta(days=8))
-    teacher("Wren", weekly)  # 23:30 UTC on 7 June is 00:30 on 8 June in London
-    # With NOW: 23:30 UTC on Sunday 7 June, which is 00:30 on Monday 8 June in London.
-    visit("Wren", weekly, now - timedelta(days=7, hours=12, minutes=30))
+    teacher("Wren", weekly)  # 00:30 on the school's day a week ago: 7 days, not 8
+    # With NOW: 23:30 UTC on Sunday 7 June, which is 00:30 on Monday 8 June in London. Made
+    # from the school's calendar, not by subtracting hours, so it holds at any hour.
+    a_week_ago = local_today(weekly.timezone, now) - timedelta(days=7)
+    visit("Wren", weekly, start_of_day(a_week_ago, weekly.timezone) + timedelta(minutes=30))
     teacher("Wyn", weekly, coached_by=None)  # never visited, no coach: "no coach", not due
     teacher("Walt", weekly, active=False)  # left the school: not listed
     teacher("Faye", fortnightly)  # 14 days: not overdue

@@ -20,7 +20,20 @@ HTMX = {"HX-Request": "true"}
 
 @pytest.fixture
 def world(app):
-    return build_world()
+    """build_world, its visit earlier today on the school's clock (an hour ago was
+    yesterday when the suite ran just after midnight)."""
+    world = build_world()
+    world["visit"].started_at = earlier_today(world["schools"]["a1"].timezone)
+    db.session.commit()
+    return world
+
+
+def earlier_today(timezone: str) -> datetime:
+    """A moment before now and after the school's midnight: an hour ago, or halfway
+    back to midnight when that is nearer."""
+    now = datetime.now(UTC)
+    midnight = start_of_day(local_today(timezone, now), timezone)
+    return now - min(timedelta(hours=1), (now - midnight) / 2)
 
 
 def add_visits(world, count: int, start: datetime | None = None) -> list:
@@ -62,6 +75,17 @@ def test_the_landing_page_shows_the_newest_page_of_the_coachs_visits(app, world)
     assert str(world["visit"].id) not in links  # ... and listed once, not twice
     assert len(links) == len(set(links)) == TIMELINE_PAGE_SIZE
     assert more_link(timeline)
+
+
+def test_todays_drop_ins_show_the_step_left_and_its_status(app, world):
+    """Right after saving, the coach can check which step they left (only earlier
+    drop-ins showed it)."""
+    step = world["visit"].action_step
+    coach = as_person(app, world, "coach")
+    html = coach.get("/visits").get_data(as_text=True)
+    today = html[html.index('id="today-heading"') : html.index('id="teachers-heading"')]
+    assert f"<p>{step.text}</p>" in today
+    assert f'<span class="badge {step.status}">{step.status.capitalize()}</span>' in today
 
 
 def test_show_earlier_loads_the_next_pages_as_fragments_until_the_end(app, world):

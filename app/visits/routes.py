@@ -41,7 +41,11 @@ def index():
         sa.select(Visit)
         .join(School, School.id == Visit.school_id)
         .where(Visit.coach_id == current_user.id, _started_today())
-        .options(selectinload(Visit.photos), selectinload(Visit.teacher))
+        .options(
+            selectinload(Visit.photos),
+            selectinload(Visit.teacher),
+            selectinload(Visit.action_step),
+        )
         .order_by(Visit.started_at.desc())
     ).all()
     own = [c for c in coachees if c.coached_by_user]
