@@ -43,6 +43,9 @@ def test_every_page_hands_the_limits_to_javascript(app, client):
 def test_the_capture_form_and_the_server_agree_on_the_notes_limit(app, world):
     coach = as_person(app, world, "coach")
     html = coach.get("/visits/new").get_data(as_text=True)
-    assert re.search(r'<textarea id="notes"[^>]* maxlength="10000"', html)
+    # Notes are never cut by the browser: the form checks data-limits and says how many
+    # characters too many (tests/browser/capture/test_capture_usability.py).
+    assert re.search(r'<textarea id="notes"', html)
+    assert not re.search(r'<textarea id="notes"[^>]* maxlength=', html)
     assert re.search(r'id="class-name"[^>]* maxlength="80"', html)
     assert data_limits(html)["notes"] == 10_000
