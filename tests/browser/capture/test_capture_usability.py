@@ -107,6 +107,13 @@ def test_fixing_a_refused_capture_offers_no_verdict_on_its_own_step(coach, live_
     expect(coach.get_by_role("button", name="Embedded")).to_be_hidden()
     expect(coach.get_by_role("heading", name="Their current step")).to_be_hidden()
 
+    # Opened but not changed, it is still in the outbox: leaving asks nothing.
+    asked: list[str] = []
+    coach.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.dismiss()))
+    coach.get_by_role("navigation", name="Main").get_by_role("link", name="Drop-ins").click()
+    expect(coach).to_have_url(re.compile(r"/visits$"))
+    assert asked == []
+
 
 def test_offline_the_indicator_says_so_and_counts_what_waits(coach):
     indicator = coach.locator("[data-sync-status-text]")

@@ -14,6 +14,8 @@
     /* One drop-in at a time: its id and start are made on the device when it starts. */
     visit: null,
     dirty: false,
+    /** True once the coach has written or picked anything on this page (leave.js asks). */
+    changed: false,
     saving: false,
     /** field name -> function giving the field's problem ("" when fine), in page order. */
     problems: {},
@@ -25,6 +27,7 @@
   function touched() {
     if (!capture.dirty) capture.visit.startedAt = new Date();
     capture.dirty = true;
+    capture.changed = true;
   }
 
   function startVisit(existing) {
@@ -34,6 +37,7 @@
     };
     capture.visit.preparing = 0; // photos picked for this drop-in and still being shrunk
     capture.dirty = Boolean(existing);
+    capture.changed = false;
   }
 
   function fieldValue(name) {

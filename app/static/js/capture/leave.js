@@ -1,7 +1,7 @@
 /* Leaving a half-written drop-in: a link away (the tab bar, the header) asks first, and so
    does reloading or closing the page where the browser allows it. Nothing the coach wrote
-   is dropped without their say. A saved drop-in starts the form afresh, so there is
-   nothing to ask about after a save. */
+   is dropped without their say. A saved drop-in starts the form afresh, and a capture
+   opened to be fixed but left untouched is still in the outbox: neither asks. */
 (function () {
   "use strict";
   const capture = window.Dropin.capture;
@@ -9,7 +9,7 @@
   let agreed = false;
 
   function unsaved() {
-    return capture.dirty && !agreed;
+    return capture.changed && !agreed;
   }
 
   document.addEventListener("click", (event) => {

@@ -101,7 +101,7 @@
     lastSaved = { id: id, teacherName: teacherName };
     describeLastSaved();
     if (editing) {
-      capture.dirty = false; // saved: leaving asks nothing
+      capture.changed = false; // saved: leaving asks nothing
       location.assign(document.querySelector("[data-sync-status-text]").getAttribute("href"));
       return;
     }
