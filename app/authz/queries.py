@@ -70,7 +70,7 @@ def write_target(
         "new_visit_id": new_visit_id,
     }
     row = db.session.execute(_write_target_query(), params).first()
-    return WriteTarget(*row[:-1]) if row is not None else None
+    return WriteTarget(*row[:-1]) if row is not None else None  # the last column: the lock
 
 
 @cache
