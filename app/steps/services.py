@@ -105,15 +105,13 @@ def _lock_teacher(teacher_id: int) -> None:
     )
 
 
-def apply_step_choice(visit: Visit, choice: dict) -> ActionStep:
-    """Give the visit its one step: revisit {"step_id"} or set {"text", …}."""
-    if choice.get("step_id") is not None:
-        step = teachers_step(visit.teacher_id, choice["step_id"])
-        if step is None:
-            raise _step_error("step_id", "Not this teacher's step.")
-        visit.action_step = step
+def apply_step_choice(visit: Visit, choice: dict, revisited: ActionStep | None) -> ActionStep:
+    """Give the visit its one step: `revisited`, the teacher's step it keeps practising
+    (as check_step_choice found it), or a new one from `choice` ({"text", …})."""
+    if revisited is not None:
+        visit.action_step = revisited
         db.session.flush()
-        return step
+        return revisited
     return set_new_step(visit, choice)
 
 

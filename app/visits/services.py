@@ -80,7 +80,7 @@ def _insert_visit(user: User, visit_id: uuid.UUID, target: WriteTarget, capture:
     statement = insert_statement(Visit, row).on_conflict_do_nothing(index_elements=["id"])
     visit = db.session.scalars(statement.returning(Visit)).first()
     if visit is not None:
-        steps.apply_step_choice(visit, choice)
+        steps.apply_step_choice(visit, choice, target.revisited_step)
     return visit
 
 
@@ -140,13 +140,14 @@ def _write_target(user: User, visit_id: uuid.UUID, capture: dict) -> WriteTarget
     return replace(target, revisited_step=revisited)
 
 
-def _check_step_choice(school: School, capture: dict) -> None:
-    """The same checks for an edit, whose school is the visit's."""
+def _check_step_choice(school: School, capture: dict) -> ActionStep | None:
+    """The same checks for an edit, whose school is the visit's; the step it keeps
+    practising, when it does."""
     choice = capture["action_step"]
     library_step_id = choice.get("library_step_id")
     if library_step_id is not None and not may_use_library_step(school, library_step_id):
         raise Refused(422, errors=NOT_IN_LIBRARY)
-    steps.check_step_choice(capture["teacher_id"], choice)
+    return steps.check_step_choice(capture["teacher_id"], choice)
 
 
 def _visit_columns(capture: dict) -> dict:
@@ -211,14 +212,14 @@ def _apply_capture(user: User, visit: Visit, capture: dict) -> SyncResult:
     if capture["teacher_id"] != visit.teacher_id:
         message = "A saved drop-in stays with its teacher: start a new drop-in instead."
         raise Refused(422, errors={"teacher_id": [message]})
-    _check_step_choice(visit.school, capture)
+    revisited = _check_step_choice(visit.school, capture)
     listed = visit_columns.get("expected_photo_ids")
     if listed is not None:
         _check_photo_ids(visit.id, listed, new_visit=False)
         release_photo_ids(visit.id, listed)
     for name, value in visit_columns.items():
         setattr(visit, name, value)
-    _apply_step_edit(visit, choice)
+    _apply_step_edit(visit, choice, revisited)
     visit.client_updated_at = capture["updated_at"] or visit.client_updated_at
     visit.client_created_at = visit.client_created_at or capture["created_at"]
     dropped = _drop_unlisted_photos(visit, visit_columns.get("expected_photo_ids"))
@@ -241,9 +242,10 @@ def _drop_unlisted_photos(visit: Visit, listed: list[str] | None) -> tuple[str, 
     return tuple(key for key in keys if key)
 
 
-def _apply_step_edit(visit: Visit, choice: dict) -> None:
+def _apply_step_edit(visit: Visit, choice: dict, revisited: ActionStep | None) -> None:
     """An edit may fix the words of the step the visit set, or turn a "keep practising"
-    into a new step; a step the visit set is not swapped for another one afterwards."""
+    into a new step; a step the visit set is not swapped for another one afterwards.
+    `revisited`: the step the edit keeps practising, as _check_step_choice found it."""
     if _same_step(visit, choice):
         return
     if choice.get("step_id") is None and steps.sets_its_step(visit):
@@ -254,7 +256,7 @@ def _apply_step_edit(visit: Visit, choice: dict) -> None:
         message = "This drop-in set a new step: write that step, or start a new drop-in."
         raise Refused(409, message)
     else:
-        steps.apply_step_choice(visit, choice)
+        steps.apply_step_choice(visit, choice, revisited)
 
 
 # The action step's progress ------------------------------------------------------------
