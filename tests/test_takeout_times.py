@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from app.extensions import db
 from app.localtime import Clock
+from app.takeout.jobs import file_of
 from app.takeout.models import DataExport
 from tests.factories import make_school, make_trust, make_user
 
@@ -83,8 +84,6 @@ def test_a_person_with_no_school_reads_utc_named():
 
 
 def test_the_downloaded_zip_is_named_by_the_day_on_the_schools_clock(app, client, auth):
-    from app.takeout.jobs import file_of
-
     dubai = make_school(make_trust(), "dubai", name="Dubai School", timezone="Asia/Dubai")
     teacher = make_user("t@dubai.test", roles=[(dubai, "teacher")])
     now = datetime.now(UTC)
