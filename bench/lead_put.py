@@ -1,6 +1,7 @@
-"""The sync PUT and `/api/v1/me` as the trust lead of a 12,000-teacher trust, beside the
-same requests by a coach of thirty teachers in the same trust: milliseconds each (median,
-one request at a time through the app on PostgreSQL), and the size of `/me`.
+"""The sync PUT, `/api/v1/me` and the home page `/visits` as the trust lead of a
+12,000-teacher trust, beside the same requests by a coach of thirty teachers in the same
+trust: milliseconds each (median, one request at a time through the app on PostgreSQL),
+and the size of `/me`.
 
 `python -m bench lead_put` (about a minute: most of it is making the trust).
 """
@@ -30,9 +31,10 @@ def _put_ms(client, teacher_id: int) -> float:
     return support.median_ms(put, RUNS)
 
 
-def _me(client) -> tuple[float, int]:
-    size = len(client.get("/api/v1/me").get_data())
-    return support.median_ms(lambda: client.get("/api/v1/me").get_data(), RUNS), size
+def _get(client, path: str) -> tuple[float, int]:
+    answer = client.get(path)
+    assert answer.status_code == 200, answer.status_code
+    return support.median_ms(lambda: client.get(path).get_data(), RUNS), len(answer.get_data())
 
 
 def measure() -> list[Row]:
@@ -45,7 +47,11 @@ def measure() -> list[Row]:
         lead = support.signed_in_client(app, "trust.lead@large.bench")
         coach = support.signed_in_client(app, "c0@s0.bench")
         coach_ms, lead_ms = _put_ms(coach, teacher_id), _put_ms(lead, teacher_id)
-        (coach_me, coach_size), (lead_me, lead_size) = _me(coach), _me(lead)
+        (coach_me, coach_size), (lead_me, lead_size) = (
+            _get(coach, "/api/v1/me"),
+            _get(lead, "/api/v1/me"),
+        )
+        (coach_home, _), (lead_home, _) = _get(coach, "/visits"), _get(lead, "/visits")
         with app.app_context():
             from app.extensions import db
 
@@ -53,10 +59,12 @@ def measure() -> list[Row]:
             db.engine.dispose()
     print(
         f"  PUT: coach {coach_ms:.1f} ms, trust lead {lead_ms:.1f} ms; /me: coach "
-        f"{coach_me:.1f} ms ({coach_size:,} B), trust lead {lead_me:.1f} ms ({lead_size:,} B)",
+        f"{coach_me:.1f} ms ({coach_size:,} B), trust lead {lead_me:.1f} ms ({lead_size:,} B); "
+        f"/visits: coach {coach_home:.1f} ms, trust lead {lead_home:.1f} ms",
         flush=True,
     )
     put_ratio, put_met = at_most(lead_ms / coach_ms, GOAL)
+    home_ratio, home_met = at_most(lead_home / coach_home, GOAL)
     listed = lead_size < 100 * 1024  # 12,000 teachers would be about 1 MB
     return [
         Row(
@@ -74,5 +82,13 @@ def measure() -> list[Row]:
             f"{lead_me / coach_me:.2f}×",
             "not 12,000 teachers listed",
             listed,
+        ),
+        Row(
+            "  GET /visits (home) as that trust lead",
+            f"{lead_home:.1f} ms",
+            f"coach's {coach_home:.1f} ms",
+            f"{home_ratio}×",
+            f"≤ {GOAL:.0f}×",
+            home_met,
         ),
     ]

@@ -6,9 +6,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import sqlalchemy as sa
+from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ActionStep
+from app.models import ActionStep, User
 from tests.api_support import as_person, build_world
 from tests.conftest import csrf_token_from
 from tests.factories import make_pair, make_user, make_visit
@@ -77,6 +79,41 @@ def test_the_home_lists_who_is_due_first_and_todays_drop_ins_once(app, world):
     assert html.index('id="due-heading"') < html.index('id="today-heading"')
     due = html[html.index('id="due-heading"') : html.index('id="today-heading"')]
     assert "Nadia New" in due and "No drop-in yet" in due
+
+
+def test_a_lead_who_coaches_nobody_is_told_they_can_still_drop_in(app, world):
+    told = "As a lead, you can still drop in on any teacher of the schools you lead"
+    for lead in ("trust_lead", "school_lead"):
+        assert told in as_person(app, world, lead).get("/visits").get_data(as_text=True)
+    assert told not in as_person(app, world, "coach").get("/visits").get_data(as_text=True)
+
+
+@pytest.fixture
+def users_loaded():
+    """Every User row the ORM loads while the test runs."""
+    loaded = []
+
+    def count(session, instance):
+        if isinstance(instance, User):
+            loaded.append(instance.id)
+
+    sa.event.listen(Session, "loaded_as_persistent", count)
+    yield loaded
+    sa.event.remove(Session, "loaded_as_persistent", count)
+
+
+def test_a_leads_own_pages_do_not_load_every_teacher_they_lead(app, world, users_loaded):
+    """The coach's home and a teacher's record look at the user's own coaching pairs only:
+    a trust lead of thousands costs what a coach of three does."""
+    school = world["schools"]["a1"]
+    for n in range(40):
+        make_user(f"t{n}@a1.test", f"Teacher {n}", roles=[(school, "teacher")])
+    db.session.commit()
+    lead = as_person(app, world, "trust_lead")
+    users_loaded.clear()
+    assert lead.get("/visits").status_code == 200
+    assert lead.get(f"/coaching/teachers/{world['people']['teacher'].id}").status_code == 404
+    assert len(users_loaded) < 10, users_loaded
 
 
 def test_a_comment_without_javascript_posts_and_returns(app, world, client, auth):

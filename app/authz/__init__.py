@@ -369,7 +369,7 @@ from app.authz.cycles import (  # noqa: E402,F401
     triad_keys_of,
     visible_write_up,
 )
-from app.authz.queries import writable_coachees  # noqa: E402,F401
+from app.authz.queries import own_coachees, writable_coachees  # noqa: E402,F401
 from app.authz.sections import landing_section, reachable_sections  # noqa: E402,F401
 from app.authz.selfaudit import (  # noqa: E402,F401
     focus_counts_clause,

@@ -6,7 +6,7 @@ import uuid
 from flask import abort, redirect, render_template, request, url_for
 from flask_login import current_user, login_required
 
-from app.authz import visible_step_or_404, writable_coachees
+from app.authz import own_coachees, visible_step_or_404
 from app.coaching import bp, services
 from app.errors import field_errors
 from app.extensions import db
@@ -31,10 +31,10 @@ bp.add_app_template_global(
 
 
 def _coachee_or_404(teacher_id: int):
-    for coachee in writable_coachees(current_user):
-        if coachee.coached_by_user and coachee.teacher.id == teacher_id:
-            return coachee
-    abort(404)
+    coachees = own_coachees(current_user, teacher_id=teacher_id)
+    if not coachees:
+        abort(404)
+    return coachees[0]
 
 
 @bp.route("/coaching/teachers/<int:teacher_id>")

@@ -16,7 +16,7 @@ from email.utils import formataddr
 import sqlalchemy as sa
 from flask import current_app, render_template, url_for
 
-from app.authz import led_schools, writable_coachees
+from app.authz import led_schools, own_coachees
 from app.coaching.services import due_this_week, last_visit_by_teacher
 from app.exports.periods import parse_week
 from app.exports.services import user_scope, visits_csv
@@ -80,7 +80,7 @@ def step_reminder(email: SentEmail, now: datetime) -> Draft | None:
 
 def coach_weekly(email: SentEmail, now: datetime) -> Draft | None:
     coach = email.user
-    own = [c for c in writable_coachees(coach) if c.coached_by_user]
+    own = own_coachees(coach)
     ids = [c.teacher.id for c in own]
     due = due_this_week(own, last_visit_by_teacher(coach, ids))
     unseen = [

@@ -5,7 +5,7 @@ from flask import render_template, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy.orm import selectinload
 
-from app.authz import get_visit_or_404, roles_of, writable_coachees
+from app.authz import get_visit_or_404, own_coachees, roles_of
 from app.coaching.services import due_this_week, last_visit_by_teacher
 from app.extensions import db
 from app.htmx import page_or_fragment
@@ -36,7 +36,7 @@ def _started_today() -> sa.ColumnElement[bool]:
 def index():
     """The coach's home: who is due a drop-in this week, today's drop-ins, the teachers
     they coach, and earlier drop-ins (today's are listed once, under Today)."""
-    coachees = writable_coachees(current_user)
+    own = own_coachees(current_user)
     todays_visits = db.session.scalars(
         sa.select(Visit)
         .join(School, School.id == Visit.school_id)
@@ -48,7 +48,6 @@ def index():
         )
         .order_by(Visit.started_at.desc())
     ).all()
-    own = [c for c in coachees if c.coached_by_user]
     teacher_ids = [c.teacher.id for c in own]
     last_visits = last_visit_by_teacher(current_user, teacher_ids)
     return render_template(
@@ -59,6 +58,7 @@ def index():
         last_visits=last_visits,
         timeline=coach_timeline(current_user, excluding=_started_today()),
         live_steps=live_steps_by_teacher(current_user, teacher_ids),
+        leads_schools=not own and {"lead", "trust_lead"} & set(roles_of(current_user)),
     )
 
 
