@@ -321,7 +321,7 @@ def _seed_visits(users, schools, library, today: date) -> None:
                 continue
             days_ago = 3 + weeks_back * 7 + (3 - visit_number) * cadence_days + pair_index % 3
             started_at = datetime(
-                *(today - timedelta(days=days_ago)).timetuple()[:3],
+                *_school_day(today - timedelta(days=days_ago)).timetuple()[:3],
                 9 + pair_index % 5,
                 15,
                 tzinfo=UTC,
@@ -356,11 +356,18 @@ def _seed_visits(users, schools, library, today: date) -> None:
                     acknowledged_at=started_at + timedelta(days=1),
                 )
             else:
+                # The teacher started practising the day after acknowledging it.
                 step.status = "practising"
-                step.status_changed_at = started_at + timedelta(days=1)
+                step.status_changed_at = step.set_at + timedelta(days=2)
             visit.action_step = step
             db.session.add(visit)
             db.session.flush()
+
+
+def _school_day(day: date) -> date:
+    """Drop-ins happen in school: a Saturday moves to the Friday, a Sunday to the Monday
+    (never later than two days ago, as every demo drop-in is three or more)."""
+    return day + timedelta(days={5: -1, 6: 1}.get(day.weekday(), 0))
 
 
 @click.command("seed-demo")

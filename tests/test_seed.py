@@ -4,7 +4,7 @@ import sqlalchemy as sa
 
 from app import authz
 from app.extensions import db
-from app.models import School, Trust, User
+from app.models import ActionStep, School, Trust, User, Visit
 
 
 def snapshot():
@@ -50,3 +50,15 @@ def test_seed_demo_twice_changes_nothing(app, runner):
     assert snapshot() == first
     assert len(first["visit"]) >= 20
     assert len(first["library_step"]) >= 8
+
+
+def test_the_demo_drop_ins_are_on_school_days_and_practice_follows_acknowledgement(app, runner):
+    assert runner.invoke(args=["seed-demo", "--password", "pw-demo"]).exit_code == 0
+    visits = db.session.scalars(sa.select(Visit)).all()
+    assert {visit.started_at.weekday() for visit in visits} <= {0, 1, 2, 3, 4}
+    practising = db.session.scalars(
+        sa.select(ActionStep).where(ActionStep.status == "practising")
+    ).all()
+    assert practising
+    for step in practising:
+        assert step.acknowledged_at < step.status_changed_at, step.text
