@@ -46,6 +46,7 @@
     const problem = problemWith(body);
     error.textContent = problem;
     error.hidden = !problem;
+    if (problem) form.closest("[data-conversation]").querySelector("[data-comment-status]").textContent = "";
     field.toggleAttribute("aria-invalid", Boolean(problem));
     if (problem) {
       field.focus();
@@ -67,12 +68,17 @@
       : "Saved on this device and being sent.";
   }
 
-  /** A comment the server has confirmed has left the outbox: say so. */
+  /** A comment the server has confirmed has left the outbox: say so, and once none of a
+      section's comments wait any more, its status line too. */
   async function markSent() {
     for (const item of document.querySelectorAll("[data-waiting-comment]")) {
       if (await outbox().get(item.dataset.waitingComment)) continue;
       item.removeAttribute("data-waiting-comment");
       item.querySelector(".comment-meta").textContent = "You · sent";
+      const section = item.closest("[data-conversation]");
+      if (!section.querySelector("[data-waiting-comment]")) {
+        section.querySelector("[data-comment-status]").textContent = "Sent.";
+      }
     }
   }
 

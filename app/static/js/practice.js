@@ -90,7 +90,10 @@
       practised_on: form.querySelector("[data-practice-day]").value,
       note: form.querySelector("[data-practice-note]").value.trim(),
     };
-    if (showProblems(form, problemsWith(form, entry))) return;
+    if (showProblems(form, problemsWith(form, entry))) {
+      section.querySelector("[data-practice-status]").textContent = "";
+      return;
+    }
     const idField = form.querySelector("[data-practice-id]");
     const id = idField.value;
     await outbox().add({
@@ -114,6 +117,10 @@
       item.removeAttribute("data-waiting-practice");
       const meta = item.querySelector("[data-practice-meta]");
       meta.textContent = meta.dataset.practiceMeta + " · sent";
+      const section = item.closest("[data-practice]");
+      if (!section.querySelector("[data-waiting-practice]")) {
+        section.querySelector("[data-practice-status]").textContent = "Sent.";
+      }
     }
   }
 

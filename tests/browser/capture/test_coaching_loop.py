@@ -87,6 +87,10 @@ def test_the_coaching_loop_end_to_end(coach, tablet, laptop):
     expect(tablet.locator(".comment").last).to_contain_text("Tried it in period 3, worked.")
     wait_for_empty_outbox(tablet)
     expect(tablet.locator(".comment").last).to_contain_text("sent")
+    expect(tablet.locator("[data-comment-status]")).to_have_text("Sent.")
+    tablet.get_by_role("button", name="Send").click()  # nothing written: the error alone
+    expect(tablet.get_by_text("Write a comment first.")).to_be_visible()
+    expect(tablet.locator("[data-comment-status]")).to_have_text("")
     assert_accessible(tablet, "loop-teacher-tablet")
     acknowledged = steps_of_teacher()[-1]
     assert acknowledged.acknowledged_at is not None and acknowledged.reflection == REFLECTION

@@ -87,6 +87,7 @@ def test_practice_logged_on_the_tablet_and_the_phone_shows_on_both(demo, tablet,
     log_practice(tablet, "Tried it in class", "Tried it in period 3 with Year 4.")
     wait_for_empty_outbox(tablet)
     expect(tablet.locator(".practice-entry").first).to_contain_text("sent")
+    expect(tablet.locator("[data-practice-status]")).to_have_text("Sent.")
     assert [e.note for e in practice_on_server()][-1] == "Tried it in period 3 with Year 4."
 
     # Offline: kept on the tablet, shown as waiting, sent once when back online.
