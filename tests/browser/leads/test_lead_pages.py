@@ -141,3 +141,20 @@ def test_lead_downloads_this_week_so_far(demo, laptop):
     rows = rows_of(info.value)
     assert {row[2] for row in rows} <= {this_week}
     assert {row[3] for row in rows} <= {"Riverside Primary"}
+
+
+def test_coverage_fits_a_tablet_and_scrolls_only_its_table_on_a_phone(demo, tablet, phone):
+    """On a tablet every column, the current step included, is on screen; on a phone the
+    table scrolls in its own box and the page itself is never wider than the screen."""
+    sign_in(tablet, "lead@example.org")
+    wrap = "document.querySelector('.table-wrap')"
+    assert tablet.evaluate(f"{wrap}.scrollWidth <= {wrap}.clientWidth")
+    step_heading = tablet.get_by_role("columnheader", name="Current action step")
+    assert step_heading.bounding_box()["x"] + step_heading.bounding_box()["width"] <= 820
+    expect(tablet.locator("table.coverage .badge.due").first).to_be_visible()
+    assert_accessible(tablet, "leads-coverage-tablet")
+
+    sign_in(phone, "lead@example.org")
+    expect(phone.get_by_role("heading", level=1)).to_have_text("Coverage")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 390
+    assert phone.evaluate(f"{wrap}.scrollWidth > {wrap}.clientWidth")
