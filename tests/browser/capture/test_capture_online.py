@@ -89,6 +89,14 @@ def test_fresh_action_step_is_required_and_flagged_over_280_characters(coach):
     expect(coach.get_by_text("Choose the teacher you visited.")).to_be_visible()
     expect(coach.get_by_text("Write one action step")).to_be_visible()
     expect(coach.get_by_label("Teacher")).to_be_focused()
+    # A teacher with a step to judge: the error names the way to keep it.
+    coach.get_by_label("Teacher").select_option(label="Tom Baker · Riverside Primary")
+    coach.get_by_role("button", name="Save").click()
+    expect(
+        coach.get_by_text(
+            "Write the next action step, or tap Keep practising to keep the current one."
+        )
+    ).to_be_visible()
     coach.get_by_label("Action step").fill("x" * 300)
     # Kept whole, never cut in silence (test_capture_usability covers Save being blocked).
     expect(coach.get_by_label("Action step")).to_have_value("x" * 300)

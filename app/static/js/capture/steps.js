@@ -61,6 +61,9 @@
   function stepProblem() {
     if (capture.keepsPractising && capture.keepsPractising()) return ""; // the same step, no new words
     const text = stepInput.value.trim();
+    if (!text && !form.querySelector("[data-current-step]").hidden) {
+      return "Write the next action step, or tap Keep practising to keep the current one.";
+    }
     if (!text) return "Write one action step, or choose one from the library.";
     if (text.length > STEP_MAX) {
       return "Shorten the step to " + STEP_MAX + " characters (" + (text.length - STEP_MAX) + " too many).";
