@@ -131,12 +131,16 @@ def test_offline_the_indicator_says_so_and_counts_what_waits(coach):
     expect(indicator).to_have_text("All synced")
 
 
-def test_saved_message_says_it_was_sent_when_online(coach):
+def test_saved_message_says_it_was_sent_when_online_and_opens_it(coach):
     capture(coach)
     expect(
         coach.get_by_text("Saved on this phone: drop-in with Tom Baker. Sent to the server.")
     ).to_be_visible()
     expect(coach.get_by_text("It syncs when the phone is online.")).to_have_count(0)
+    assert_accessible(coach, "capture-saved-and-sent-phone")
+    coach.get_by_role("link", name="Open the drop-in").click()
+    expect(coach).to_have_url(re.compile(r"/visits/[0-9a-f-]{36}$"))
+    expect(coach.get_by_role("heading", level=1)).to_contain_text("Tom Baker")
 
 
 def test_outbox_with_nothing_waiting_says_everything_synced(coach):

@@ -93,7 +93,17 @@
           : "It has not synced yet: see the list below.";
     const message = form.querySelector("[data-saved-message]");
     const text = "Saved on this phone: drop-in with " + lastSaved.teacherName + ". " + progress;
-    if (message.textContent !== text) message.textContent = text;
+    if (message.firstChild && message.firstChild.textContent === text) return;
+    message.replaceChildren(text);
+    if (!item) message.append(" ", linkToVisit(message, lastSaved.id));
+  }
+
+  /** Once on the server, the drop-in's own page: to read it back or add to it. */
+  function linkToVisit(message, id) {
+    const link = document.createElement("a");
+    link.href = message.dataset.visitUrl.replace("00000000-0000-0000-0000-000000000000", id);
+    link.textContent = "Open the drop-in";
+    return link;
   }
 
   function saved(teacherName, id) {
