@@ -149,7 +149,7 @@ LIBRARY = [
 VISIT_NOTES = [
     "Strong start: task on the board, most pupils settled within a minute.",
     "Good use of mini-whiteboards. Two pupils at the back not showing answers.",
-    "Clear modelling of column addition; pupils keen to try.",
+    "Clear modelling of the worked example; pupils keen to try.",
     "Questioning mostly hands-up; the same four pupils answering.",
     "Calm room, routines embedded. Transitions took a while after group work.",
 ]

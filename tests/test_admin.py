@@ -250,6 +250,10 @@ def test_trust_roles_can_be_added_but_not_your_own_admin_removed(world, admin):
     own = admin(f"/admin/trusts/{trust.id}/people/{world['admin'].id}/remove", {"role": "admin"})
     assert own.status_code == 422
     assert "You cannot remove your own admin role." in own.get_data(as_text=True)
+    # Nor is it offered: the button is there for the other admin only.
+    page = own.get_data(as_text=True)
+    remove = 'Remove admin role<span class="visually-hidden"> from '
+    assert remove + "Sam Second" in page and remove + world["admin"].name not in page
 
 
 def test_admins_see_no_visits(world):

@@ -84,6 +84,9 @@ def test_lead_filters_coverage_by_cycle_and_downloads_its_csv(demo, laptop):
     choice.select_option(value=str(cycle.id))
     laptop.get_by_role("button", name="Show cycle").click()
     expect(laptop.locator(".cycle-note")).to_contain_text("Showing Coaching cycle 2")
+    # The demo's cycle began three Mondays before this week's and is not over.
+    so_far = "The cycle's first 4 weeks so far, Monday to Sunday."
+    expect(laptop.get_by_text(so_far)).to_be_visible()
     expect(laptop.get_by_role("link", name="Visits in cycle")).to_be_visible()
     # Only Riverside's teachers: the cycle is Riverside's.
     expect(laptop.locator("table.coverage tbody tr")).to_have_count(5)
