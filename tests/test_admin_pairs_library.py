@@ -103,6 +103,8 @@ def test_ending_a_pair_sets_until_today_and_keeps_it(world, admin):
     pair = world["pair"]
     response = admin(f"/admin/pairs/{pair.id}/end", {"confirm": "yes"})
     assert response.status_code == 200
+    told = f"{pair.coach.name} no longer coaches {pair.teacher.name} after today: it stays"
+    assert told in response.get_data(as_text=True)  # why "Ends today" is still listed
     db.session.refresh(pair)
     assert pair.until == date.today()
     assert db.session.get(CoachingPair, pair.id) is not None
@@ -139,7 +141,9 @@ def test_ending_a_pair_that_has_not_started_withdraws_it(world, admin):
         world["peer"], world["teacher"], world["a1"], since=date.today() + timedelta(days=7)
     )
     db.session.commit()
-    admin(f"/admin/pairs/{pair.id}/end", {"confirm": "yes"})
+    names = f"{pair.coach.name} → {pair.teacher.name}"
+    response = admin(f"/admin/pairs/{pair.id}/end", {"confirm": "yes"})
+    assert f"Withdrew the planned pair {names}." in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(CoachingPair, pair.id) is None
 

@@ -50,6 +50,8 @@ def test_ending_a_triad_asks_then_ends_all_three_in_one_step(world, admin, clien
     events = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "triad.end"))
     assert [e.summary for e in events] == ["Ended the triad Abe Peer, Bo Peer and Cy Peer at Ash"]
     # Like a pair, it counts until the end of today, then it is listed once among the ended.
+    told = "The triad Abe Peer, Bo Peer and Cy Peer ends after today: it stays listed"
+    assert told in response.get_data(as_text=True)
     triads = section(response.get_data(as_text=True), "triads-heading")
     assert "Ends today" in triads and "End triad…" not in triads
     for pair in world["triad"]:

@@ -121,9 +121,9 @@ def end_coaching_pair(pair_id: int):
         return page_or_fragment(
             "admin/_pairs.html", _pairs_page, **_pairs_context(school, confirming=pair.id)
         )
-    end_pair(current_user, pair)
+    ended = end_pair(current_user, pair)
     db.session.commit()
-    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school, ended=ended))
 
 
 @bp.post("/schools/<int:school_id>/triads/<uuid:triad_key>/end")
@@ -139,6 +139,6 @@ def end_coaching_triad(school_id: int, triad_key: uuid.UUID):
             _pairs_page,
             **_pairs_context(school, confirming_triad=triad_key),
         )
-    end_triad(current_user, school, triad_key)
+    ended = end_triad(current_user, school, triad_key)
     db.session.commit()
-    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school))
+    return page_or_fragment("admin/_pairs.html", _pairs_page, **_pairs_context(school, ended=ended))

@@ -243,37 +243,47 @@ def add_triad(
     return pairs
 
 
-def end_triad(actor: User, school: School, key: uuid.UUID, today: date | None = None) -> None:
-    """All three pairs stop today, in one step (or are withdrawn if not started yet)."""
+#: Why an ended pair is still listed today (pairs end at the end of their last day).
+STILL_TODAY = "it stays listed until then, so a drop-in made today still syncs."
+
+
+def end_triad(actor: User, school: School, key: uuid.UUID, today: date | None = None) -> str:
+    """All three pairs stop today, in one step (or are withdrawn if not started yet).
+    Returns what the admin is told."""
     today = today or local_today(school.timezone)
     pairs = triad_pairs(school, key)
     if not pairs or (pairs[0].until is not None and pairs[0].until <= today):
-        return
+        return ""
     triad = Triad(pairs)
     if _stop(pairs, today):
         action, summary = "triad.withdraw", f"Withdrew the planned triad {triad.names}"
+        told = f"{summary}."
     else:
         action, summary = "triad.end", f"Ended the triad {triad.names}"
+        told = f"The triad {triad.names} ends after today: {STILL_TODAY}"
     members = [person.email for person in triad.members]
     _audit_end(actor, school, action, summary, today, members=members)
+    return told
 
 
-def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> None:
+def end_pair(actor: User, pair: CoachingPair, today: date | None = None) -> str:
     """The pair stops today. A pair that has not started yet is withdrawn instead. A pair
-    of a triad ends with its triad."""
+    of a triad ends with its triad. Returns what the admin is told."""
     today = today or local_today(pair.school.timezone)
     if pair.triad_key is not None:
-        end_triad(actor, pair.school, pair.triad_key, today)
-        return
+        return end_triad(actor, pair.school, pair.triad_key, today)
     if pair.until is not None and pair.until <= today:
-        return
+        return ""
     school, coach, teacher = pair.school, pair.coach, pair.teacher
     if _stop([pair], today):
         action = "pair.withdraw"
         summary = f"Withdrew the planned pair {coach.name} → {teacher.name}"
+        told = f"{summary}."
     else:
         action, summary = "pair.end", f"{coach.name} no longer coaches {teacher.name}"
+        told = f"{summary} after today: {STILL_TODAY}"
     _audit_end(actor, school, action, summary, today, coach=coach.email, teacher=teacher.email)
+    return told
 
 
 def _stop(pairs: list[CoachingPair], today: date) -> bool:
