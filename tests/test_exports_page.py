@@ -1,14 +1,16 @@
 """The export page: a week (the last complete one by default) or a date range, a school or
 all; valid choices go to the download, invalid ones come back with the message at the field."""
 
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+import sqlalchemy as sa
 
 from app.extensions import db
 from app.localtime import iso_week_label, week_dates
-from tests.factories import make_school, make_trust, make_user
+from app.models import School
+from tests.factories import make_school, make_trust, make_user, make_visit
 
 
 @pytest.fixture
@@ -122,3 +124,21 @@ def test_this_week_so_far_refuses_a_school_that_is_not_yours(lead, client, auth)
     assert response.status_code == 400
     assert 'aria-describedby="this_week-school-error"' in html
     assert '<p class="error" id="this_week-school-error">Choose one of your schools.' in html
+
+
+def test_this_week_so_far_says_how_many_drop_ins_it_holds(lead, client, auth):
+    """Counted as the download counts: this week's visits of the lead's schools only."""
+    auth.login("lead@page.test")
+    none_yet = "No drop-ins yet this week in your schools"
+    assert none_yet in client.get("/exports").get_data(as_text=True)
+    mine = db.session.scalar(sa.select(School).filter_by(slug="mine"))
+    theirs = db.session.scalar(sa.select(School).filter_by(slug="theirs"))
+    coach = make_user("coach@page.test", roles=[(mine, "coach"), (theirs, "coach")])
+    teacher = make_user("teacher@page.test", roles=[(mine, "teacher"), (theirs, "teacher")])
+    now = datetime.now(UTC)
+    make_visit(coach, teacher, mine, now)
+    make_visit(coach, teacher, theirs, now)  # not the lead's school
+    make_visit(coach, teacher, mine, now - timedelta(days=8))  # an earlier week
+    db.session.commit()
+    html = client.get("/exports").get_data(as_text=True)
+    assert "1 drop-in so far in your schools." in html and none_yet not in html

@@ -13,7 +13,13 @@ from app.cycles.services import cycles_of
 from app.errors import UnknownSchool, error_response
 from app.exports import bp
 from app.exports.periods import ExportInputError, parse_date_range, parse_week
-from app.exports.services import UnknownCycle, user_cycle_scope, user_scope, visits_csv
+from app.exports.services import (
+    UnknownCycle,
+    user_cycle_scope,
+    user_scope,
+    visits_counted,
+    visits_csv,
+)
 from app.localtime import (
     Period,
     iso_week_label,
@@ -115,6 +121,9 @@ def index():
         cycles=cycles_of(school.id for school in schools),
         this_monday=monday_of(today),
         today=today,
+        this_week_count=visits_counted(
+            user_scope(current_user, None), parse_week(iso_week_label(today))
+        ),
     ), status
 
 

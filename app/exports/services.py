@@ -237,6 +237,12 @@ def _row_batches(scope: ExportScope, period: Period) -> Iterator[list[list[str]]
         slice_start = slice_end
 
 
+def visits_counted(scope: ExportScope, period: Period) -> int:
+    """How many rows the period's CSV has: said before a download, so none comes empty."""
+    rows = scoped_rows(scope, _utc_windows(period, scope)).subquery()
+    return db.session.scalar(sa.select(sa.func.count()).select_from(rows))
+
+
 def visits_csv(scope: ExportScope, period: Period) -> Iterator[bytes]:
     """The whole file as a stream of byte chunks, header first. On PostgreSQL the
     database formats the lines (app.exports.postgres); elsewhere Python does."""
