@@ -45,6 +45,13 @@ def test_a_new_step_is_marked_new_until_the_teacher_has_looked(app, world):
     assert NEW_STEP not in page(app, "ann@riverside.test", "/teacher")
 
 
+def test_a_step_the_teacher_has_acknowledged_is_not_new_to_them(app, world):
+    """Acknowledged from another device (or in the demo data): they have seen it."""
+    world["step"].acknowledged_at = world["step"].set_at
+    db.session.commit()
+    assert NEW_STEP not in page(app, "ann@riverside.test", "/teacher")
+
+
 def test_comments_by_the_other_person_since_they_last_looked_are_marked_new(app, world):
     coach_record = f"/coaching/teachers/{world['ann'].id}"
     page(app, "ann@riverside.test", "/teacher")
