@@ -10,7 +10,7 @@
 
   async function loadForEditing(id) {
     const item = await outbox.get(id);
-    if (!item || item.kind !== "visit") return;
+    if (!item || item.kind !== "visit" || !outbox.isMine(item)) return;
     const payload = item.payload;
     const photos = await Promise.all(item.photos.map(async (photo) => ({
       id: photo.id, type: photo.type, caption: photo.caption,

@@ -68,13 +68,25 @@
     return li;
   }
 
+  /** Another person's captures, counted but never described: no teacher, class or time. */
+  function othersCard(count) {
+    const text = count === 1
+      ? "1 capture from another account waits on this phone. It is sent when that person signs in here again."
+      : count + " captures from another account wait on this phone. They are sent when that person signs in here again.";
+    const li = element("li", "card muted outbox-others", text);
+    li.dataset.othersWaiting = String(count);
+    return li;
+  }
+
   async function render(list) {
     const limit = Number(list.dataset.outboxLimit) || Infinity;
-    const waiting = await outbox.list();
-    const sent = await outbox.recentlySent();
+    const everyone = await outbox.list();
+    const waiting = everyone.filter(outbox.isMine);
+    const sent = (await outbox.recentlySent()).filter(outbox.isMine);
     const cards = waiting.map((item) => card(item, item.state, list))
       .concat(sent.map((receipt) => card(receipt, "synced", list)))
       .slice(0, limit);
+    if (everyone.length > waiting.length) cards.push(othersCard(everyone.length - waiting.length));
     if (!cards.length) cards.push(element("li", "card muted", "Nothing captured on this phone yet."));
     list.replaceChildren(...cards);
     if (list.hasAttribute("data-outbox-page")) showWhetherAnythingWaits(waiting.length > 0);
@@ -106,12 +118,13 @@
   }
 
   async function retryAll(message) {
-    for (const item of await outbox.list()) {
+    const mine = (await outbox.list()).filter(outbox.isMine);
+    for (const item of mine) {
       if (item.state === "pending") await outbox.update(item.id, { nextAttemptAt: 0 });
     }
     message.textContent = "Trying now…";
     await sync.run({ force: true });
-    message.textContent = window.Dropin.describeOutbox(await outbox.list()).text;
+    message.textContent = window.Dropin.describeOutbox((await outbox.list()).filter(outbox.isMine)).text;
   }
 
   document.addEventListener("DOMContentLoaded", () => {

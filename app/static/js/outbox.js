@@ -38,6 +38,13 @@
     return meta ? meta.content : null;
   }
 
+  /** On a shared phone each person sees only what they captured: another person's items
+      wait, unread, for them to sign in again. */
+  function isMine(item) {
+    const userId = signedInUserId();
+    return Boolean(userId) && item.userId === userId;
+  }
+
   function changed() {
     if (channel) channel.postMessage("changed");
     scope.dispatchEvent(new scope.Event("dropin:outbox-changed"));
@@ -200,5 +207,6 @@
   scope.Dropin = scope.Dropin || {};
   scope.Dropin.outbox = {
     add, list, get, photo, update, markPhotoSent, remove, discard, recentlySent, counts, onChange,
+    isMine,
   };
 })(self);

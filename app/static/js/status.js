@@ -39,7 +39,7 @@
   async function refreshIndicator() {
     const box = document.querySelector("[data-sync-status]");
     if (!box) return;
-    const summary = describe(await outbox.list());
+    const summary = describe((await outbox.list()).filter(outbox.isMine));
     const text = box.querySelector("[data-sync-status-text]");
     if (text.textContent !== summary.text) text.textContent = summary.text;
     box.dataset.state = summary.state;
@@ -53,7 +53,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (form.dataset.busy) return;
-      const unsynced = (await outbox.list()).length;
+      const unsynced = (await outbox.list()).filter(outbox.isMine).length;
       if (unsynced && !(await confirmSignOut(unsynced))) return;
       form.dataset.busy = "yes";
       await forgetSignedInPages();
