@@ -67,11 +67,13 @@ async function deviceUser() {
   return answer ? answer.text() : "";
 }
 
-/** Someone is signed in: delete every other person's cache, then remember who it is. */
+/** Someone is signed in: delete every other person's cache, then remember who it is.
+    True when it is someone new to this device (or back after signing out). */
 async function rememberDeviceUser(userId) {
-  if ((await deviceUser()) === userId) return;
+  if ((await deviceUser()) === userId) return false;
   await forgetUsersOtherThan(userId);
   await (await caches.open(DEVICE_CACHE)).put(DEVICE_USER, new Response(userId));
+  return true;
 }
 
 async function forgetUsersOtherThan(userId) {
@@ -95,12 +97,14 @@ function pageOwner(response) {
   return response.headers.get("X-Dropin-User");
 }
 
-/** Put a page in its owner's cache; a signed-out page means nobody's pages stay. */
+/** Put a page in its owner's cache; a signed-out page means nobody's pages stay. True
+    when the owner is new to this device. */
 async function keepPageOf(owner, url, response) {
-  if (owner === null) return;
-  if (!owner) return forgetEveryone();
-  await rememberDeviceUser(owner);
+  if (owner === null) return false;
+  if (!owner) return forgetEveryone().then(() => false);
+  const newPerson = await rememberDeviceUser(owner);
   await (await caches.open(USER_CACHE_PREFIX + owner)).put(url, response);
+  return newPerson;
 }
 
 /** Fetch a signed-in page now and keep it (precache, or a page asking to be kept). */
@@ -176,9 +180,9 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/photos/")) {
     event.respondWith(photoNetworkFirst(request));
   } else if (request.mode === "navigate" && url.pathname === START_URL) {
-    event.respondWith(startPage(request));
+    event.respondWith(startPage(request, event));
   } else if (request.mode === "navigate") {
-    event.respondWith(pageNetworkFirst(request));
+    event.respondWith(pageNetworkFirst(request, event));
   } else if (url.pathname.startsWith("/static/")) {
     event.respondWith(staticCacheFirst(request));
   }
@@ -186,12 +190,15 @@ self.addEventListener("fetch", (event) => {
 
 /** A sign-out made offline reaches the server before any page is asked for: until it
     has, every page is the signed-out offline page (the session cookie still works). */
-async function pageNetworkFirst(request) {
+async function pageNetworkFirst(request, event) {
   if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
   try {
     const response = await fetch(request);
     const owner = pageOwner(response);
-    if (owner !== null) keepPageOf(owner, request.url.split("#")[0], response.clone());
+    if (owner !== null) {
+      event.waitUntil(keepPageOf(owner, request.url.split("#")[0], response.clone())
+        .then((newPerson) => newPerson && keepOfflinePages()));
+    }
     return response;
   } catch (networkError) {
     const options = { ignoreVary: true };
@@ -201,16 +208,22 @@ async function pageNetworkFirst(request) {
   }
 }
 
+/** Someone signing in (again) gets the capture pages kept at once, as at install: a
+    sign-out deleted them, and the next drop-in may be out of Wi-Fi. */
+function keepOfflinePages() {
+  return Promise.all(PAGES.map((url) => keepPage(url)));
+}
+
 /** The installed app opens at START_URL, which the server sends on to each person's own
     first page. The worker follows it to learn (and remember) where, so that offline the
     app still opens there: a coach's new drop-in from a cold start. */
-async function startPage(request) {
+async function startPage(request, event) {
   if (!(await self.Dropin.signOut.sendPending())) return offlinePage();
   try {
     const response = await fetch(request.url, { credentials: "same-origin", cache: "no-store" });
     const owner = response.headers.get("X-Dropin-User");
     if (response.ok && response.type === "basic" && owner) {
-      await rememberDeviceUser(owner);
+      if (await rememberDeviceUser(owner)) event.waitUntil(keepOfflinePages());
       const home = new Response(new URL(response.url).pathname + new URL(response.url).search);
       await (await caches.open(USER_CACHE_PREFIX + owner)).put(HOME, home);
     }

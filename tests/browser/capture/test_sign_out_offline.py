@@ -14,6 +14,7 @@ from tests.browser.capture.conftest import (
     capture,
     demo_visit_ids,
     photo_bytes,
+    poll,
     sha256,
     wait_for_empty_outbox,
     wait_for_outbox,
@@ -118,3 +119,42 @@ def test_sign_out_offline_then_another_person_does_not_send_the_coachs_drop_ins(
     coach.goto("/outbox")
     wait_for_outbox(coach, "items.length === 1 && items[0].state === 'needs-sign-in'")
     assert Stored().new_visits(before) == []
+
+
+def kept_pages(page) -> list[str]:
+    """The paths in the signed-in person's cache of pages kept for offline use."""
+    return page.evaluate("""async () => {
+        const names = (await caches.keys()).filter((n) => n.startsWith("dropin-user-"));
+        const paths = [];
+        for (const name of names) {
+            for (const request of await (await caches.open(name)).keys()) {
+                paths.push(new URL(request.url).pathname);
+            }
+        }
+        return paths;
+    }""")
+
+
+def test_signing_in_again_keeps_the_capture_page_for_offline_at_once(coach):
+    """A sign-out deletes the coach's kept pages; signing in again (the worker is the same
+    one) keeps the capture page once more, without opening it: the next drop-in may be
+    out of Wi-Fi."""
+    assert "/visits/new" in kept_pages(coach)
+    coach.get_by_role("button", name="Sign out").click()
+    expect(coach.get_by_role("heading", name="Sign in")).to_be_visible()
+    assert kept_pages(coach) == []
+
+    sign_in(coach, "coach@example.org")  # lands on Drop-ins, not on the capture page
+    expect(coach.get_by_role("heading", level=1)).to_have_text("Drop-ins")
+    poll(
+        coach,
+        "caches.keys().then(async (names) => { for (const n of names) {"
+        " if (n.startsWith('dropin-user-') && await (await caches.open(n)).match('/visits/new'))"
+        " return true; } return false; })",
+        message="the capture page was not kept again",
+    )
+    coach.context.set_offline(True)
+    coach.goto("/visits/new")
+    expect(coach.get_by_role("heading", level=1)).to_have_text("New drop-in")
+    capture(coach, teacher="Amara Okafor")
+    expect(coach.get_by_text("It syncs when the phone is online.")).to_be_visible()

@@ -4,7 +4,7 @@ person would use it and is axe-clean; the teacher's "New" marker on a tablet."""
 from playwright.sync_api import expect
 
 from app.extensions import db
-from app.models import User
+from app.models import ActionStep, User
 from app.notify.models import EmailOptOut
 from app.notify.services import unsubscribe_token
 from tests.browser.conftest import assert_accessible, sign_in
@@ -51,6 +51,11 @@ def test_the_stop_link_stops_one_kind_without_signing_in(demo, laptop):
 
 
 def test_the_teacher_sees_new_on_a_step_until_they_have_opened_it(demo, tablet):
+    # The demo's steps are acknowledged (so seen): a step just set is not yet.
+    step = db.session.query(ActionStep).filter_by(teacher=_user("teacher@example.org"))
+    step = step.filter(ActionStep.closed_at.is_(None)).one()
+    step.status, step.acknowledged_at = "new", None
+    db.session.commit()
     sign_in(tablet, "teacher@example.org")  # lands on the step page
     expect(tablet.locator(".step-label .new-marker")).to_have_text("New to you")
     assert_accessible(tablet, "teacher-step-new")
