@@ -215,7 +215,10 @@ def test_manifest_makes_the_app_installable(client):
 def test_offline_page_needs_no_sign_in(client):
     response = client.get("/offline")
     assert response.status_code == 200
-    assert "You are offline" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "You are offline" in page
+    # Signed out: nothing to capture with, and what waits is said to wait for its person.
+    assert "signing in needs a connection" in page and "New drop-in" not in page
 
 
 def test_signed_in_pages_carry_the_sync_indicator_and_the_outbox_scripts(app, client, auth):
