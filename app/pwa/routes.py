@@ -33,6 +33,7 @@ SHELL_FILES = (
     "js/capture/photos.js",
     "js/capture/timer.js",
     "js/capture/save.js",
+    "js/capture/draft.js",
     "js/capture/leave.js",
     "js/capture.js",
     "js/outbox-page.js",

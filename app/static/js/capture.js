@@ -52,6 +52,7 @@
     capture.startTimer();
     const query = new URLSearchParams(location.search);
     if (query.get("edit")) loadForEditing(query.get("edit"));
-    else preselectTeacher(query.get("teacher"));
+    else if (query.get("teacher")) preselectTeacher(query.get("teacher"));
+    else capture.restoreDraft();
   });
 })();

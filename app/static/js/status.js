@@ -126,9 +126,13 @@
     });
   }
 
-  /** Pages kept for offline use hold this person's teachers: not for the next person.
-      (The service worker also forgets them when it sees a signed-out page.) */
+  /** Pages kept for offline use hold this person's teachers, and a half-written drop-in
+      (capture/draft.js) their notes: not for the next person. (The service worker also
+      forgets the pages when it sees a signed-out page.) */
   async function forgetSignedInPages() {
+    for (const key of Object.keys(localStorage)) {
+      if (key.startsWith("dropin-draft-")) localStorage.removeItem(key);
+    }
     if (!window.caches) return;
     const names = await caches.keys().catch(() => []);
     const personal = names.filter((name) => name.startsWith("dropin-user-") || name === "dropin-device");

@@ -109,6 +109,7 @@
   function saved(teacherName, id) {
     const editing = new URLSearchParams(location.search).has("edit");
     lastSaved = { id: id, teacherName: teacherName };
+    capture.clearDraft(id);
     describeLastSaved();
     if (editing) {
       capture.changed = false; // saved: leaving asks nothing
