@@ -3,14 +3,14 @@ drop-ins once) and the conversation form without JavaScript."""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from app.extensions import db
-from app.models import ActionStep, User
+from app.models import ActionStep, CoachingPair, User
 from tests.api_support import as_person, build_world
 from tests.conftest import csrf_token_from
 from tests.factories import make_pair, make_user, make_visit
@@ -79,6 +79,16 @@ def test_the_home_lists_who_is_due_first_and_todays_drop_ins_once(app, world):
     assert html.index('id="due-heading"') < html.index('id="today-heading"')
     due = html[html.index('id="due-heading"') : html.index('id="today-heading"')]
     assert "Nadia New" in due and "No drop-in yet" in due
+
+
+def test_a_pair_ended_and_made_again_today_lists_the_teacher_once(app, world):
+    people, school = world["people"], world["schools"]["a1"]
+    pair = db.session.scalar(sa.select(CoachingPair).filter_by(teacher_id=people["teacher"].id))
+    pair.until = date.today()
+    make_pair(people["coach"], people["teacher"], school, since=date.today())
+    db.session.commit()
+    html = as_person(app, world, "coach").get("/visits").get_data(as_text=True)
+    assert html.count(f"New drop-in with {people['teacher'].name}") == 1
 
 
 def test_a_lead_who_coaches_nobody_is_told_they_can_still_drop_in(app, world):

@@ -164,10 +164,12 @@ def own_coachees(user: User, now=None, *, teacher_id: int | None = None) -> list
     pairs are looked at, so a lead of thousands costs what a coach of three does.
     `teacher_id`: that teacher only (none when the user does not coach them)."""
     coached = _coached(user, now, User.id == teacher_id if teacher_id else sa.true())
-    return sorted(
-        (Coachee(teacher, school, coached_by_user=True) for teacher, school in coached),
-        key=lambda c: (c.teacher.name.lower(), c.school.name),
-    )
+    # One each: a pair ended today and made again today are two current rows.
+    coachees = {
+        (teacher.id, school.id): Coachee(teacher, school, coached_by_user=True)
+        for teacher, school in coached
+    }
+    return sorted(coachees.values(), key=lambda c: (c.teacher.name.lower(), c.school.name))
 
 
 def _coached(user: User, now, *where) -> list[sa.Row]:

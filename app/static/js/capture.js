@@ -52,7 +52,6 @@
     capture.startTimer();
     const query = new URLSearchParams(location.search);
     if (query.get("edit")) loadForEditing(query.get("edit"));
-    else if (query.get("teacher")) preselectTeacher(query.get("teacher"));
-    else capture.restoreDraft();
+    else if (!capture.restoreDraft()) preselectTeacher(query.get("teacher"));
   });
 })();

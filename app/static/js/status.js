@@ -130,8 +130,12 @@
       (capture/draft.js) their notes: not for the next person. (The service worker also
       forgets the pages when it sees a signed-out page.) */
   async function forgetSignedInPages() {
-    for (const key of Object.keys(localStorage)) {
-      if (key.startsWith("dropin-draft-")) localStorage.removeItem(key);
+    try {
+      for (const key of Object.keys(localStorage)) {
+        if (key.startsWith("dropin-draft-")) localStorage.removeItem(key);
+      }
+    } catch (noStorage) {
+      // No storage here, so no draft either.
     }
     if (!window.caches) return;
     const names = await caches.keys().catch(() => []);

@@ -196,8 +196,8 @@ async function pageNetworkFirst(request, event) {
     const response = await fetch(request);
     const owner = pageOwner(response);
     if (owner !== null) {
-      event.waitUntil(keepPageOf(owner, request.url.split("#")[0], response.clone())
-        .then((newPerson) => newPerson && keepOfflinePages()));
+      keepInBackground(event, keepPageOf(owner, request.url.split("#")[0], response.clone())
+        .then((newPerson) => newPerson && keepOfflinePages(owner)));
     }
     return response;
   } catch (networkError) {
@@ -208,10 +208,31 @@ async function pageNetworkFirst(request, event) {
   }
 }
 
-/** Someone signing in (again) gets the capture pages kept at once, as at install: a
-    sign-out deleted them, and the next drop-in may be out of Wi-Fi. */
-function keepOfflinePages() {
-  return Promise.all(PAGES.map((url) => keepPage(url)));
+/** Someone signing in (again) gets the capture pages kept at once, as at install (a
+    sign-out deleted them, and the next drop-in may be out of Wi-Fi), and the offline page
+    made for them. Each copy is kept only if it is still theirs and they are still the
+    device's person when it arrives: someone else may have signed in meanwhile. */
+function keepOfflinePages(owner) {
+  const keepIfStillTheirs = async (url, cacheName) => {
+    const response = await fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
+    if (!response || pageOwner(response) !== owner || (await deviceUser()) !== owner) return;
+    await (await caches.open(cacheName)).put(url, response);
+  };
+  return Promise.all([
+    ...PAGES.map((url) => keepIfStillTheirs(url, USER_CACHE_PREFIX + owner)),
+    keepIfStillTheirs(OFFLINE_URL, SHELL_CACHE),
+  ]);
+}
+
+/** Work that goes on after the page is answered. waitUntil is called after an await here,
+    which is allowed while the answer is pending; a browser that refuses it still gets
+    its page, and the work goes on as long as the worker lives. */
+function keepInBackground(event, work) {
+  try {
+    event.waitUntil(work);
+  } catch (refused) {
+    work.catch(() => {});
+  }
 }
 
 /** The installed app opens at START_URL, which the server sends on to each person's own
@@ -223,7 +244,7 @@ async function startPage(request, event) {
     const response = await fetch(request.url, { credentials: "same-origin", cache: "no-store" });
     const owner = response.headers.get("X-Dropin-User");
     if (response.ok && response.type === "basic" && owner) {
-      if (await rememberDeviceUser(owner)) event.waitUntil(keepOfflinePages());
+      if (await rememberDeviceUser(owner)) keepInBackground(event, keepOfflinePages(owner));
       const home = new Response(new URL(response.url).pathname + new URL(response.url).search);
       await (await caches.open(USER_CACHE_PREFIX + owner)).put(HOME, home);
     }

@@ -73,9 +73,58 @@ def test_a_drop_in_being_written_is_carried_on_after_the_tab_closes(coach):
     assert (visit.notes, visit.action_step.text) == (NOTES, STEP)
     assert drafts(coach) == []
 
-    coach = reopened(coach)  # saved: nothing to carry on
+    expect(coach.locator("[data-draft-note]")).to_be_hidden()  # it is saved: no more
+    coach = reopened(coach)  # nothing to carry on
     expect(coach.locator("[data-draft-note]")).to_be_hidden()
     expect(coach.get_by_label("Notes")).to_have_value("")
+
+
+def test_a_draft_begun_from_a_teachers_card_is_carried_on_there_too(coach):
+    """Android reopens the tab at the URL it had: /visits/new?teacher=<id>."""
+    coach.goto("/visits")
+    coach.get_by_role("link", name="New drop-in with Amara Okafor").click()
+    expect(coach.get_by_label("Teacher")).to_have_value(re.compile(r"\d+"))
+    coach.get_by_label("Notes").fill(NOTES)
+    coach.wait_for_timeout(500)
+    url = coach.url
+    context = coach.context
+    coach.close()
+    coach = context.new_page()
+    coach.goto(url)
+    expect(coach.get_by_label("Notes")).to_have_value(NOTES)
+    expect(coach.locator("[data-draft-note]")).to_contain_text("with Amara Okafor")
+
+
+def test_a_draft_carried_on_hours_later_lasts_until_its_last_input(coach):
+    """The tab closed mid-lesson and the coach came back after lunch: the drop-in's length
+    is from its start to its last input, not to the moment it is saved."""
+    before = demo_visit_ids()
+    tom = coach.evaluate(
+        "JSON.parse(document.getElementById('capture-data').textContent).teachers"
+        ".find((t) => t.name === 'Tom Baker').id"
+    )
+    coach.evaluate(
+        """([tom, notes]) => {
+            const minutesAgo = (minutes) => new Date(Date.now() - minutes * 60000).toISOString();
+            const user = document.querySelector('meta[name="dropin-user"]').content;
+            localStorage.setItem("dropin-draft-" + user, JSON.stringify({
+                visitId: crypto.randomUUID(), startedAt: minutesAgo(130), endedAt: null,
+                teacherId: tom, fields: { class_name: "Year 4", subject: "Maths", notes: notes },
+                step: "Narrate the positive", libraryStepId: null, verdict: null,
+                plan: { rehearse: "", success: "" }, photos: 0, savedAt: minutesAgo(118) }));
+            localStorage.setItem("dropin-draft-999999", "{}");  // someone else's, left behind
+        }""",
+        [tom, NOTES],
+    )
+    coach = reopened(coach)
+    expect(coach.get_by_label("Notes")).to_have_value(NOTES)
+    assert len(drafts(coach)) == 1 and "dropin-draft-999999" not in drafts(coach)
+    expect(coach.locator("[data-timer-clock]")).to_have_text("12:00")
+    coach.get_by_role("button", name="Keep practising").click()
+    coach.get_by_role("button", name="Save").click()
+    wait_for_empty_outbox(coach)
+    [visit] = assert_arrived(before, visits=1, photos=0)
+    assert visit.duration_minutes == 12 and visit.notes == NOTES
 
 
 def test_start_again_drops_the_draft(coach):

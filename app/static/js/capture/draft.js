@@ -10,22 +10,32 @@
   const form = capture.form;
   const note = form.querySelector("[data-draft-note]");
   const KEPT_FOR_MS = 24 * 60 * 60 * 1000;
+  /** Longer without an input than this, and the drop-in is taken to have ended then. */
+  const PAUSE_MS = 15 * 60 * 1000;
+  const PREFIX = "dropin-draft-";
   const FIELDS = ["class_name", "subject", "notes"];
   let pending = null;
   let dropped = false; // "Start again": nothing more is kept while the page reloads
 
   function key() {
     const meta = document.querySelector('meta[name="dropin-user"]');
-    return meta && meta.content ? "dropin-draft-" + meta.content : null;
+    return meta && meta.content ? PREFIX + meta.content : null;
   }
 
+  /** This person's draft, if any under a day old. A day-old draft, and another person's
+      (they left it on a shared phone, as the worker forgets their pages), go for good. */
   function read() {
     try {
+      for (const other of Object.keys(localStorage)) {
+        if (other.startsWith(PREFIX) && other !== key()) localStorage.removeItem(other);
+      }
       const draft = JSON.parse(localStorage.getItem(key()) || "null");
-      return draft && Date.now() - Date.parse(draft.savedAt) < KEPT_FOR_MS ? draft : null;
+      if (draft && Date.now() - Date.parse(draft.savedAt) < KEPT_FOR_MS) return draft;
+      localStorage.removeItem(key());
     } catch (unreadable) {
-      return null;
+      // No storage here (refused, or private browsing): no draft.
     }
+    return null;
   }
 
   function write() {
@@ -35,6 +45,7 @@
     const draft = {
       visitId: visit.id,
       startedAt: visit.startedAt.toISOString(),
+      endedAt: visit.endedAt ? visit.endedAt.toISOString() : null,
       teacherId: capture.chosenTeacher() ? capture.chosenTeacher().id : null,
       fields: Object.fromEntries(FIELDS.map((name) => [name, form.querySelector('[data-field="' + name + '"]').value])),
       step: capture.stepInput.value,
@@ -57,9 +68,16 @@
     pending = setTimeout(write, 300);
   }
 
+  /** The drop-in was saved (`visitId`) or dropped: its draft and the note about it go. */
   function clear(visitId) {
     const draft = read();
-    if (key() && (!visitId || !draft || draft.visitId === visitId)) localStorage.removeItem(key());
+    if (visitId && draft && draft.visitId !== visitId) return;
+    note.hidden = true;
+    try {
+      if (key()) localStorage.removeItem(key());
+    } catch (refused) {
+      // Nothing was kept, so nothing to forget.
+    }
   }
 
   function tell(draft, teacher) {
@@ -70,14 +88,20 @@
     note.hidden = false;
   }
 
-  /** The capture page opened afresh: carry on with the drop-in that was being written. */
+  /** The capture page opened afresh (a teacher's card included: the tab Android closed
+      may have been opened from one): carry on with the drop-in being written. True if
+      there was one. */
   function restore() {
     const draft = read();
-    if (!draft) return;
+    if (!draft) return false;
     capture.startVisit({
       id: draft.visitId, startedAt: new Date(draft.startedAt), photos: [],
       libraryStepId: draft.libraryStepId, verdict: draft.verdict, createdAt: null, original: null,
     });
+    // Back after a long gap: the drop-in ended at its last input, not now.
+    const late = Date.now() - Date.parse(draft.savedAt) > PAUSE_MS;
+    const ended = draft.endedAt || (late ? draft.savedAt : null);
+    if (ended) capture.visit.endedAt = new Date(ended);
     capture.changed = true;
     const teacher = draft.teacherId && capture.teacherById(draft.teacherId);
     if (teacher) capture.chooseTeacher(teacher.id);
@@ -86,6 +110,7 @@
     capture.writePlan(draft.plan || {});
     capture.tickTimer();
     tell(draft, teacher);
+    return true;
   }
 
   function startAgain() {
@@ -93,7 +118,7 @@
     clearTimeout(pending);
     clear();
     capture.changed = false; // the coach chose to drop it: leaving asks nothing
-    location.replace(location.pathname);
+    location.replace(location.pathname + location.search);
   }
 
   form.addEventListener("input", writeSoon);

@@ -9,7 +9,7 @@
   function seconds() {
     const visit = capture.visit;
     if (!visit || !capture.dirty) return 0; // not started: nothing touched yet
-    const end = visit.stoppedAt ? visit.stoppedAt.getTime() : Date.now();
+    const end = (visit.stoppedAt || visit.endedAt || new Date()).getTime();
     return Math.max(0, Math.floor((end - visit.startedAt.getTime()) / 1000));
   }
 
@@ -21,9 +21,10 @@
     document.querySelector("[data-timer]").dataset.over = String(elapsed >= LESSON_MINUTES * 60);
   }
 
-  /** Save was tapped: the drop-in's length is fixed from here. */
+  /** Save was tapped: the drop-in's length is fixed from here (or from its last input,
+      for a draft carried on after a long gap: capture/draft.js). */
   function stop() {
-    if (!capture.visit.stoppedAt) capture.visit.stoppedAt = new Date();
+    if (!capture.visit.stoppedAt) capture.visit.stoppedAt = capture.visit.endedAt || new Date();
     tick();
   }
 
