@@ -5,6 +5,7 @@ again", or its coach signs out."""
 from __future__ import annotations
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -29,6 +30,21 @@ def drafts(page) -> list[str]:
     )
 
 
+def draft_kept(page, timeout: float = 15.0):
+    """The draft is written a moment after each input: wait until one is kept and no
+    later input is still to be written (the same draft twice, half a second apart)."""
+    read = "Object.entries(localStorage).filter(([key]) => key.startsWith('dropin-draft-'))"
+    deadline = time.monotonic() + timeout
+    before = None
+    while time.monotonic() < deadline:
+        now = page.evaluate(f"JSON.stringify({read})")
+        if now == before and now != "[]":
+            return
+        before = now
+        time.sleep(0.5)
+    raise AssertionError(f"no settled draft was kept: {before}")
+
+
 def reopened(page):
     """The tab is gone (no unload question), and the coach opens the capture page again."""
     context = page.context
@@ -44,7 +60,7 @@ def test_a_drop_in_being_written_is_carried_on_after_the_tab_closes(coach):
     coach.get_by_role("button", name="Keep practising").click()  # and back: a click is kept
     coach.get_by_role("button", name="Keep practising").click()
     expect(coach.get_by_label("Action step")).to_have_value(STEP)
-    coach.wait_for_timeout(500)  # the draft is written once typing settles
+    draft_kept(coach)
     assert len(drafts(coach)) == 1
 
     coach = reopened(coach)
@@ -85,7 +101,7 @@ def test_a_draft_begun_from_a_teachers_card_is_carried_on_there_too(coach):
     coach.get_by_role("link", name="New drop-in with Amara Okafor").click()
     expect(coach.get_by_label("Teacher")).to_have_value(re.compile(r"\d+"))
     coach.get_by_label("Notes").fill(NOTES)
-    coach.wait_for_timeout(500)
+    draft_kept(coach)
     url = coach.url
     context = coach.context
     coach.close()
@@ -105,7 +121,8 @@ def test_a_draft_carried_on_hours_later_lasts_until_its_last_input(coach):
     )
     coach.evaluate(
         """([tom, notes]) => {
-            const minutesAgo = (minutes) => new Date(Date.now() - minutes * 60000).toISOString();
+            const now = Date.now();  // one clock reading: exactly 12 minutes apart
+            const minutesAgo = (minutes) => new Date(now - minutes * 60000).toISOString();
             const user = document.querySelector('meta[name="dropin-user"]').content;
             localStorage.setItem("dropin-draft-" + user, JSON.stringify({
                 visitId: crypto.randomUUID(), startedAt: minutesAgo(130), endedAt: null,
@@ -129,7 +146,7 @@ def test_a_draft_carried_on_hours_later_lasts_until_its_last_input(coach):
 
 def test_start_again_drops_the_draft(coach):
     fill_capture(coach, notes=NOTES)
-    coach.wait_for_timeout(500)
+    draft_kept(coach)
     coach = reopened(coach)
     expect(coach.get_by_label("Notes")).to_have_value(NOTES)
     coach.get_by_role("button", name="Start again").click()
@@ -140,7 +157,7 @@ def test_start_again_drops_the_draft(coach):
 
 def test_signing_out_forgets_the_draft(coach):
     fill_capture(coach, notes=NOTES)
-    coach.wait_for_timeout(500)
+    draft_kept(coach)
     assert len(drafts(coach)) == 1
     coach.goto("/visits")  # (goto asks no leave question)
     coach.get_by_role("button", name="Sign out").click()
