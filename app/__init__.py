@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import select
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from flask import Flask
@@ -185,6 +186,11 @@ def register_template_context(app: Flask) -> None:
     @app.context_processor
     def page_limits() -> dict:
         return {"limits": limits.for_pages(app.config["MAX_PHOTO_BYTES"])}
+
+    @app.context_processor
+    def page_made_at() -> dict:
+        # A page read offline is the copy the device kept: it says when it was made.
+        return {"page_made_at": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 def register_security_headers(app: Flask) -> None:

@@ -45,6 +45,18 @@
     box.dataset.state = summary.state;
   }
 
+  /** Offline, the page is as it was when it was made (the copy the device kept, or the
+      page open when the connection went): say from when. */
+  function showKeptCopy() {
+    const note = document.querySelector("[data-kept-copy]");
+    if (!note) return;
+    const made = new Date(note.dataset.madeAt);
+    note.textContent = "This page as it was at " + made.toLocaleString(document.documentElement.lang || [], {
+      weekday: "short", day: "numeric", month: "short", hour: "2-digit", minute: "2-digit",
+    });
+    note.hidden = navigator.onLine !== false || Number.isNaN(made.getTime());
+  }
+
   /** Signing out always signs out, online or not: the person's kept pages go at once;
       a sign-out the server could not hear is sent as soon as it can be (signout.js). */
   function guardSignOut() {
@@ -148,6 +160,9 @@
     window.addEventListener("online", refreshIndicator);
     window.addEventListener("offline", refreshIndicator);
     refreshIndicator();
+    window.addEventListener("online", showKeptCopy);
+    window.addEventListener("offline", showKeptCopy);
+    showKeptCopy();
     guardSignOut();
     window.Dropin.sync.start();
   });

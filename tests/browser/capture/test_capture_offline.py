@@ -225,3 +225,25 @@ def test_two_tabs_syncing_at_once_send_each_capture_once(coach):
     wait_for_empty_outbox(coach)
     wait_for_empty_outbox(other_tab)
     assert_arrived(before, visits=3, photos=3, hashes=[sha256(p) for p in photos])
+
+
+def test_a_page_read_offline_says_when_it_was_made(coach):
+    """Offline, Drop-ins is the copy the phone kept: its "due this week" may be stale."""
+    coach.goto("/visits")
+    note = coach.locator("[data-kept-copy]")
+    expect(note).to_be_hidden()  # online: the page is today's
+    poll(
+        coach,
+        "caches.keys().then(async (names) => { for (const n of names) {"
+        " if (n.startsWith('dropin-user-') && await (await caches.open(n)).match('/visits'))"
+        " return true; } return false; })",
+        message="Drop-ins was not kept",
+    )
+    coach.context.set_offline(True)
+    coach.reload()
+    expect(coach.get_by_role("heading", level=1)).to_have_text("Drop-ins")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(re.compile(r"This page as it was at .*\d\d:\d\d"))
+    assert_accessible(coach, "visits-kept-copy-offline-phone")
+    coach.context.set_offline(False)
+    expect(note).to_be_hidden()
