@@ -118,13 +118,12 @@
   }
 
   async function retryAll(message) {
-    const mine = (await outbox.list()).filter(outbox.isMine);
-    for (const item of mine) {
+    for (const item of await outbox.listMine()) {
       if (item.state === "pending") await outbox.update(item.id, { nextAttemptAt: 0 });
     }
     message.textContent = "Trying now…";
     await sync.run({ force: true });
-    message.textContent = window.Dropin.describeOutbox((await outbox.list()).filter(outbox.isMine)).text;
+    message.textContent = window.Dropin.describeOutbox(await outbox.listMine()).text;
   }
 
   document.addEventListener("DOMContentLoaded", () => {

@@ -45,6 +45,11 @@
     return Boolean(userId) && item.userId === userId;
   }
 
+  /** The signed-in person's own items (see isMine). */
+  async function listMine() {
+    return (await list()).filter(isMine);
+  }
+
   function changed() {
     if (channel) channel.postMessage("changed");
     scope.dispatchEvent(new scope.Event("dropin:outbox-changed"));
@@ -207,6 +212,6 @@
   scope.Dropin = scope.Dropin || {};
   scope.Dropin.outbox = {
     add, list, get, photo, update, markPhotoSent, remove, discard, recentlySent, counts, onChange,
-    isMine,
+    isMine, listMine,
   };
 })(self);

@@ -39,7 +39,7 @@
   async function refreshIndicator() {
     const box = document.querySelector("[data-sync-status]");
     if (!box) return;
-    const summary = describe((await outbox.list()).filter(outbox.isMine));
+    const summary = describe(await outbox.listMine());
     const text = box.querySelector("[data-sync-status-text]");
     if (text.textContent !== summary.text) text.textContent = summary.text;
     box.dataset.state = summary.state;
@@ -65,7 +65,7 @@
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (form.dataset.busy) return;
-      const unsynced = (await outbox.list()).filter(outbox.isMine).length;
+      const unsynced = (await outbox.listMine()).length;
       if (unsynced && !(await confirmSignOut(unsynced))) return;
       form.dataset.busy = "yes";
       await forgetSignedInPages();
@@ -156,13 +156,14 @@
   }
 
   document.addEventListener("DOMContentLoaded", () => {
+    const showConnection = () => {
+      refreshIndicator();
+      showKeptCopy();
+    };
     outbox.onChange(refreshIndicator);
-    window.addEventListener("online", refreshIndicator);
-    window.addEventListener("offline", refreshIndicator);
-    refreshIndicator();
-    window.addEventListener("online", showKeptCopy);
-    window.addEventListener("offline", showKeptCopy);
-    showKeptCopy();
+    window.addEventListener("online", showConnection);
+    window.addEventListener("offline", showConnection);
+    showConnection();
     guardSignOut();
     window.Dropin.sync.start();
   });

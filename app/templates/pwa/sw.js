@@ -107,10 +107,15 @@ async function keepPageOf(owner, url, response) {
   return newPerson;
 }
 
+/** A page fresh from the server (null offline). Only a signed-in copy is worth keeping,
+    and a redirect to the sign-in page is not one: redirects are not followed. */
+function freshPage(url) {
+  return fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
+}
+
 /** Fetch a signed-in page now and keep it (precache, or a page asking to be kept). */
 async function keepPage(url) {
-  // Only a signed-in copy is worth keeping: a redirect to the sign-in page is not.
-  const response = await fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
+  const response = await freshPage(url);
   const owner = response ? pageOwner(response) : null;
   if (owner) await keepPageOf(owner, url, response);
   return owner;
@@ -214,7 +219,7 @@ async function pageNetworkFirst(request, event) {
     device's person when it arrives: someone else may have signed in meanwhile. */
 function keepOfflinePages(owner) {
   const keepIfStillTheirs = async (url, cacheName) => {
-    const response = await fetch(url, { cache: "reload", redirect: "manual" }).catch(() => null);
+    const response = await freshPage(url);
     if (!response || pageOwner(response) !== owner || (await deviceUser()) !== owner) return;
     await (await caches.open(cacheName)).put(url, response);
   };
